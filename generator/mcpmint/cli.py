@@ -1,0 +1,100 @@
+"""The `mcpmint` command: argument parsing and exit codes only."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import build, check
+from .diagnostics import SpecError, format_diagnostics
+from .write import write_tree
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mcpmint", description="Typed MCP servers from a YAML spec of tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("generate", "write or refresh the server project"), ("check", "exit 1 if the project is stale")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("spec", type=Path)
+        cmd.add_argument("-o", "--out", type=Path, help="project directory (default: the spec's directory)")
+        if name == "check":
+            cmd.add_argument("-q", "--quiet", action="store_true", help="exit code only")
+    cmd = sub.add_parser("validate", help="located diagnostics only")
+    cmd.add_argument("spec", type=Path)
+    sub.add_parser("schema", help="the JSON Schema of the spec format")
+    cmd = sub.add_parser("diff", help="breaking-change report between two spec versions")
+    cmd.add_argument("old")
+    cmd.add_argument("new")
+    cmd.add_argument("--fail-on", choices=["error", "warning", "never"], default="error")
+    cmd.add_argument("--format", choices=["text", "json"], default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `mcpmint` script."""
+    args = _parser().parse_args(argv)
+    try:
+        code = _COMMANDS[args.command](args)
+    except SpecError as exc:
+        print(format_diagnostics(exc.diagnostics), file=sys.stderr)
+        code = 1
+    sys.exit(code)
+
+
+def _out(args: argparse.Namespace) -> Path:
+    return args.out if args.out is not None else args.spec.parent
+
+
+def _generate(args: argparse.Namespace) -> int:
+    result = build(args.spec, _out(args))
+    _print_notes(result.warnings, result.notes)
+    report = write_tree(result.files, _out(args), result.package)
+    print(report.summary())
+    if report.orphaned:
+        print("orphaned handlers are kept: delete them yourself if the tools are gone for good", file=sys.stderr)
+    return 0
+
+
+def _print_notes(warnings: Sequence[object], notes: Sequence[str]) -> None:
+    for warning in warnings:
+        print(warning.format(), file=sys.stderr)  # type: ignore[attr-defined]
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+
+
+def _check(args: argparse.Namespace) -> int:
+    problems = check(args.spec, _out(args))
+    if problems and not args.quiet:
+        print("\n".join(problems))
+        print(f"{len(problems)} file(s) out of date: run mcpmint generate {args.spec} -o {_out(args)}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from . import load_and_validate
+
+    _, warnings = load_and_validate(args.spec)
+    print(format_diagnostics(warnings))
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .spec import spec_json_schema
+
+    sys.stdout.write(spec_json_schema())
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from . import diff
+
+    old = diff.load_side(args.old, cwd=Path.cwd())
+    new = diff.load_side(args.new, cwd=Path.cwd())
+    report = diff.diff_specs(old, new)
+    print(diff.render_json(report) if args.format == "json" else diff.render_text(report))
+    return diff.exit_code(report, args.fail_on)
+
+
+_COMMANDS = {"generate": _generate, "check": _check, "validate": _validate, "schema": _schema, "diff": _diff}

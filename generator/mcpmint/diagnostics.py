@@ -1,0 +1,76 @@
+"""Located diagnostics: every problem in a spec points at a file, a line, a column and a path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["error", "warning"]
+PathPart = str | int
+JsonPath = tuple[PathPart, ...]
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_$@][A-Za-z0-9_$@-]*$")
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """`("tools", 2, "inputSchema")` → `tools[2].inputSchema`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.match(part):
+            out += f".{part}" if out else part
+        else:
+            out += "[" + _quote(part) + "]"
+    return out or "(root)"
+
+
+def _quote(key: str) -> str:
+    escaped = key.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped) + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    level: Level
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    hint: str | None = None
+
+    def format(self) -> str:
+        """One diagnostic as text: `file:line:col: level: path: message`, then the hint."""
+        text = f"{self.file}:{self.line}:{self.column}: {self.level}: {self.path}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.path, self.message)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics in reading order, duplicates dropped."""
+    return sorted(set(diagnostics), key=lambda d: d.sort_key)
+
+
+def format_diagnostics(diagnostics: Sequence[Diagnostic]) -> str:
+    """Every diagnostic, then a count line."""
+    errors = sum(d.level == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    lines = [d.format() for d in diagnostics]
+    lines.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    return "\n".join(lines)
+
+
+class SpecError(Exception):
+    """A spec that cannot be generated from; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = list(diagnostics)
+        super().__init__(format_diagnostics(self.diagnostics))

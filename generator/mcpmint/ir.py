@@ -1,0 +1,50 @@
+"""The intermediate representation: plain frozen data the templates only print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleIR:
+    arguments_json: str  # JSON text of the example's arguments
+    result_json: str | None  # JSON text of the expected result (structured or text), None: synthesise
+
+
+@dataclass(frozen=True, slots=True)
+class ToolIR:
+    wire_name: str  # "get-forecast", exactly as in the spec and on the wire
+    func_name: str  # "get_forecast": handler module and function name
+    class_prefix: str  # "GetForecast"
+    input_model: str  # "GetForecastInput"
+    output_model: str | None  # None when the spec has no outputSchema
+    tool_json: str  # the MCP Tool object served by tools/list, schemas bundled (JSON text)
+    input_schema_json: str  # bundled inputSchema (JSON text)
+    output_schema_json: str | None
+    description: str  # "" when the spec has none
+    examples: tuple[ExampleIR, ...]
+    check_with_jsonschema: bool  # the models are looser than the schema somewhere
+    synthesised_examples: bool  # examples made up from the schemas (the spec had none)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerIR:
+    name: str
+    version: str
+    title: str | None
+    description: str | None
+    instructions: str | None
+    website_url: str | None
+    package: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectIR:
+    spec_path: str  # the spec, relative to the output directory's parent where possible
+    regenerate: str  # the command that regenerates the project
+    server: ServerIR
+    transports: tuple[str, ...]
+    token_env: str | None
+    tools: tuple[ToolIR, ...]
+    models_source: str  # models.py body from datamodel-code-generator
+    warnings: tuple[str, ...]  # things the generator noticed (unfaithful models, ...)

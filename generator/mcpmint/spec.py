@@ -1,0 +1,109 @@
+"""The spec format, version 1, as pydantic models: the documented contract (`mcpmint schema`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT_VERSION = 1
+TRANSPORTS = ("stdio", "http", "sse", "websocket")
+Transport = Literal["stdio", "http", "sse", "websocket"]
+JsonSchema = dict[str, Any]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, strict=True)
+
+
+class Server(_Strict):
+    """Who the server says it is (serverInfo) and where its code goes."""
+
+    name: str = Field(min_length=1, description="serverInfo.name")
+    version: str = Field(min_length=1, description="serverInfo.version")
+    package: str | None = Field(
+        None, description="Python package of the generated code (default: derived from name)"
+    )
+    title: str | None = None
+    description: str | None = None
+    instructions: str | None = Field(None, description="Sent to clients at initialisation")
+    websiteUrl: str | None = None
+
+
+class Auth(_Strict):
+    """Bearer-token settings of the network transports."""
+
+    tokenEnv: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Environment variable holding the bearer token (never the token itself)",
+    )
+
+
+class Icon(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+    src: str
+    mimeType: str | None = None
+    sizes: list[str] | None = None
+    theme: Literal["light", "dark"] | None = None
+
+
+class Annotations(BaseModel):
+    """MCP ToolAnnotations; unknown hints are kept and served as written."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    title: str | None = None
+    readOnlyHint: bool | None = None
+    destructiveHint: bool | None = None
+    idempotentHint: bool | None = None
+    openWorldHint: bool | None = None
+
+
+class Example(_Strict):
+    """A call used by the generated round-trip tests."""
+
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    result: Any = Field(
+        None,
+        description="structuredContent (tools with an outputSchema) or the text result",
+    )
+
+
+class Tool(_Strict):
+    """An MCP Tool object exactly as tools/list returns it, plus mcpmint's `examples`."""
+
+    name: str
+    title: str | None = None
+    description: str | None = None
+    inputSchema: JsonSchema
+    outputSchema: JsonSchema | None = None
+    annotations: Annotations | None = None
+    icons: list[Icon] | None = None
+    execution: dict[str, Any] | None = Field(None, description="2025-11-25 only; served as is")
+    meta: dict[str, Any] | None = Field(None, alias="_meta")
+    examples: list[Example] = Field(default_factory=list)
+
+
+class Spec(_Strict):
+    """A whole mcpmint spec."""
+
+    mcpmint: Literal[1] = Field(description="Format version")
+    server: Server
+    transports: list[Transport] = Field(default_factory=lambda: ["stdio"], min_length=1)
+    auth: Auth | None = None
+    defs: dict[str, JsonSchema] = Field(default_factory=dict, alias="$defs")
+    tools: list[Tool] = Field(min_length=1)
+
+
+def spec_json_schema() -> str:
+    """The JSON Schema of the spec format, for editors."""
+    schema = Spec.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "mcpmint spec (format version 1)"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def known_keys(model: type[BaseModel]) -> list[str]:
+    """The keys a spec object of this model may carry, as written in YAML."""
+    return [f.alias or name for name, f in model.model_fields.items()]

@@ -1,0 +1,210 @@
+"""Every rule a spec must meet, each broken rule a located diagnostic; all of them at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from pydantic import BaseModel, ValidationError
+
+from . import spec as spec_models
+from .diagnostics import Diagnostic, JsonPath
+from .load import LoadedSpec
+from .naming import handler_name, is_package_name, package_name, pascal
+from .schemas import bundle, def_name, iter_refs, own_defs, resolve_pointer
+
+TOOL_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+LONG_NAME = 64
+_META_VALIDATOR = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+_JSON_TYPES = "array, boolean, integer, null, number, object, string"
+
+
+def validate(spec: LoadedSpec) -> list[Diagnostic]:
+    """Every diagnostic for a loaded spec (errors and warnings)."""
+    data = spec.data
+    if not isinstance(data, dict):
+        return [spec.diagnostic("error", (), "the spec must be a mapping", "start with `mcpmint: 1`")]
+    found = list(_structure(spec))
+    found += _server(spec, data)
+    tools = data.get("tools")
+    if isinstance(tools, list):
+        found += _tool_names(spec, tools)
+    found += _schemas(spec, data)
+    return found
+
+
+def _structure(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    try:
+        spec_models.Spec.model_validate(spec.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            yield _structure_diagnostic(spec, error)
+
+
+def _structure_diagnostic(spec: LoadedSpec, error: Any) -> Diagnostic:
+    loc: JsonPath = tuple(error["loc"])
+    if error["type"] == "extra_forbidden":
+        known = spec_models.known_keys(_model_at(loc[:-1]))
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(known)
+        return spec.diagnostic("error", loc, f"unknown key {loc[-1]!r}", hint)
+    if error["type"] == "missing":
+        return spec.diagnostic("error", loc[:-1], f"missing required key {loc[-1]!r}")
+    message = error["msg"]
+    if error["type"] == "literal_error" and loc == ("mcpmint",):
+        return spec.diagnostic("error", loc, "unsupported format version", "this mcpmint reads `mcpmint: 1`")
+    return spec.diagnostic("error", _trim_loc(loc), message)
+
+
+def _trim_loc(loc: JsonPath) -> JsonPath:
+    # pydantic adds union-member tags ("str", "list[str]") to locations; they are not spec paths
+    return tuple(p for p in loc if isinstance(p, int) or not any(c in p for c in "[]"))
+
+
+def _model_at(loc: JsonPath) -> type[BaseModel]:
+    names = [p for p in loc if isinstance(p, str)]
+    table: dict[tuple[str, ...], type[BaseModel]] = {
+        ("server",): spec_models.Server,
+        ("auth",): spec_models.Auth,
+        ("tools",): spec_models.Tool,
+        ("tools", "examples"): spec_models.Example,
+    }
+    return table.get(tuple(names), spec_models.Spec)
+
+
+def _server(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
+    server = data.get("server")
+    if not isinstance(server, dict) or not isinstance(server.get("name"), str):
+        return []
+    package = server.get("package")
+    if package is None:
+        derived = package_name(server["name"])
+        if not is_package_name(derived):
+            return [spec.diagnostic("error", ("server", "name"), f"no Python package name can be derived from {server['name']!r}", "set server.package")]
+        return []
+    if isinstance(package, str) and not is_package_name(package):
+        return [spec.diagnostic("error", ("server", "package"), f"{package!r} is not a valid Python package name", "use lowercase letters, digits and underscores")]
+    return []
+
+
+def _tool_names(spec: LoadedSpec, tools: list[Any]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    by_name: dict[str, int] = {}
+    by_python: dict[str, tuple[int, str]] = {}
+    for i, tool in enumerate(tools):
+        if not isinstance(tool, dict) or not isinstance(tool.get("name"), str):
+            continue
+        name = tool["name"]
+        where = ("tools", i, "name")
+        if not TOOL_NAME.match(name):
+            found.append(spec.diagnostic("error", where, f"tool name {name!r} is not valid", "use 1 to 128 of A-Z a-z 0-9 _ - ."))
+        elif len(name) > LONG_NAME:
+            found.append(spec.diagnostic("warning", where, f"tool name is {len(name)} characters long", f"many clients truncate names over {LONG_NAME} characters"))
+        if name in by_name:
+            found.append(spec.diagnostic("error", where, f"duplicate tool name {name!r}", f"tools[{by_name[name]}] has the same name"))
+            continue
+        by_name[name] = i
+        for python in (handler_name(name), pascal(name)):
+            if python in by_python:
+                j, other = by_python[python]
+                found.append(spec.diagnostic("error", where, f"tool {name!r} and tool {other!r} (tools[{j}]) both become {python!r} in Python", "rename one of them"))
+                break
+        else:
+            by_python[handler_name(name)] = (i, name)
+            by_python[pascal(name)] = (i, name)
+        if not tool.get("description"):
+            found.append(spec.diagnostic("warning", ("tools", i), f"tool {name!r} has no description", "clients show the description to the model; add one"))
+    return found
+
+
+def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
+    defs = data.get("$defs")
+    spec_defs: dict[str, Any] = defs if isinstance(defs, dict) else {}
+    found: list[Diagnostic] = []
+    for name, schema in spec_defs.items():
+        found += _metaschema(spec, schema, ("$defs", name))
+        found += _refs(spec, schema, ("$defs", name), {}, spec_defs)
+    tools = data.get("tools")
+    for i, tool in enumerate(tools if isinstance(tools, list) else []):
+        if isinstance(tool, dict):
+            found += _tool_schemas(spec, tool, i, spec_defs)
+    return found
+
+
+def _tool_schemas(spec: LoadedSpec, tool: dict[str, Any], i: int, spec_defs: dict[str, Any]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    ok: dict[str, bool] = {}
+    for key in ("inputSchema", "outputSchema"):
+        schema = tool.get(key)
+        if not isinstance(schema, dict):
+            ok[key] = False
+            continue
+        base: JsonPath = ("tools", i, key)
+        problems = _metaschema(spec, schema, base) + _refs(spec, schema, base, own_defs(schema), spec_defs)
+        if schema.get("type") != "object":
+            problems.append(spec.diagnostic("error", (*base, "type") if "type" in schema else base, f"the root of {key} must be `type: object`", "MCP clients expect an object of named arguments" if key == "inputSchema" else "structuredContent must be an object"))
+        found += problems
+        ok[key] = not any(d.level == "error" for d in problems)
+    found += _examples(spec, tool, i, spec_defs, ok)
+    return found
+
+
+def _metaschema(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnostic]:
+    found = []
+    for error in _META_VALIDATOR.iter_errors(schema):
+        path = (*base, *error.absolute_path)
+        hint = f"JSON types are: {_JSON_TYPES}" if error.absolute_path and error.absolute_path[-1] == "type" or "type" in error.absolute_path else None
+        found.append(spec.diagnostic("error", path, f"not valid JSON Schema 2020-12: {_short(error.message)}", hint))
+    return found
+
+
+def _refs(spec: LoadedSpec, schema: Any, base: JsonPath, local: Any, spec_defs: dict[str, Any]) -> list[Diagnostic]:
+    found = []
+    for path, ref in iter_refs(schema):
+        where = (*base, *path, "$ref")
+        if not ref.startswith("#"):
+            found.append(spec.diagnostic("error", where, f"$ref {ref!r} points outside the spec", "only refs inside the spec (#/...) are supported"))
+            continue
+        name = def_name(ref)
+        if name is not None and name not in local and name in spec_defs:
+            ok, _ = resolve_pointer({"$defs": spec_defs}, ref[1:])
+        else:
+            ok, _ = resolve_pointer(schema, ref[1:])
+        if not ok:
+            known = sorted({*local, *spec_defs})
+            close = difflib.get_close_matches(name or "", known, n=1)
+            hint = f"did you mean '#/$defs/{close[0]}'?" if close else ("defined: " + ", ".join(known) if known else "add the definition under $defs")
+            found.append(spec.diagnostic("error", where, f"unresolved $ref {ref!r}", hint))
+    return found
+
+
+def _examples(spec: LoadedSpec, tool: dict[str, Any], i: int, spec_defs: dict[str, Any], ok: dict[str, bool]) -> list[Diagnostic]:
+    examples = tool.get("examples")
+    if not isinstance(examples, list):
+        return []
+    found = []
+    validators = {key: Draft202012Validator(bundle(tool[key], spec_defs)) for key in ("inputSchema", "outputSchema") if ok.get(key)}
+    for j, example in enumerate(examples):
+        if not isinstance(example, dict):
+            continue
+        base: JsonPath = ("tools", i, "examples", j)
+        if "inputSchema" in validators and isinstance(example.get("arguments", {}), dict):
+            found += _instance(spec, validators["inputSchema"], example.get("arguments", {}), (*base, "arguments"), "arguments")
+        result = example.get("result")
+        if "outputSchema" in validators and "result" in example:
+            found += _instance(spec, validators["outputSchema"], result, (*base, "result"), "result")
+        elif "result" in example and not isinstance(result, str) and "outputSchema" not in tool:
+            found.append(spec.diagnostic("error", (*base, "result"), "a tool without an outputSchema returns text: the example result must be a string", "add an outputSchema for structured results"))
+    return found
+
+
+def _instance(spec: LoadedSpec, validator: Draft202012Validator, instance: Any, base: JsonPath, what: str) -> list[Diagnostic]:
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    return [spec.diagnostic("error", (*base, *e.absolute_path), f"example {what} do not match the schema: {_short(e.message)}" if what == "arguments" else f"example result does not match the outputSchema: {_short(e.message)}") for e in errors]
+
+
+def _short(message: str, limit: int = 200) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"

@@ -1,0 +1,1 @@
+"""Jinja templates of mcpmint, shipped inside the wheel as mcpmint._templates."""

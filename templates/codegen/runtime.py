@@ -1,0 +1,222 @@
+"""Runtime of the generated server: the tools/call dispatcher, the handler context, results.
+
+The same file is copied into every generated package; the per-spec parts live in server.py.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import anyio
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+from mcp.server.lowlevel import Server
+from mcp.shared.exceptions import MCPError
+from pydantic import BaseModel, ValidationError
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+
+logger = logging.getLogger(__name__)
+
+OutT = TypeVar("OutT")
+Content = types.ContentBlock
+
+
+@dataclass(slots=True)
+class ToolResult(Generic[OutT]):
+    """A result with rich content (text, images, audio, resource links, embedded resources).
+
+    `structured` is the tool's output model instance for tools with an outputSchema;
+    `is_error=True` reports a failure the model should see.
+    """
+
+    content: Sequence[Content] = ()
+    structured: OutT | None = None
+    is_error: bool = False
+
+
+class ToolContext:
+    """What a handler knows of its call: progress, the request, the session."""
+
+    __slots__ = ("sdk", "tool")
+
+    def __init__(self, sdk: ServerRequestContext[Any], tool: str) -> None:
+        self.sdk = sdk
+        self.tool = tool
+
+    @property
+    def request_id(self) -> Any:
+        """The JSON-RPC id of the tools/call request."""
+        return self.sdk.request_id
+
+    @property
+    def protocol_version(self) -> str | None:
+        """The negotiated MCP protocol version."""
+        return getattr(self.sdk, "protocol_version", None)
+
+    @property
+    def request(self) -> Any:
+        """The starlette Request on HTTP and SSE; None on stdio and WebSocket."""
+        return getattr(self.sdk, "request", None)
+
+    async def report_progress(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None:
+        """Send a progress notification (a no-op when the client asked for none)."""
+        await self.sdk.session.report_progress(progress, total, message)
+
+
+Handler = Callable[[Any, ToolContext], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolEntry:
+    """One tool: what tools/list serves, how arguments and results are checked, who answers."""
+
+    tool: types.Tool
+    input_model: type[BaseModel]
+    output_model: type[BaseModel] | None
+    handler: Handler
+    # Set only for tools whose models are looser than their JSON Schemas somewhere.
+    input_validator: Validator | None = None
+    output_validator: Validator | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerInfo:
+    name: str
+    version: str
+    title: str | None = None
+    description: str | None = None
+    instructions: str | None = None
+    website_url: str | None = None
+    tools: tuple[ToolEntry, ...] = field(default_factory=tuple)
+
+
+def schema_validator(schema: Mapping[str, Any]) -> Validator:
+    """A JSON Schema 2020-12 validator, for tools the models cannot check alone."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema)
+
+
+def build_server(info: ServerInfo) -> Server[Any]:
+    """The SDK low-level server answering tools/list and tools/call for `info.tools`."""
+    listing = types.ListToolsResult(tools=[entry.tool for entry in info.tools])
+    by_name = {entry.tool.name: entry for entry in info.tools}
+    input_schemas = {name: entry.tool.input_schema for name, entry in by_name.items()}
+
+    async def on_list_tools(
+        ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        return listing
+
+    async def on_call_tool(
+        ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        entry = by_name.get(params.name)
+        if entry is None:
+            raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
+        return await call_tool(entry, params.arguments or {}, ctx)
+
+    return Server(
+        info.name,
+        version=info.version,
+        title=info.title,
+        description=info.description,
+        instructions=info.instructions,
+        website_url=info.website_url,
+        get_tool_input_schema=input_schemas.get,
+        on_list_tools=on_list_tools,
+        on_call_tool=on_call_tool,
+    )
+
+
+async def call_tool(
+    entry: ToolEntry, arguments: dict[str, Any], ctx: ServerRequestContext[Any]
+) -> types.CallToolResult:
+    """Validate, run the handler, check its output; every failure is a tool error."""
+    name = entry.tool.name
+    problems = _schema_problems(entry.input_validator, arguments)
+    if problems:
+        return error_result(f"Invalid arguments for tool '{name}':", problems)
+    try:
+        args = entry.input_model.model_validate(arguments)
+    except ValidationError as exc:
+        return error_result(f"Invalid arguments for tool '{name}':", pydantic_problems(exc))
+    try:
+        output = await entry.handler(args, ToolContext(ctx, name))
+    except anyio.get_cancelled_exc_class():
+        raise
+    except NotImplementedError:
+        return error_result(f"Not implemented: {name}")
+    except MCPError:
+        raise
+    except Exception as exc:
+        logger.exception("tool %r raised", name)
+        return error_result(f"Tool '{name}' failed: {exc}")
+    return to_call_result(entry, output)
+
+
+def to_call_result(entry: ToolEntry, output: Any) -> types.CallToolResult:
+    """A handler's return value as a CallToolResult, its structured part checked."""
+    content: list[Content] | None = None
+    is_error = False
+    if isinstance(output, ToolResult):
+        content, is_error, output = list(output.content), output.is_error, output.structured
+    if entry.output_model is None or (is_error and output is None):
+        return types.CallToolResult(content=content or _text_content(output), is_error=is_error)
+    name = entry.tool.name
+    data = output.model_dump(mode="json", by_alias=True, exclude_unset=True) if isinstance(output, BaseModel) else output
+    problems = _schema_problems(entry.output_validator, data)
+    if not problems:
+        try:
+            entry.output_model.model_validate(data)
+        except ValidationError as exc:
+            problems = pydantic_problems(exc)
+    if problems:
+        logger.error("tool %r returned an invalid result: %s", name, "; ".join(problems))
+        return error_result(f"Invalid result from tool '{name}':", problems)
+    text = [types.TextContent(type="text", text=json.dumps(data, ensure_ascii=False))]
+    return types.CallToolResult(content=content or text, structured_content=data, is_error=is_error)
+
+
+def _text_content(output: Any) -> list[Content]:
+    if output is None:
+        return []
+    if isinstance(output, str):
+        return [types.TextContent(type="text", text=output)]
+    if isinstance(output, BaseModel):
+        output = output.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return [types.TextContent(type="text", text=json.dumps(output, ensure_ascii=False))]
+
+
+def error_result(title: str, problems: Iterable[str] = ()) -> types.CallToolResult:
+    """A tool error: the title, then one `- path: message` line per problem."""
+    text = "\n".join([title, *(f"- {p}" for p in problems)])
+    return types.CallToolResult(content=[types.TextContent(type="text", text=text)], is_error=True)
+
+
+def pydantic_problems(exc: ValidationError) -> list[str]:
+    """`path: message` for each error of a pydantic validation."""
+    return [f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)]
+
+
+def _schema_problems(validator: Validator | None, instance: Any) -> list[str]:
+    if validator is None:
+        return []
+    errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
+    return [f"{format_loc(tuple(e.absolute_path))}: {e.message}" for e in errors]
+
+
+def format_loc(loc: Sequence[str | int]) -> str:
+    """`("days", 0, "high")` → `days[0].high`; the arguments object itself is `(root)`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(root)"
