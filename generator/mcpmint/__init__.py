@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, SpecError, sort_diagnostics
-from .format import format_files
 from .load import LoadedSpec, load_spec
-from .lower import to_ir
-from .render import RenderedFile, render
+from .render import RenderedFile
 from .validate import validate
 from .write import WriteReport, diff_tree, write_tree
 
@@ -38,6 +36,12 @@ def load_and_validate(spec_path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
 def build(spec_path: Path, out: Path) -> Build:
     """Every file of the project, rendered and formatted in memory."""
     loaded, warnings = load_and_validate(spec_path)
+    # Imported only now: datamodel-code-generator and black take ~0.5 s to import, and a spec
+    # with errors needs neither.
+    from .format import format_files
+    from .lower import to_ir
+    from .render import render
+
     project = to_ir(loaded, out)
     return Build(format_files(render(project)), project.server.package, warnings, project.warnings)
 

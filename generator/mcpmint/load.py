@@ -89,6 +89,9 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._problem(key_node, path, "YAML merge keys (<<) are not supported", "write the keys out")
                 continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._problem(key_node, path, "a key must be a plain scalar")
+                continue
             key = self._scalar(key_node, path)
             if not isinstance(key, str):
                 key = key_node.value
@@ -102,9 +105,6 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.Node, path: JsonPath) -> Any:
-        if not isinstance(node, yaml.ScalarNode):
-            self._problem(node, path, "a key must be a plain scalar")
-            return None
         if node.tag not in _SCALAR_TAGS:
             if node.tag == "tag:yaml.org,2002:timestamp":
                 return node.value  # JSON has no dates: keep the text as written

@@ -104,6 +104,22 @@ def _one_line(text: str) -> str:
     return text.replace("\n", " ").replace("\r", " ")
 
 
+def tools_json(project: ProjectIR, header: str) -> str:
+    """The served Tool objects and the examples, as data the server loads at import."""
+    data = {
+        "@generated": header.splitlines()[0].lstrip("# "),
+        "tools": [json.loads(t.tool_json) for t in project.tools],
+        "examples": {
+            t.wire_name: [
+                {"arguments": json.loads(e.arguments_json), "result": json.loads(e.result_json or "null")}
+                for e in t.examples
+            ]
+            for t in project.tools
+        },
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def static_files() -> list[str]:
     """Runtime files copied as they are: runtime.py and every transport module."""
     root = templates_root().joinpath("codegen")
@@ -121,6 +137,7 @@ def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
     files: dict[PurePosixPath, RenderedFile] = {}
     for template, target in _CODEGEN.items():
         files[PurePosixPath(target.format(pkg=pkg))] = RenderedFile(_ENV.get_template(template).render(context), "generated")
+    files[PurePosixPath(pkg, "tools.json")] = RenderedFile(tools_json(project, header), "generated")
     models = header + "\n" + project.models_source
     files[PurePosixPath(pkg, "models.py")] = RenderedFile(models, "generated")
     root = templates_root().joinpath("codegen")

@@ -54,6 +54,8 @@ def _structure_diagnostic(spec: LoadedSpec, error: Any) -> Diagnostic:
     if error["type"] == "missing":
         return spec.diagnostic("error", loc[:-1], f"missing required key {loc[-1]!r}")
     message = error["msg"]
+    if error["type"] == "string_type" and isinstance(error.get("input"), int | float | bool):
+        return spec.diagnostic("error", _trim_loc(loc), message, f'quote it: "{error["input"]}"')
     if error["type"] == "literal_error" and loc == ("mcpmint",):
         return spec.diagnostic("error", loc, "unsupported format version", "this mcpmint reads `mcpmint: 1`")
     return spec.diagnostic("error", _trim_loc(loc), message)

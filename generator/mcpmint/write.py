@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from .render import GENERATED_MARK, RenderedFile
 
 # Where generated files can be left over from an earlier spec: scanned for stale ones.
-_SCAN_SUFFIXES = (".py", ".md")
+_SCAN_SUFFIXES = (".py", ".md", ".json")
 
 
 @dataclass
