@@ -29,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("new")
     cmd.add_argument("--fail-on", choices=["error", "warning", "never"], default="error")
     cmd.add_argument("--format", choices=["text", "json"], default="text")
+    cmd = sub.add_parser("new", help="scaffold a new server project with copier")
+    cmd.add_argument("dest", type=Path)
+    cmd.add_argument("--data", action="append", default=[], metavar="KEY=VALUE", help="answer a question")
+    cmd.add_argument("--defaults", action="store_true", help="use the default answers, ask nothing")
+    cmd.add_argument("--template", help="template path or git URL (default: the one shipped with mcpmint)")
+    cmd.add_argument("--vcs-ref", help="template version (git tag or commit)")
     return parser
 
 
@@ -97,4 +103,11 @@ def _diff(args: argparse.Namespace) -> int:
     return diff.exit_code(report, args.fail_on)
 
 
-_COMMANDS = {"generate": _generate, "check": _check, "validate": _validate, "schema": _schema, "diff": _diff}
+def _new(args: argparse.Namespace) -> int:
+    from .new import new_project
+
+    data = dict(item.split("=", 1) for item in args.data)
+    return new_project(args.dest, data=data, defaults=args.defaults, template=args.template, vcs_ref=args.vcs_ref)
+
+
+_COMMANDS = {"new": _new, "generate": _generate, "check": _check, "validate": _validate, "schema": _schema, "diff": _diff}

@@ -1,6 +1,9 @@
-"""Count client requests still awaiting an answer, so a shutdown can wait for them."""
+"""Graceful shutdown: count requests still awaiting an answer, stop on signals."""
 
 from __future__ import annotations
+
+import logging
+import signal
 
 import anyio
 from mcp_types import (
@@ -10,6 +13,8 @@ from mcp_types import (
     JSONRPCRequest,
     JSONRPCResponse,
 )
+
+logger = logging.getLogger(__name__)
 
 _CANCELLED = "notifications/cancelled"
 
@@ -50,7 +55,7 @@ class Pending:
     """The requests of one connection: ids seen coming in, not yet answered."""
 
     def __init__(self, drain: Drain) -> None:
-        self._drain = drain
+        self.drain = drain
         self._ids: set[int | str] = set()
 
     def received(self, message: JSONRPCMessage) -> None:
@@ -58,7 +63,7 @@ class Pending:
         if isinstance(message, JSONRPCRequest):
             if message.id not in self._ids:
                 self._ids.add(message.id)
-                self._drain.begin()
+                self.drain.begin()
         elif isinstance(message, JSONRPCNotification) and message.method == _CANCELLED:
             # A cancelled request may never be answered: stop waiting for it.
             request_id = (message.params or {}).get("requestId")
@@ -73,10 +78,26 @@ class Pending:
     def close(self) -> None:
         """Forget every request of a connection that has ended."""
         if self._ids:
-            self._drain.end(len(self._ids))
+            self.drain.end(len(self._ids))
             self._ids.clear()
 
     def _settle(self, request_id: int | str) -> None:
         if request_id in self._ids:
             self._ids.discard(request_id)
-            self._drain.end()
+            self.drain.end()
+
+
+async def stop_on_signals(stop: anyio.Event, force: anyio.CancelScope) -> None:
+    """Set `stop` on the first SIGINT or SIGTERM; cancel `force` on the second."""
+    try:
+        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            async for signum in signals:
+                if stop.is_set():
+                    logger.warning("Second signal: stopping now")
+                    force.cancel()
+                    return
+                name = signal.Signals(signum).name
+                logger.info("%s: finishing requests in flight, then exiting", name)
+                stop.set()
+    except NotImplementedError:  # Windows: Ctrl+C raises KeyboardInterrupt instead
+        await anyio.sleep_forever()

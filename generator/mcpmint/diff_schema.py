@@ -1,0 +1,332 @@
+"""The JSON Schema walk of `mcpmint diff`: two schemas in, classified changes out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .diff_rules import (
+    CONSTRAINTS,
+    MISSING,
+    Change,
+    as_mapping,
+    canon,
+    compare_unclassified,
+    constraint_shift,
+    describe_constraint,
+    describe_edit,
+    join,
+    record,
+    schema_types,
+    show,
+    show_types,
+    type_shift,
+)
+
+Direction = Literal["input", "output"]
+
+_DOC_KEYS = frozenset(
+    "title description examples $comment deprecated readOnly writeOnly".split()
+)
+_WALKED = frozenset(
+    "type enum const default properties required additionalProperties items"
+    " prefixItems anyOf oneOf allOf $schema $id $defs definitions".split()
+)
+_KNOWN = _DOC_KEYS | frozenset(CONSTRAINTS) | _WALKED
+_ANY: Mapping[str, Any] = {}
+
+
+@dataclass(slots=True)
+class SchemaScope:
+    """One schema comparison: each side's $ref roots, the direction, the findings."""
+
+    direction: Direction
+    old_roots: Sequence[Mapping[str, Any]]
+    new_roots: Sequence[Mapping[str, Any]]
+    out: list[Change]
+    # Def pairs already compared; the objects are kept alive so their ids stay unique.
+    seen: dict[tuple[int, int], tuple[Any, Any]] = field(default_factory=dict)
+
+    def emit(self, rule: str, path: str, detail: str) -> None:
+        """Record a change under the direction-prefixed rule id."""
+        record(self.out, f"{self.direction}-{rule}", path, detail)
+
+
+def compare_schema(sc: SchemaScope, path: str, old_raw: Any, new_raw: Any) -> None:
+    """Compare two schemas at path, recursing into every subschema."""
+    old, old_def = _resolve(sc.old_roots, old_raw)
+    new, new_def = _resolve(sc.new_roots, new_raw)
+    if old_def is not None or new_def is not None:
+        pair = (
+            old_raw if old_def is None else old_def,
+            new_raw if new_def is None else new_def,
+        )
+        if (key := (id(pair[0]), id(pair[1]))) in sc.seen:
+            return  # each (old def, new def) pair once per schema: recursion ends here
+        sc.seen[key] = pair
+    old, new = _as_schema(old), _as_schema(new)
+    if old is False or new is False:
+        if old is not new:
+            what = ("closed", "became") if new is False else ("opened", "is no longer")
+            sc.emit(f"subschema-{what[0]}", path, f"schema {what[1]} false")
+        return
+    old, new = _lift_union(old, new)
+    if _compare_type(sc, path, old, new):
+        return  # unrelated types: nested differences would only be noise
+    for check in (_compare_values, _compare_constraints, _compare_docs):
+        check(sc, path, old, new)
+    for walk in (_compare_object, _compare_array, _compare_combinators):
+        walk(sc, path, old, new)
+    compare_unclassified(sc.out, path, old, new, _KNOWN)
+
+
+def _resolve(roots: Sequence[Mapping[str, Any]], schema: Any) -> tuple[Any, Any]:
+    """Follow local $refs; return the effective schema and the last def reached."""
+    target, followed = None, set()
+    while isinstance(schema, Mapping) and isinstance(ref := schema.get("$ref"), str):
+        found = _lookup(roots, ref)
+        if found is None or ref in followed:
+            break  # unresolvable or self-referencing: left to the unclassified check
+        followed.add(ref)
+        target = found
+        # 2020-12 lets keywords sit beside $ref; they apply too, so merge them in.
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        merge = siblings and isinstance(found, Mapping)
+        schema = {**found, **siblings} if merge else found
+    return schema, target
+
+
+def _lookup(roots: Sequence[Mapping[str, Any]], ref: str) -> Any:
+    """Resolve a "#/..." pointer in the tool schema first, then in the spec."""
+    if ref != "#" and not ref.startswith("#/"):
+        return None
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")]
+    for root in roots:
+        node: Any = root
+        for part in parts if ref != "#" else []:
+            node = node.get(part) if isinstance(node, Mapping) else None
+        if node is not None:
+            return node
+    return None
+
+
+def _as_schema(value: Any) -> Any:
+    """A mapping or False: true, absent and malformed schemas accept anything."""
+    return value if isinstance(value, Mapping) or value is False else _ANY
+
+
+def _union_key(schema: Mapping[str, Any]) -> str | None:
+    return next(
+        (k for k in ("anyOf", "oneOf") if isinstance(schema.get(k), list)), None
+    )
+
+
+def _lift_union(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[Any, Any]:
+    """Wrap a plain schema as the one branch of a union the other side has."""
+    ok, nk = _union_key(old), _union_key(new)
+    if nk and not ok and "type" not in new:
+        return _wrap(old, nk), new
+    if ok and not nk and "type" not in old:
+        return old, _wrap(new, ok)
+    return old, new
+
+
+def _wrap(schema: Mapping[str, Any], key: str) -> dict[str, Any]:
+    outer = {k: v for k, v in schema.items() if k in _DOC_KEYS or k == "default"}
+    return {**outer, key: [{k: v for k, v in schema.items() if k not in outer}]}
+
+
+def _compare_type(sc: SchemaScope, path: str, old: Any, new: Any) -> bool:
+    """Report a type change; True when the types share nothing (stop descending)."""
+    ot, nt = schema_types(old), schema_types(new)
+    shift, disjoint = type_shift(ot, nt)
+    if shift:
+        detail = f"type {shift} from {show_types(ot)} to {show_types(nt)}"
+        sc.emit(f"type-{shift}", join(path, "type"), detail)
+    return disjoint
+
+
+def _values(schema: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
+    """The allowed values, if listed: const counts as a one-value enum."""
+    if "const" in schema:
+        return "const", [schema["const"]]
+    enum = schema.get("enum")
+    return ("enum", list(enum)) if isinstance(enum, list) else None
+
+
+def _compare_values(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
+    ov, nv = _values(old), _values(new)
+    if ov is None or nv is None:
+        if ov is not nv:
+            key, vals = nv or ov or ("", [])
+            shown = show(vals[0] if key == "const" else vals)
+            rule, verb = ("restricted", "added") if nv else ("unrestricted", "removed")
+            sc.emit(f"values-{rule}", join(path, key), f"{key} {shown} {verb}")
+        return
+    okeys, nkeys = {canon(v) for v in ov[1]}, {canon(v) for v in nv[1]}
+    for vals, other, what in ((ov[1], nkeys, "removed"), (nv[1], okeys, "added")):
+        if changed := [show(v) for v in vals if canon(v) not in other]:
+            noun = "values" if len(changed) > 1 else "value"
+            detail = f"{noun} {', '.join(changed)} {what}"
+            sc.emit(f"enum-value-{what}", join(path, nv[0]), detail)
+
+
+def _compare_constraints(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
+    for key in CONSTRAINTS:
+        o, n = old.get(key), new.get(key)
+        if key == "uniqueItems":  # false and absent mean the same
+            o, n = (o if o is True else None), (n if n is True else None)
+        if shift := constraint_shift(key, o, n):
+            detail = describe_constraint(key, o, n)
+            sc.emit(f"constraint-{shift}", join(path, key), detail)
+
+
+def _compare_docs(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
+    for key in ("default", *sorted(_DOC_KEYS)):
+        o, n = old.get(key, MISSING), new.get(key, MISSING)
+        if canon(o) == canon(n):
+            continue
+        if key == "default" and sc.direction == "input":
+            rule, detail = "input-default-changed", describe_edit(key, o, n)
+        elif key == "deprecated" and n is True:
+            rule, detail = "schema-deprecated", "marked deprecated"
+        else:
+            shown = key in {"default", "deprecated", "readOnly", "writeOnly"}
+            rule, detail = "schema-doc-changed", describe_edit(key, o, n, values=shown)
+        record(sc.out, rule, join(path, key), detail)
+
+
+def _names(value: Any) -> set[str]:
+    return (
+        {v for v in value if isinstance(v, str)} if isinstance(value, list) else set()
+    )
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _compare_object(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
+    op, np = as_mapping(old.get("properties")), as_mapping(new.get("properties"))
+    oreq, nreq = _names(old.get("required")), _names(new.get("required"))
+    gone, came = op.keys() - np.keys(), np.keys() - op.keys()
+    for name in op.keys() | np.keys():
+        where = join(join(path, "properties"), name)
+        if name in gone:
+            _property_removed(sc, where, name, closed=_closed(new))
+        elif name in came:
+            _property_added(sc, where, name, required=name in nreq)
+        else:
+            compare_schema(sc, where, op[name], np[name])
+    for name in sorted(nreq - oreq - came):
+        detail = f"property '{name}' is now required"
+        sc.emit("property-required", join(path, "required"), detail)
+    for name in sorted(oreq - nreq - gone):
+        detail = f"property '{name}' is now optional"
+        sc.emit("property-optional", join(path, "required"), detail)
+    _compare_additional(sc, join(path, "additionalProperties"), old, new)
+
+
+def _closed(schema: Mapping[str, Any]) -> bool:
+    extra = (schema.get("additionalProperties"), schema.get("unevaluatedProperties"))
+    return False in extra
+
+
+def _property_removed(sc: SchemaScope, path: str, name: str, *, closed: bool) -> None:
+    if closed and sc.direction == "input":
+        detail = f"property '{name}' removed while additionalProperties is false"
+        sc.emit("property-removed-closed", path, detail)
+    else:
+        sc.emit("property-removed", path, f"property '{name}' removed")
+
+
+def _property_added(sc: SchemaScope, path: str, name: str, *, required: bool) -> None:
+    kind = "added-required" if required and sc.direction == "input" else "added"
+    detail = f"{'required' if required else 'optional'} property '{name}' added"
+    sc.emit(f"property-{kind}", path, detail)
+
+
+def _compare_additional(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
+    o, n = old.get("additionalProperties", True), new.get("additionalProperties", True)
+    if (o is False) != (n is False):
+        what = ("closed", "set to") if n is False else ("opened", "no longer")
+        sc.emit(f"additional-properties-{what[0]}", path, f"{what[1]} false")
+    elif o is not False and (o is not True or n is not True):
+        compare_schema(sc, path, o, n)
+
+
+def _compare_array(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
+    op, np = _list(old.get("prefixItems")), _list(new.get("prefixItems"))
+    oi, ni = old.get("items", True), new.get("items", True)
+    for i in range(max(len(op), len(np))):
+        # Past the end of a prefixItems list, positions follow that side's `items`.
+        o, n = op[i] if i < len(op) else oi, np[i] if i < len(np) else ni
+        compare_schema(sc, f"{path}.prefixItems[{i}]", o, n)
+    if "items" in old or "items" in new:
+        compare_schema(sc, join(path, "items"), oi, ni)
+
+
+def _compare_combinators(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
+    ok, nk = _union_key(old), _union_key(new)
+    if ok and nk and ok != nk:
+        detail = f"{ok} replaced by {nk}"
+        record(sc.out, "unclassified-change", join(path, nk), detail)
+        _compare_branches(sc, path, (ok, old[ok]), (nk, new[nk]), "branch")
+    else:
+        for key in ("anyOf", "oneOf"):
+            if isinstance(old.get(key), list) and isinstance(new.get(key), list):
+                _compare_branches(sc, path, (key, old[key]), (key, new[key]), "branch")
+            elif key in old or key in new:
+                what = ("tightened", "added") if key in new else ("loosened", "removed")
+                sc.emit(f"constraint-{what[0]}", join(path, key), f"{key} {what[1]}")
+    ob, nb = _list(old.get("allOf")), _list(new.get("allOf"))
+    _compare_branches(sc, path, ("allOf", ob), ("allOf", nb), "allof-branch")
+
+
+def _compare_branches(
+    sc: SchemaScope, path: str, old: tuple[str, list[Any]], new: tuple[str, list[Any]],
+    kind: str,
+) -> None:  # fmt: skip
+    pairs, removed, added = match_branches(old[1], new[1])
+    for i, j in pairs:
+        compare_schema(sc, f"{path}.{new[0]}[{j}]", old[1][i], new[1][j])
+    for (key, branches), indexes, what in (
+        (old, removed, "removed"),
+        (new, added, "added"),
+    ):
+        for i in indexes:
+            detail = f"{key} branch {_brief(branches[i])} {what}"
+            sc.emit(f"{kind}-{what}", f"{path}.{key}[{i}]", detail)
+
+
+def match_branches(
+    old: list[Any], new: list[Any]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Pair branches: equal ones first, then same type or $ref, then by position."""
+    free_old, free_new = list(range(len(old))), list(range(len(new)))
+    pairs: list[tuple[int, int]] = []
+    for key in (canon, _signature):
+        for i in list(free_old):
+            sig = key(old[i])
+            j = next((j for j in free_new if sig and key(new[j]) == sig), None)
+            if j is not None:
+                pairs.append((i, j))
+                free_old.remove(i)
+                free_new.remove(j)
+    count = min(len(free_old), len(free_new))
+    pairs += zip(free_old[:count], free_new[:count], strict=True)
+    return pairs, free_old[count:], free_new[count:]
+
+
+def _signature(branch: Any) -> str | None:
+    if not isinstance(branch, Mapping):
+        return None
+    if isinstance(branch.get("$ref"), str):
+        return f"$ref:{branch['$ref']}"
+    return f"type:{canon(branch['type'])}" if "type" in branch else None
+
+
+def _brief(branch: Any) -> str:
+    text = show(branch)
+    return text if len(text) <= 60 else f"{text[:57]}..."

@@ -1,0 +1,191 @@
+"""The spec-level walk of `mcpmint diff`: server, transports, tools and annotations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .diff_rules import (
+    MISSING,
+    Change,
+    as_mapping,
+    canon,
+    compare_unclassified,
+    describe_edit,
+    join,
+    record,
+)
+from .diff_schema import Direction, SchemaScope, compare_schema
+
+Spec = Mapping[str, Any]
+
+_SPEC_KEYS = frozenset({"mcpmint", "server", "transports", "$defs", "tools"})
+_TOOL_KEYS = frozenset(
+    "name title description annotations inputSchema outputSchema examples".split()
+)
+_SERVER_RULES = {
+    "name": "server-name-changed",
+    "package": "server-package-changed",
+    "instructions": "server-instructions-changed",
+    "title": "server-text-changed",
+    "description": "server-text-changed",
+}
+_QUOTED = frozenset({"name", "package", "title"})  # short enough to show in a message
+_HINTS = {  # hint: (its MCP default when unset, the stem of its rule ids)
+    "readOnlyHint": (False, "annotation-read-only"),
+    "destructiveHint": (True, "annotation-destructive"),
+    "idempotentHint": (False, "annotation-idempotent"),
+    "openWorldHint": (True, "annotation-open-world"),
+}
+
+
+def compare_specs(old: Spec, new: Spec) -> list[Change]:
+    """Every classified change from old to new, unsorted."""
+    out: list[Change] = []
+    _compare_server(out, as_mapping(old.get("server")), as_mapping(new.get("server")))
+    _compare_transports(out, old, new)
+    _compare_tools(out, old, new)
+    compare_unclassified(out, "", old, new, _SPEC_KEYS)
+    return out
+
+
+def _compare_server(out: list[Change], old: Spec, new: Spec) -> None:
+    for key, rule in _SERVER_RULES.items():
+        o, n = old.get(key, MISSING), new.get(key, MISSING)
+        if canon(o) != canon(n):
+            detail = describe_edit(key, o, n, values=key in _QUOTED)
+            record(out, rule, join("server", key), detail)
+    known = frozenset(_SERVER_RULES) | {"version"}  # version is judged by the bump
+    compare_unclassified(out, "server", old, new, known)
+
+
+def _transports(spec: Spec) -> list[str]:
+    value = spec.get("transports", ["stdio"])  # the spec format's default
+    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
+
+
+def _compare_transports(out: list[Change], old: Spec, new: Spec) -> None:
+    before, after = _transports(old), _transports(new)
+    for name in (t for t in before if t not in after):
+        record(out, "transport-removed", "transports", f"transport '{name}' removed")
+    for name in (t for t in after if t not in before):
+        record(out, "transport-added", "transports", f"transport '{name}' added")
+
+
+def _tools(spec: Spec) -> dict[str, Spec]:
+    tools = spec.get("tools")
+    if not isinstance(tools, list):
+        return {}
+    return {
+        tool["name"]: tool
+        for tool in tools
+        if isinstance(tool, Mapping) and isinstance(tool.get("name"), str)
+    }
+
+
+def _compare_tools(out: list[Change], old_spec: Spec, new_spec: Spec) -> None:
+    old, new = _tools(old_spec), _tools(new_spec)
+    renames = _renames(old, new)
+    for name, tool in old.items():
+        after = renames.get(name, name)
+        if after not in new:
+            record(out, "tool-removed", f"tools[{name}]", f"tool '{name}' removed")
+            continue
+        if after != name:
+            detail = f"tool '{name}' is gone and '{after}' has its input schema"
+            record(
+                out, "tool-renamed", f"tools[{name}]", f"{detail}, so it looks renamed"
+            )
+        _compare_tool(out, (old_spec, new_spec), f"tools[{after}]", tool, new[after])
+    for name in new:
+        if name not in old and name not in renames.values():
+            record(out, "tool-added", f"tools[{name}]", f"tool '{name}' added")
+
+
+def _renames(old: Mapping[str, Spec], new: Mapping[str, Spec]) -> dict[str, str]:
+    """Removed tools whose input schema reappears, unchanged, under a new name."""
+    added = [name for name in new if name not in old]
+    renames: dict[str, str] = {}
+    for name in (n for n in old if n not in new):
+        schema = canon(old[name].get("inputSchema"))
+        match = [a for a in added if canon(new[a].get("inputSchema")) == schema]
+        if match:
+            renames[name] = match[0]
+            added.remove(match[0])
+    return renames
+
+
+def _compare_tool(
+    out: list[Change], specs: tuple[Spec, Spec], path: str, old: Spec, new: Spec
+) -> None:
+    for key in ("title", "description"):
+        o, n = old.get(key, MISSING), new.get(key, MISSING)
+        if canon(o) != canon(n):
+            detail = describe_edit(key, o, n, values=key == "title")
+            record(out, "tool-text-changed", join(path, key), detail)
+    _compare_annotations(out, join(path, "annotations"), old, new)
+    _compare_schemas(out, specs, path, old, new)
+    if canon(old.get("examples", [])) != canon(new.get("examples", [])):
+        record(out, "tool-examples-changed", join(path, "examples"), "examples changed")
+    compare_unclassified(out, path, old, new, _TOOL_KEYS)
+
+
+def _compare_schemas(
+    out: list[Change], specs: tuple[Spec, Spec], path: str, old: Spec, new: Spec
+) -> None:
+    """Walk inputSchema (what clients send) and outputSchema (what they receive)."""
+    sides: tuple[tuple[str, Direction], ...] = (
+        ("inputSchema", "input"),
+        ("outputSchema", "output"),
+    )
+    for key, direction in sides:
+        o, n = old.get(key, MISSING), new.get(key, MISSING)
+        if direction == "output" and (o is MISSING) != (n is MISSING):
+            rule = "output-schema-removed" if n is MISSING else "output-schema-added"
+            record(out, rule, join(path, key), describe_edit(key, o, n, values=False))
+        elif o is not MISSING or n is not MISSING:
+            o, n = ({"type": "object"} if s is MISSING else s for s in (o, n))
+            # Local "#/..." refs resolve in the tool schema first, then in the spec.
+            roots = (as_mapping(o), specs[0]), (as_mapping(n), specs[1])
+            scope = SchemaScope(direction, *roots, out)
+            compare_schema(scope, join(path, key), o, n)
+
+
+def _hints(annotations: Spec) -> dict[str, bool]:
+    """Effective hints: MCP defaults fill the gaps."""
+    hints = {}
+    for key, (default, _) in _HINTS.items():
+        value = annotations.get(key)
+        hints[key] = value if isinstance(value, bool) else default
+    if hints["readOnlyHint"]:  # MCP: these two mean something only for writing tools
+        hints["destructiveHint"], hints["idempotentHint"] = False, True
+    return hints
+
+
+def _hint_origin(annotations: Spec, key: str) -> str:
+    implied = key in {"destructiveHint", "idempotentHint"}
+    if implied and _hints(annotations)["readOnlyHint"]:
+        return " (implied by readOnlyHint)"
+    unset = not isinstance(annotations.get(key), bool)
+    return " (the MCP default when unset)" if unset else ""
+
+
+def _compare_annotations(
+    out: list[Change], path: str, old_tool: Spec, new_tool: Spec
+) -> None:
+    old = as_mapping(old_tool.get("annotations"))
+    new = as_mapping(new_tool.get("annotations"))
+    before, after = _hints(old), _hints(new)
+    for key, (_, stem) in _HINTS.items():
+        if before[key] != after[key]:
+            state = "true" if after[key] else "false"
+            detail = f"{key} is now {state}{_hint_origin(new, key)}"
+            rule = f"{stem}-{'added' if after[key] else 'dropped'}"
+            record(out, rule, join(path, key), detail)
+    o, n = old.get("title", MISSING), new.get("title", MISSING)
+    if canon(o) != canon(n):
+        record(
+            out, "tool-text-changed", join(path, "title"), describe_edit("title", o, n)
+        )
+    known = frozenset(_HINTS) | {"title"}
+    compare_unclassified(out, path, old, new, known)

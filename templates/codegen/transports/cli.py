@@ -1,0 +1,211 @@
+"""Command line of a generated server: one subcommand per transport, plus `serve`.
+
+Every option also reads an environment variable (`MCP_HOST`, `MCP_PORT`, ...) for
+containers; the command line wins. Network modules are imported only by network
+subcommands, so `python -m <package> stdio` starts as fast as the SDK allows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import settings as defaults
+
+if TYPE_CHECKING:
+    from mcp.server.lowlevel import Server
+
+NETWORK_TRANSPORTS = ("http", "sse", "websocket")
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def main(
+    server: Server[Any],
+    *,
+    name: str,
+    transports: Sequence[str],
+    token_env: str | None = None,
+    argv: Sequence[str] | None = None,
+) -> None:
+    """Parse the command line and serve `server` until end of input or a signal."""
+    parser = build_parser(name, transports, token_env)
+    args = parser.parse_args(argv)
+    _configure_logging(args.log_level)
+    try:
+        if args.command == "stdio":
+            _run_stdio(server, args.grace_period)
+        else:
+            from .network import serve_network
+
+            chosen = _network_transports(args.command, transports)
+            serve_network(server, transports=chosen, settings=_settings(args, parser))
+    except KeyboardInterrupt:  # a signal before the handlers were installed
+        pass
+
+
+def build_parser(
+    name: str, transports: Sequence[str], token_env: str | None = None
+) -> argparse.ArgumentParser:
+    """The argument parser: subcommands for the enabled transports only."""
+    parser = argparse.ArgumentParser(prog=f"python -m {name}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common_options()
+    if "stdio" in transports:
+        commands.add_parser(
+            "stdio", parents=[common], help="serve on stdin/stdout"
+        )
+    helps = {
+        "http": "serve Streamable HTTP at /mcp",
+        "sse": "serve legacy SSE at /sse and /messages/",
+        "websocket": "serve WebSocket at /ws (subprotocol mcp)",
+    }
+    enabled = [t for t in NETWORK_TRANSPORTS if t in transports]
+    for transport in enabled:
+        sub = commands.add_parser(transport, parents=[common], help=helps[transport])
+        _add_network_options(sub, {transport}, token_env)
+    if enabled:
+        sub = commands.add_parser(
+            "serve", parents=[common], help="every network transport on one port"
+        )
+        _add_network_options(sub, set(enabled), token_env)
+    return parser
+
+
+def _env(key: str, default: str) -> str:
+    return os.environ.get(f"MCP_{key}") or default
+
+
+def _env_flag(key: str) -> bool:
+    return _env(key, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _env_list(key: str) -> list[str]:
+    return [item.strip() for item in _env(key, "").split(",") if item.strip()]
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        type=str.lower,
+        default=_env("LOG_LEVEL", "info"),
+        help="stderr log level (env MCP_LOG_LEVEL; default info)",
+    )
+    common.add_argument(
+        "--grace-period",
+        type=float,
+        default=_env("GRACE_PERIOD", str(defaults.DEFAULT_GRACE_PERIOD)),
+        metavar="SECONDS",
+        help="on SIGTERM/SIGINT, wait this long for requests in flight "
+        "(env MCP_GRACE_PERIOD; a second signal stops at once)",
+    )
+    return common
+
+
+def _add_network_options(
+    sub: argparse.ArgumentParser, transports: set[str], token_env: str | None
+) -> None:
+    add = sub.add_argument
+    add("--host", default=_env("HOST", defaults.DEFAULT_HOST), help="env MCP_HOST")
+    add("--port", type=int, default=_env("PORT", str(defaults.DEFAULT_PORT)))
+    add("--allowed-host", action="append", dest="allowed_hosts", metavar="HOST")
+    add("--allowed-origin", action="append", dest="allowed_origins", metavar="ORIGIN")
+    add(
+        "--token-env",
+        default=_env("TOKEN_ENV", token_env or ""),
+        metavar="NAME",
+        help="require 'Authorization: Bearer <token>', the token read from the "
+        "environment variable NAME (env MCP_TOKEN_ENV; '' disables)",
+    )
+    add(
+        "--max-body-size",
+        type=int,
+        default=_env("MAX_BODY_SIZE", str(defaults.DEFAULT_MAX_BODY_SIZE)),
+        metavar="BYTES",
+    )
+    flag = argparse.BooleanOptionalAction
+    if "http" in transports:
+        add("--stateless", action=flag, default=_env_flag("STATELESS"))
+        add("--json-response", action=flag, default=_env_flag("JSON_RESPONSE"))
+    if "websocket" in transports:
+        add(
+            "--ws-max-size",
+            type=int,
+            default=_env("WS_MAX_SIZE", str(defaults.DEFAULT_WS_MAX_SIZE)),
+            metavar="BYTES",
+        )
+        add(
+            "--ws-ping-interval",
+            type=float,
+            default=_env("WS_PING_INTERVAL", str(defaults.DEFAULT_WS_PING_INTERVAL)),
+            metavar="SECONDS",
+            help="keep-alive ping period; 0 disables",
+        )
+
+
+def _network_transports(command: str, transports: Sequence[str]) -> list[str]:
+    if command == "serve":
+        return [t for t in NETWORK_TRANSPORTS if t in transports]
+    return [command]
+
+
+def _settings(
+    args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> defaults.NetworkSettings:
+    ping = getattr(args, "ws_ping_interval", defaults.DEFAULT_WS_PING_INTERVAL)
+    return defaults.NetworkSettings(
+        host=args.host,
+        port=args.port,
+        allowed_hosts=tuple(args.allowed_hosts or _env_list("ALLOWED_HOSTS")),
+        allowed_origins=tuple(args.allowed_origins or _env_list("ALLOWED_ORIGINS")),
+        token=_read_token(args.token_env, parser),
+        stateless=getattr(args, "stateless", False),
+        json_response=getattr(args, "json_response", False),
+        max_body_size=args.max_body_size,
+        ws_max_size=getattr(args, "ws_max_size", defaults.DEFAULT_WS_MAX_SIZE),
+        ws_ping_interval=ping or None,
+        grace_period=args.grace_period,
+        log_level=args.log_level,
+    )
+
+
+def _read_token(variable: str, parser: argparse.ArgumentParser) -> str | None:
+    if not variable:
+        return None
+    token = os.environ.get(variable, "")
+    if not token:
+        parser.error(
+            f"the bearer token variable {variable} is unset or empty: set it, "
+            "or pass --token-env '' to serve without a token"
+        )
+    return token
+
+
+def _configure_logging(level: str) -> None:
+    # stderr only: on stdio, stdout is the wire.
+    logging.basicConfig(
+        level=level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _run_stdio(server: Server[Any], grace_period: float) -> None:
+    import anyio
+
+    from .drain import stop_on_signals
+    from .stdio import run_stdio
+
+    async def serve() -> None:
+        stop = anyio.Event()
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(stop_on_signals, stop, tg.cancel_scope)
+            await run_stdio(server, stop=stop, grace_period=grace_period)
+            tg.cancel_scope.cancel()
+
+    anyio.run(serve)

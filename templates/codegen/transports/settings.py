@@ -1,0 +1,61 @@
+"""Settings of the network transports, and their defaults."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024  # the SDK's default
+DEFAULT_WS_MAX_SIZE = 16 * 1024 * 1024  # uvicorn's default
+DEFAULT_WS_PING_INTERVAL = 20.0
+DEFAULT_GRACE_PERIOD = 10.0
+
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSettings:
+    """How the HTTP, SSE and WebSocket endpoints listen and whom they answer."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    # Empty: the loopback names, plus the bound address when it is a specific one.
+    allowed_hosts: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+    token: str | None = field(default=None, repr=False)  # never printed
+    stateless: bool = False
+    json_response: bool = False
+    max_body_size: int = DEFAULT_MAX_BODY_SIZE
+    ws_max_size: int = DEFAULT_WS_MAX_SIZE
+    ws_ping_interval: float | None = DEFAULT_WS_PING_INTERVAL
+    grace_period: float = DEFAULT_GRACE_PERIOD
+    log_level: str = "info"
+
+    def effective_allowed_hosts(self) -> list[str]:
+        """Host header values accepted (DNS-rebinding protection is always on)."""
+        if self.allowed_hosts:
+            return list(self.allowed_hosts)
+        names = list(_LOOPBACK_HOSTS)
+        bound = _host_name(self.host)
+        if bound is not None and bound not in names:
+            names.append(bound)
+        return [f"{name}:*" for name in names]
+
+    def effective_allowed_origins(self) -> list[str]:
+        """Origin header values accepted; requests without Origin always pass."""
+        if self.allowed_origins:
+            return list(self.allowed_origins)
+        return [f"http://{name}:*" for name in _LOOPBACK_HOSTS]
+
+
+def _host_name(host: str) -> str | None:
+    """The Host-header spelling of a bind address; None for a wildcard bind."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host  # a name such as "localhost" or "myservice"
+    if address.is_unspecified:
+        return None  # 0.0.0.0 / ::: no single name; pass --allowed-host
+    return f"[{host}]" if address.version == 6 else host

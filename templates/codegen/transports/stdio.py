@@ -1,0 +1,227 @@
+"""Serve MCP over stdin/stdout: asyncio pipes on POSIX, the SDK's transport elsewhere.
+
+The SDK's stdio transport reads and writes through a worker thread, one hop per
+line; reading the pipes on the event loop halves the server's CPU per call. The
+stream contract is the SDK's: one JSON-RPC message per line, a line that is not a
+valid message is sent into the read stream as the exception, stdout carries
+protocol only (fd 1 points at stderr while serving, so stray prints miss the wire).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import stat
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import mcp_types
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from mcp.shared.message import SessionMessage
+
+from .drain import Drain, Pending
+
+if TYPE_CHECKING:
+    from mcp.server.lowlevel import Server
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 1 << 16  # read size; the reader pauses the pipe past twice this much
+
+ReadSend = MemoryObjectSendStream[SessionMessage | Exception]
+
+
+async def run_stdio(
+    server: Server[Any],
+    *,
+    stop: anyio.Event | None = None,
+    grace_period: float = 10.0,
+) -> None:
+    """Serve `server` on stdin/stdout until end of input, or until `stop` is set."""
+    if _pipes_usable():
+        async with _open_pipes() as transport:
+            await transport.serve(server, stop, grace_period)
+    else:
+        await _run_sdk_stdio(server, stop)
+
+
+def _pipes_usable() -> bool:
+    """True on POSIX under asyncio when both ends are pipes or sockets."""
+    if sys.platform == "win32":
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # another anyio backend (trio)
+        return False
+    return all(_pollable(fd) for fd in (0, 1))
+
+
+def _pollable(fd: int) -> bool:
+    # Files and /dev/null cannot be polled, and a terminal shares its (then
+    # non-blocking) file description with stderr: the SDK's path serves those.
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+async def _run_sdk_stdio(server: Server[Any], stop: anyio.Event | None) -> None:
+    from mcp.server.stdio import stdio_server
+
+    async with stdio_server() as (read, write), anyio.create_task_group() as tg:
+        if stop is not None:
+            tg.start_soon(_cancel_when_set, stop, tg.cancel_scope)
+        await server.run(read, write, server.create_initialization_options())
+        tg.cancel_scope.cancel()
+
+
+async def _cancel_when_set(event: anyio.Event, scope: anyio.CancelScope) -> None:
+    await event.wait()
+    scope.cancel()
+
+
+@contextmanager
+def _claimed(fd: int, diversion: int) -> Iterator[int]:
+    """Yield a private duplicate of `fd` and point `fd` at `diversion` until exit."""
+    import fcntl
+
+    private = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+    blocking = os.get_blocking(private)
+    os.dup2(diversion, fd)
+    try:
+        yield private
+    finally:
+        os.dup2(private, fd)
+        # The pipe transport made the shared file description non-blocking.
+        os.set_blocking(fd, blocking)
+        os.close(private)
+
+
+@asynccontextmanager
+async def _open_pipes() -> AsyncIterator[_PipeTransport]:
+    loop = asyncio.get_running_loop()
+    sys.stdout.flush()
+    null_fd = os.open(os.devnull, os.O_RDONLY)
+    try:
+        with _claimed(0, null_fd) as in_fd, _claimed(1, 2) as out_fd:
+            reader = asyncio.StreamReader(limit=_CHUNK)
+            read_pipe, _ = await loop.connect_read_pipe(
+                lambda: asyncio.StreamReaderProtocol(reader),
+                os.fdopen(os.dup(in_fd), "rb", buffering=0),
+            )
+            # A StreamReaderProtocol gives the write side flow control for drain().
+            protocol = asyncio.StreamReaderProtocol(asyncio.StreamReader())
+            write_pipe, _ = await loop.connect_write_pipe(
+                lambda: protocol, os.fdopen(os.dup(out_fd), "wb", buffering=0)
+            )
+            writer = asyncio.StreamWriter(write_pipe, protocol, None, loop)
+            try:
+                yield _PipeTransport(reader, writer)
+            finally:
+                read_pipe.close()
+                await _close(writer)
+                sys.stdout.flush()
+    finally:
+        os.close(null_fd)
+
+
+async def _close(writer: asyncio.StreamWriter) -> None:
+    """Flush what the server wrote, even while being cancelled."""
+    writer.close()
+    with anyio.CancelScope(shield=True), anyio.move_on_after(5):
+        try:
+            await writer.wait_closed()
+        except OSError:
+            pass
+
+
+class _PipeTransport:
+    """One connection over a pair of pipes, with a drain on `stop`."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self._reader = reader
+        self._writer = writer
+        self._broken = False
+        self._reading = anyio.CancelScope()
+        self._pending = Pending(Drain())
+
+    async def serve(
+        self, server: Server[Any], stop: anyio.Event | None, grace_period: float
+    ) -> None:
+        """Run `server` on the pipes until end of input or a drained `stop`."""
+        read_send, read_receive = anyio.create_memory_object_stream[
+            SessionMessage | Exception
+        ](0)
+        write_send, write_receive = anyio.create_memory_object_stream[SessionMessage](0)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(self._write_all, write_receive)
+            async with anyio.create_task_group() as inner:
+                inner.start_soon(self._read_all, read_send)
+                if stop is not None:
+                    inner.start_soon(self._drain_on, stop, read_send, grace_period)
+                options = server.create_initialization_options()
+                await server.run(read_receive, write_send, options)
+                inner.cancel_scope.cancel()
+        read_send.close()
+
+    async def _drain_on(
+        self, stop: anyio.Event, read_send: ReadSend, grace_period: float
+    ) -> None:
+        # Stop reading, let answers to requests already read go out, then end
+        # the input: the SDK cancels whatever is still running at end of input.
+        await stop.wait()
+        self._reading.cancel()
+        drain = self._pending.drain
+        if not await drain.wait_idle(grace_period):
+            logger.warning("Grace period over: cancelling %d request(s)", drain.count)
+        read_send.close()
+
+    async def _read_all(self, read_send: ReadSend) -> None:
+        partial = bytearray()
+        with self._reading:
+            while chunk := await self._reader.read(_CHUNK):
+                lines = chunk.split(b"\n")
+                if len(lines) == 1:
+                    partial += chunk
+                    continue
+                partial += lines[0]
+                lines[0] = bytes(partial)
+                partial[:] = lines.pop()
+                for line in lines:
+                    await self._forward(line, read_send)
+            await self._forward(bytes(partial), read_send)
+            read_send.close()
+
+    async def _forward(self, line: bytes, read_send: ReadSend) -> None:
+        if not line or line.isspace():
+            return
+        try:
+            message = mcp_types.jsonrpc_message_adapter.validate_json(
+                line, by_name=False
+            )
+        except Exception as exc:  # as the SDK does: the session decides
+            await read_send.send(exc)
+            return
+        self._pending.received(message)
+        await read_send.send(SessionMessage(message))
+
+    async def _write_all(
+        self, write_receive: MemoryObjectReceiveStream[SessionMessage]
+    ) -> None:
+        async with write_receive:
+            async for item in write_receive:
+                self._pending.sent(item.message)
+                if self._broken:
+                    continue  # the client left; keep draining the server's output
+                data = item.message.model_dump_json(by_alias=True, exclude_unset=True)
+                self._writer.write(data.encode() + b"\n")
+                try:
+                    await self._writer.drain()
+                except ConnectionError:
+                    logger.debug("stdout closed by the client")
+                    self._broken = True

@@ -1,0 +1,1 @@
+"""A hand-written server package the transport tests copy next to the transports."""
