@@ -96,10 +96,14 @@ def _schema(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from . import diff
 
-    old = diff.load_side(args.old, cwd=Path.cwd())
-    new = diff.load_side(args.new, cwd=Path.cwd())
+    try:
+        old = diff.load_side(args.old, cwd=Path.cwd())
+        new = diff.load_side(args.new, cwd=Path.cwd())
+    except diff.DiffInputError as exc:
+        print(f"mcpmint diff: {exc}", file=sys.stderr)
+        return 2
     report = diff.diff_specs(old, new)
-    print(diff.render_json(report) if args.format == "json" else diff.render_text(report))
+    sys.stdout.write(diff.render_json(report) if args.format == "json" else diff.render_text(report))
     return diff.exit_code(report, args.fail_on)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -160,12 +161,18 @@ def canon(value: Any) -> str | None:
     """Canonical JSON, so equal data compares equal (True != 1); None if MISSING."""
     if value is MISSING:
         return None
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    except (TypeError, ValueError):  # mixed key types in a malformed spec
+        return repr(value)
 
 
 def show(value: Any) -> str:
     """A value as it appears inside a message."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError):  # mixed key types in a malformed spec
+        return repr(value)
 
 
 def join(path: str, key: str) -> str:
@@ -187,9 +194,12 @@ def describe_edit(key: str, old: Any, new: Any, *, values: bool = True) -> str:
 
 
 def compare_unclassified(
-    out: list[Change], path: str, old: Mapping[Any, Any], new: Mapping[Any, Any],
+    out: list[Change],
+    path: str,
+    old: Mapping[Any, Any],
+    new: Mapping[Any, Any],
     known: frozenset[str],
-) -> None:  # fmt: skip
+) -> None:
     """Report every changed key outside `known` as an unclassified change."""
     for key in sorted(old.keys() | new.keys(), key=str):
         o, n = old.get(key, MISSING), new.get(key, MISSING)
@@ -246,7 +256,9 @@ def _is_number(value: Any) -> bool:
 
 def _divides(step: Any, value: Any) -> bool:
     """True when value is a whole multiple of step."""
-    return step != 0 and (Fraction(str(value)) / Fraction(str(step))).denominator == 1
+    if step == 0 or not math.isfinite(step) or not math.isfinite(value):
+        return False
+    return (Fraction(str(value)) / Fraction(str(step))).denominator == 1
 
 
 def constraint_shift(key: str, old: Any, new: Any) -> str | None:

@@ -57,13 +57,15 @@ def compare_schema(sc: SchemaScope, path: str, old_raw: Any, new_raw: Any) -> No
     """Compare two schemas at path, recursing into every subschema."""
     old, old_def = _resolve(sc.old_roots, old_raw)
     new, new_def = _resolve(sc.new_roots, new_raw)
-    if old_def is not None or new_def is not None:
-        pair = (
-            old_raw if old_def is None else old_def,
-            new_raw if new_def is None else new_def,
-        )
+    # Each pair of defs (or of schema objects) once per tool schema: this ends
+    # recursive refs. Bare true/false pairs are cheap and reported wherever they occur.
+    pair = (
+        old_raw if old_def is None else old_def,
+        new_raw if new_def is None else new_def,
+    )
+    if any(isinstance(side, Mapping) for side in pair):
         if (key := (id(pair[0]), id(pair[1]))) in sc.seen:
-            return  # each (old def, new def) pair once per schema: recursion ends here
+            return
         sc.seen[key] = pair
     old, new = _as_schema(old), _as_schema(new)
     if old is False or new is False:
@@ -211,8 +213,8 @@ def _compare_object(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
     op, np = as_mapping(old.get("properties")), as_mapping(new.get("properties"))
     oreq, nreq = _names(old.get("required")), _names(new.get("required"))
     gone, came = op.keys() - np.keys(), np.keys() - op.keys()
-    for name in op.keys() | np.keys():
-        where = join(join(path, "properties"), name)
+    for name in [*op, *(name for name in np if name in came)]:  # spec order
+        where = join(join(path, "properties"), str(name))
         if name in gone:
             _property_removed(sc, where, name, closed=_closed(new))
         elif name in came:
@@ -229,8 +231,8 @@ def _compare_object(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
 
 
 def _closed(schema: Mapping[str, Any]) -> bool:
-    extra = (schema.get("additionalProperties"), schema.get("unevaluatedProperties"))
-    return False in extra
+    keys = ("additionalProperties", "unevaluatedProperties")
+    return any(schema.get(key) is False for key in keys)
 
 
 def _property_removed(sc: SchemaScope, path: str, name: str, *, closed: bool) -> None:
@@ -250,8 +252,9 @@ def _property_added(sc: SchemaScope, path: str, name: str, *, required: bool) ->
 def _compare_additional(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
     o, n = old.get("additionalProperties", True), new.get("additionalProperties", True)
     if (o is False) != (n is False):
-        what = ("closed", "set to") if n is False else ("opened", "no longer")
-        sc.emit(f"additional-properties-{what[0]}", path, f"{what[1]} false")
+        shift, verb = ("closed", "set to") if n is False else ("opened", "no longer")
+        detail = f"additionalProperties {verb} false"
+        sc.emit(f"additional-properties-{shift}", path, detail)
     elif o is not False and (o is not True or n is not True):
         compare_schema(sc, path, o, n)
 
@@ -285,9 +288,12 @@ def _compare_combinators(sc: SchemaScope, path: str, old: Any, new: Any) -> None
 
 
 def _compare_branches(
-    sc: SchemaScope, path: str, old: tuple[str, list[Any]], new: tuple[str, list[Any]],
+    sc: SchemaScope,
+    path: str,
+    old: tuple[str, list[Any]],
+    new: tuple[str, list[Any]],
     kind: str,
-) -> None:  # fmt: skip
+) -> None:
     pairs, removed, added = match_branches(old[1], new[1])
     for i, j in pairs:
         compare_schema(sc, f"{path}.{new[0]}[{j}]", old[1][i], new[1][j])

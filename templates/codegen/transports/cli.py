@@ -55,9 +55,7 @@ def build_parser(
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = _common_options()
     if "stdio" in transports:
-        commands.add_parser(
-            "stdio", parents=[common], help="serve on stdin/stdout"
-        )
+        commands.add_parser("stdio", parents=[common], help="serve on stdin/stdout")
     helps = {
         "http": "serve Streamable HTTP at /mcp",
         "sse": "serve legacy SSE at /sse and /messages/",
@@ -204,7 +202,7 @@ def _run_stdio(server: Server[Any], grace_period: float) -> None:
     async def serve() -> None:
         stop = anyio.Event()
         async with anyio.create_task_group() as tg:
-            tg.start_soon(stop_on_signals, stop, tg.cancel_scope)
+            tg.start_soon(stop_on_signals, stop, tg.cancel_scope.cancel)
             await run_stdio(server, stop=stop, grace_period=grace_period)
             tg.cancel_scope.cancel()
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 import signal
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Protocol
 
 import anyio
+from mcp.shared.message import SessionMessage
 from mcp_types import (
     JSONRPCError,
     JSONRPCMessage,
@@ -43,7 +47,7 @@ class Drain:
             self._idle.set()
 
     async def wait_idle(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds for every request to settle; True if they did."""
+        """Wait up to `timeout` seconds for every request to settle; True if so."""
         with anyio.move_on_after(timeout):
             while self._count > 0:
                 self._idle = anyio.Event()
@@ -72,7 +76,10 @@ class Pending:
 
     def sent(self, message: JSONRPCMessage) -> None:
         """Note a message to the client."""
-        if isinstance(message, JSONRPCResponse | JSONRPCError) and message.id is not None:
+        if (
+            isinstance(message, JSONRPCResponse | JSONRPCError)
+            and message.id is not None
+        ):
             self._settle(message.id)
 
     def close(self) -> None:
@@ -87,17 +94,100 @@ class Pending:
             self.drain.end()
 
 
-async def stop_on_signals(stop: anyio.Event, force: anyio.CancelScope) -> None:
-    """Set `stop` on the first SIGINT or SIGTERM; cancel `force` on the second."""
+async def stop_on_signals(stop: anyio.Event, force: Callable[[], None]) -> None:
+    """Set `stop` on the first SIGINT or SIGTERM; call `force` on the second."""
     try:
         with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
             async for signum in signals:
                 if stop.is_set():
                     logger.warning("Second signal: stopping now")
-                    force.cancel()
+                    force()
                     return
                 name = signal.Signals(signum).name
                 logger.info("%s: finishing requests in flight, then exiting", name)
                 stop.set()
     except NotImplementedError:  # Windows: Ctrl+C raises KeyboardInterrupt instead
         await anyio.sleep_forever()
+
+
+class _Receiver(Protocol):
+    async def receive(self) -> SessionMessage | Exception: ...
+    async def aclose(self) -> None: ...
+
+
+class _Sender(Protocol):
+    async def send(self, item: SessionMessage, /) -> None: ...
+    async def aclose(self) -> None: ...
+
+
+class CountedReadStream:
+    """A transport's read stream that notes each client message in `pending`."""
+
+    def __init__(self, inner: _Receiver, pending: Pending) -> None:
+        self._inner = inner
+        self._pending = pending
+
+    @property
+    def last_context(self) -> Any:
+        """The sender's context, which the SDK's dispatcher runs handlers in."""
+        return getattr(self._inner, "last_context", None)
+
+    async def receive(self) -> SessionMessage | Exception:
+        """Receive the next item and count it."""
+        item = await self._inner.receive()
+        if isinstance(item, SessionMessage):
+            self._pending.received(item.message)
+        return item
+
+    async def aclose(self) -> None:
+        """Close the inner stream and forget the connection's requests."""
+        self._pending.close()
+        await self._inner.aclose()
+
+    def __aiter__(self) -> CountedReadStream:
+        return self
+
+    async def __anext__(self) -> SessionMessage | Exception:
+        try:
+            return await self.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+
+    async def __aenter__(self) -> CountedReadStream:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class CountedWriteStream:
+    """A transport's write stream that notes each answer in `pending`."""
+
+    def __init__(self, inner: _Sender, pending: Pending) -> None:
+        self._inner = inner
+        self._pending = pending
+
+    async def send(self, item: SessionMessage, /) -> None:
+        """Count and send one message."""
+        self._pending.sent(item.message)
+        await self._inner.send(item)
+
+    async def aclose(self) -> None:
+        """Close the inner stream."""
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> CountedWriteStream:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

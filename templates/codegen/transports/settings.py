@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 
 DEFAULT_HOST = "127.0.0.1"
@@ -52,6 +51,8 @@ class NetworkSettings:
 
 def _host_name(host: str) -> str | None:
     """The Host-header spelling of a bind address; None for a wildcard bind."""
+    import ipaddress  # only network subcommands need it
+
     try:
         address = ipaddress.ip_address(host)
     except ValueError:

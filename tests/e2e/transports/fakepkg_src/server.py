@@ -58,12 +58,18 @@ async def call_tool(
     args = params.arguments or {}
     if params.name == "echo":
         text = str(args["text"])
+        print(f"echo handler got {len(text)} characters")  # must not reach the wire
         return types.CallToolResult(
             content=[types.TextContent(type="text", text=text)],
             structured_content={"text": text},
         )
     if params.name == "slow":
-        return await _slow(ctx, int(args.get("steps", 3)), float(args.get("delay", 0.05)), str(args.get("tag", "slow")))
+        return await _slow(
+            ctx,
+            int(args.get("steps", 3)),
+            float(args.get("delay", 0.05)),
+            str(args.get("tag", "slow")),
+        )
     raise RuntimeError("boom")
 
 

@@ -1,0 +1,95 @@
+"""Run the network app on uvicorn, with a graceful shutdown on SIGTERM/SIGINT.
+
+uvicorn's own signal handling closes WebSockets and event streams at once and
+re-raises the signal after shutdown (exit status -15); this module handles the
+signals itself: drain, end the streams, let uvicorn finish, and exit 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import uvicorn
+
+from .app import build_app
+from .drain import stop_on_signals
+from .settings import NetworkSettings
+from .shutdown import Shutdown
+
+if TYPE_CHECKING:
+    from mcp.server.lowlevel import Server
+
+logger = logging.getLogger(__name__)
+
+_LINGER = 3  # after the drain, how long uvicorn may wait for stragglers
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its signal handlers: `serve_network` installs its own."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def serve_network(
+    server: Server[Any], *, transports: Collection[str], settings: NetworkSettings
+) -> None:
+    """Serve `server` on `settings.host:port` until SIGTERM/SIGINT."""
+    shutdown = Shutdown()
+    app = build_app(server, transports=transports, settings=settings, shutdown=shutdown)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # keep the root logger's stderr handler
+        log_level=settings.log_level,
+        lifespan="on",
+        ws_max_size=settings.ws_max_size,
+        ws_ping_interval=settings.ws_ping_interval,
+        ws_ping_timeout=settings.ws_ping_interval,
+        timeout_graceful_shutdown=_LINGER,
+        server_header=False,
+    )
+    if not settings.allowed_hosts and settings.host in ("0.0.0.0", "::"):
+        logger.warning(
+            "Listening on all interfaces but accepting only loopback Host headers: "
+            "pass --allowed-host (or MCP_ALLOWED_HOSTS) with the names clients use"
+        )
+    uv = _Server(config)
+    options = {"loop_factory": config.get_loop_factory()}
+    anyio.run(_serve, uv, shutdown, settings.grace_period, backend_options=options)
+
+
+async def _serve(uv: uvicorn.Server, shutdown: Shutdown, grace_period: float) -> None:
+    stop = anyio.Event()
+
+    def force() -> None:
+        uv.force_exit = uv.should_exit = True
+        shutdown.end_streams()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(stop_on_signals, stop, force)
+        tg.start_soon(_drain_then_exit, stop, uv, shutdown, grace_period)
+        try:
+            await uv.serve()
+        finally:
+            tg.cancel_scope.cancel()
+
+
+async def _drain_then_exit(
+    stop: anyio.Event, uv: uvicorn.Server, shutdown: Shutdown, grace_period: float
+) -> None:
+    await stop.wait()
+    shutdown.drain.draining = True
+    for listener in getattr(uv, "servers", []):
+        listener.close()  # stop accepting; connections already open keep working
+    if not await shutdown.drain.wait_idle(grace_period):
+        count = shutdown.drain.count
+        logger.warning("Grace period over: cancelling %d request(s)", count)
+    shutdown.end_streams()
+    uv.should_exit = True

@@ -1,0 +1,88 @@
+"""Graceful shutdown of the network app: finish calls in flight, then end streams.
+
+uvicorn's own shutdown closes WebSockets at once and its SSE library ends every
+event stream, POST answers included, so a call in flight would be cut. Instead:
+stop accepting, wait for requests in flight (at most the grace period), then end
+the long-lived streams ourselves and let uvicorn finish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .drain import Drain
+
+
+class Shutdown:
+    """Requests in flight and long-lived streams of one app."""
+
+    def __init__(self) -> None:
+        self.drain = Drain()
+        self._streams: set[anyio.CancelScope] = set()
+
+    def refuses(self, scope: Scope) -> bool:
+        """True for a request that would open new work while draining."""
+        if not self.drain.draining:
+            return False
+        if scope["type"] == "websocket" or scope.get("method") == "GET":
+            return True
+        headers = dict(scope.get("headers", ()))
+        # A POST without a session id opens a new Streamable HTTP session.
+        return scope["path"] == "/mcp" and b"mcp-session-id" not in headers
+
+    @contextmanager
+    def stream_scope(self) -> Iterator[anyio.CancelScope]:
+        """A cancel scope that `end_streams` cancels."""
+        with anyio.CancelScope() as scope:
+            self._streams.add(scope)
+            try:
+                yield scope
+            finally:
+                self._streams.discard(scope)
+
+    def end_streams(self) -> None:
+        """Cancel every long-lived stream (SSE, GET /mcp, WebSocket)."""
+        for scope in list(self._streams):
+            scope.cancel()
+
+    async def run_stream(
+        self, app: ASGIApp, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Run a long-lived ASGI request that `end_streams` can end cleanly."""
+        started = complete = False
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started, complete
+            started = started or message["type"] == "http.response.start"
+            complete = complete or (
+                message["type"] == "http.response.body"
+                and not message.get("more_body", False)
+            )
+            await send(message)
+
+        with self.stream_scope() as cancel_scope:
+            await app(scope, receive, watched_send)
+        if cancel_scope.cancelled_caught and scope["type"] == "http" and not complete:
+            await _finish_response(send, started)
+
+    async def run_counted(
+        self, app: ASGIApp, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Run a request whose answer the drain waits for (a Streamable HTTP POST)."""
+        self.drain.begin()
+        try:
+            await self.run_stream(app, scope, receive, send)
+        finally:
+            self.drain.end()
+
+
+async def _finish_response(send: Send, started: bool) -> None:
+    # End the chunked body so the client sees a clean end of stream.
+    with anyio.CancelScope(shield=True):
+        if not started:
+            await send({"type": "http.response.start", "status": 503, "headers": []})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})

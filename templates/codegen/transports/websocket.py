@@ -1,0 +1,218 @@
+"""MCP over WebSocket: the server endpoint at /ws and a client transport.
+
+One JSON-RPC message per text frame, subprotocol `mcp`. A handshake that does
+not offer `mcp` is refused with HTTP 400, so a client that speaks something else
+learns at once instead of failing on its first frame. Invalid JSON gets -32700
+and a binary frame, a batch or a non-message -32600, each with the connection
+kept; a disconnect cancels the connection's handlers. Frame size and keep-alive
+pings are uvicorn's (`ws_max_size`, `ws_ping_interval`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import mcp_types
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from mcp.shared.message import SessionMessage
+from pydantic import ValidationError
+from starlette.types import Message, Receive, Scope, Send
+
+from .drain import Pending
+from .security import deny
+from .shutdown import Shutdown
+
+if TYPE_CHECKING:
+    from mcp.server.lowlevel import Server
+
+logger = logging.getLogger(__name__)
+
+SUBPROTOCOL = "mcp"
+
+ReadSend = MemoryObjectSendStream[SessionMessage | Exception]
+WriteReceive = MemoryObjectReceiveStream[SessionMessage]
+
+
+class FrameError(Exception):
+    """A frame that carries no JSON-RPC message; `reply` is the error to answer."""
+
+    def __init__(self, code: int, message: str, request_id: int | str | None = None):
+        super().__init__(message)
+        error = mcp_types.ErrorData(code=code, message=message)
+        self.reply = mcp_types.JSONRPCError(jsonrpc="2.0", id=request_id, error=error)
+
+
+def parse_frame(text: str | None) -> mcp_types.JSONRPCMessage:
+    """The message in a text frame (None for a binary one); raises FrameError."""
+    if text is None:
+        raise FrameError(mcp_types.INVALID_REQUEST, "Binary frames are not supported")
+    try:
+        return mcp_types.jsonrpc_message_adapter.validate_json(text, by_name=False)
+    except ValidationError:
+        pass
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise FrameError(mcp_types.PARSE_ERROR, "Parse error") from None
+    if isinstance(document, list):
+        raise FrameError(mcp_types.INVALID_REQUEST, "Batches are not supported")
+    request_id = document.get("id") if isinstance(document, dict) else None
+    if not isinstance(request_id, int | str) or isinstance(request_id, bool):
+        request_id = None
+    raise FrameError(mcp_types.INVALID_REQUEST, "Invalid request", request_id)
+
+
+class WebSocketEndpoint:
+    """ASGI endpoint serving `server` on each accepted WebSocket connection."""
+
+    def __init__(self, server: Server[Any], shutdown: Shutdown) -> None:
+        self._server = server
+        self._shutdown = shutdown
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await deny(scope, send, 400, "WebSocket endpoint", {})
+            return
+        if SUBPROTOCOL not in scope.get("subprotocols", ()):
+            await deny(scope, send, 400, "Subprotocol 'mcp' required", {})
+            return
+        if (await receive())["type"] != "websocket.connect":
+            return
+        await send({"type": "websocket.accept", "subprotocol": SUBPROTOCOL})
+        connection = _Connection(send, Pending(self._shutdown.drain))
+        with self._shutdown.stream_scope() as cancel_scope:
+            await connection.serve(self._server, receive)
+        if cancel_scope.cancelled_caught:  # server shutdown: tell the client why
+            await connection.close(1001)
+
+
+class _Connection:
+    """One accepted WebSocket: frames in and out of the server's stream pair."""
+
+    def __init__(self, send: Send, pending: Pending) -> None:
+        self._send = send
+        self._pending = pending
+        self._lock = anyio.Lock()
+        self._open = True
+
+    async def serve(self, server: Server[Any], receive: Receive) -> None:
+        """Run `server` until the client disconnects."""
+        read_send, read_receive = anyio.create_memory_object_stream[
+            SessionMessage | Exception
+        ](0)
+        write_send, write_receive = anyio.create_memory_object_stream[SessionMessage](0)
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(self._read_all, receive, read_send)
+                tg.start_soon(self._write_all, write_receive)
+                options = server.create_initialization_options()
+                await server.run(read_receive, write_send, options)
+                tg.cancel_scope.cancel()
+        finally:
+            self._pending.close()
+
+    async def close(self, code: int) -> None:
+        """Close the connection, unless the client already left."""
+        with anyio.CancelScope(shield=True):
+            await self._send_frame({"type": "websocket.close", "code": code})
+
+    async def _read_all(self, receive: Receive, read_send: ReadSend) -> None:
+        async with read_send:  # closing it ends the session: handlers are cancelled
+            while (message := await receive())["type"] == "websocket.receive":
+                try:
+                    parsed = parse_frame(message.get("text"))
+                except FrameError as exc:
+                    await self._write(exc.reply)
+                    continue
+                self._pending.received(parsed)
+                await read_send.send(SessionMessage(parsed))
+        self._open = False
+
+    async def _write_all(self, write_receive: WriteReceive) -> None:
+        async with write_receive:
+            async for item in write_receive:
+                self._pending.sent(item.message)
+                await self._write(item.message)
+
+    async def _write(self, message: mcp_types.JSONRPCMessage) -> None:
+        await self._send_frame({"type": "websocket.send", "text": _dump(message)})
+
+    async def _send_frame(self, frame: Message) -> None:
+        async with self._lock:
+            if not self._open:
+                return  # the client left: drop what the server still says
+            try:
+                await self._send(frame)
+            except OSError:  # uvicorn's ClientDisconnected
+                self._open = False
+
+
+@asynccontextmanager
+async def websocket_client(
+    url: str,
+    *,
+    token: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    max_size: int | None = 16 * 1024 * 1024,
+) -> AsyncIterator[
+    tuple[
+        MemoryObjectReceiveStream[SessionMessage | Exception],
+        MemoryObjectSendStream[SessionMessage],
+    ]
+]:
+    """Connect to a `/ws` endpoint; yields the stream pair `mcp.Client` takes."""
+    from websockets.asyncio.client import connect
+    from websockets.typing import Subprotocol
+
+    extra = dict(headers or {})
+    if token is not None:
+        extra["Authorization"] = f"Bearer {token}"
+    read_send, read_receive = anyio.create_memory_object_stream[
+        SessionMessage | Exception
+    ](0)
+    write_send, write_receive = anyio.create_memory_object_stream[SessionMessage](0)
+    async with connect(
+        url,
+        subprotocols=[Subprotocol(SUBPROTOCOL)],
+        additional_headers=extra,
+        max_size=max_size,
+    ) as ws:
+
+        async def read_all() -> None:
+            from websockets.exceptions import ConnectionClosed
+
+            async with read_send:
+                try:
+                    async for frame in ws:
+                        await read_send.send(_client_item(frame))
+                except ConnectionClosed:
+                    pass
+
+        async def write_all() -> None:
+            async with write_receive:
+                async for item in write_receive:
+                    await ws.send(_dump(item.message))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(read_all)
+            tg.start_soon(write_all)
+            try:
+                yield read_receive, write_send
+            finally:
+                tg.cancel_scope.cancel()
+
+
+def _dump(message: mcp_types.JSONRPCMessage) -> str:
+    return message.model_dump_json(by_alias=True, exclude_unset=True)
+
+
+def _client_item(frame: str | bytes) -> SessionMessage | Exception:
+    try:
+        return SessionMessage(mcp_types.jsonrpc_message_adapter.validate_json(frame))
+    except ValidationError as exc:
+        return exc
