@@ -28,6 +28,7 @@ import ast
 import json
 import math
 import re
+import sys
 import textwrap
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -693,12 +694,15 @@ class _Lowering:
             return b if a == {} else a
         if depth > 20:
             return None
+        if a == _NEVER or b == _NEVER:
+            return dict(_NEVER)
         for x, y in ((a, b), (b, a)):
             if "anyOf" in x:
                 branches = [self._merge(branch, y, depth + 1) for branch in x["anyOf"]]
-                if any(m is None for m in branches) or len(branches) > _MAX_BRANCHES:
+                if any(m is None for m in branches):
                     return None
-                return _union([m for m in branches if m is not None])
+                merged = _union([m for m in branches if m is not None])
+                return None if len(merged.get("anyOf", ())) > _MAX_BRANCHES else merged
         for x, y in ((a, b), (b, a)):
             if "$ref" in x:
                 target = self._deref(x)
@@ -712,7 +716,7 @@ class _Lowering:
         elif {kind_a, kind_b} == {"integer", "number"}:
             kind = "integer"
         else:
-            return None
+            return dict(_NEVER)  # no value has two JSON types
         merged = self._merge_keywords(kind, a, b, depth)
         if merged is None:
             return None
@@ -1031,7 +1035,7 @@ _HELPERS: tuple[tuple[str, tuple[tuple[str, str], ...], str], ...] = (
         (("pydantic", "BaseModel"), ("pydantic", "ConfigDict")),
         '''
 class _JsonModel(BaseModel):
-    """Keeps unknown properties, matches patterns as Python's re.search, dumps wire names."""
+    """Unknown properties kept, patterns searched with Python's re, wire names out."""
 
     model_config = ConfigDict(
         extra="allow",
@@ -1071,7 +1075,9 @@ _T = TypeVar("_T")
 
 
 def _same_json_type(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    # A Literal alone takes true for 1 and 1 for true; JSON Schema keeps them apart.
+    # A Literal alone takes true for 1 (or 1.0) and 1 for true; JSON keeps them apart.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     result = handler(value)
     if isinstance(value, bool) is not isinstance(result, bool):
         raise ValueError("booleans and numbers are different JSON values")
@@ -1124,7 +1130,7 @@ def _unique_items(value: Any) -> Any:
         (("typing", "Any"), ("fractions", "Fraction")),
         '''
 class _MultipleOf:
-    """multipleOf as jsonschema computes it: a float factor divides, an int factor takes %."""
+    """multipleOf as jsonschema computes it: a float factor divides, an int takes %."""
 
     def __init__(self, factor: float) -> None:
         self.factor = factor
@@ -1210,6 +1216,7 @@ class _Finisher:
         self.local: dict[str, tuple[str, str]] = {}
         self.rename: dict[str, str] = {}
         self.string_names: set[str] = set()
+        self.extra_imports: set[tuple[str, str, str | None]] = set()
         self.classes: set[str] = set()
 
     def finish(self, raw: str) -> str:
@@ -1265,7 +1272,10 @@ class _Finisher:
             self.string_names |= {n.id for n in ast.walk(inner) if isinstance(n, ast.Name)}
             return ast.Constant(ast.unparse(inner))
         if isinstance(node, ast.Subscript):
-            if self.local.get(_name(node.value)) == ("typing", "Literal"):
+            origin = self.local.get(_name(node.value))
+            if origin in (("typing", "Optional"), ("typing", "Union")):
+                return self._union(node, origin[1] == "Optional")
+            if origin == ("typing", "Literal"):
                 values = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
                 if any(isinstance(v, ast.Constant) and isinstance(v.value, int) for v in values):
                     return ast.Subscript(ast.Name("_JsonLiteral", ast.Load()), node, ast.Load())
@@ -1276,6 +1286,37 @@ class _Finisher:
         if isinstance(node, ast.BinOp):
             return ast.BinOp(self._type(node.left), node.op, self._type(node.right))
         return _split_strings(self._names(node))  # type: ignore[return-value]
+
+    def _union(self, node: ast.Subscript, optional: bool) -> ast.expr:
+        """`Union[a, b]` and `Optional[a]` as `a | b | None`, as ruff's UP007 wants, except
+        around forward references: a string cannot take part in `|` at runtime."""
+        members: list[ast.expr] = []
+        for member in node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]:
+            typed = self._type(member)
+            inner = typed.slice if isinstance(typed, ast.Subscript) else None
+            if inner is not None and self.local.get(_name(typed.value)) == ("typing", "Union"):  # type: ignore[attr-defined]
+                members += inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            else:
+                members.append(typed)
+        none = [m for m in members if isinstance(m, ast.Constant) and m.value is None]
+        members = [m for m in members if m not in none] + (none[:1] or [ast.Constant(None)] * optional)
+        if len(members) == 1:
+            return members[0]
+        if any(isinstance(m, ast.Constant) and isinstance(m.value, str) for m in members):
+            union = ast.Name(self._typing("Union"), ast.Load())
+            return ast.Subscript(union, ast.Tuple(members, ast.Load()), ast.Load())
+        result = members[0]
+        for member in members[1:]:
+            result = ast.BinOp(result, ast.BitOr(), member)
+        return result
+
+    def _typing(self, name: str) -> str:
+        local = next((k for k, v in self.local.items() if v == ("typing", name)), None)
+        if local is None:
+            self.local[name] = ("typing", name)
+            self.extra_imports.add(("typing", name, None))
+            return name
+        return local
 
     # -- statements ---------------------------------------------------------------------------
 
@@ -1377,7 +1418,7 @@ class _Finisher:
             if n in used
         }
         needed |= {("typing", "Annotated", None)} if "Annotated" in used else set()
-        kept = {(m, n, a) for m, n, a in imports if (a or n) in used}
+        kept = {(m, n, a) for m, n, a in imports | self.extra_imports if (a or n) in used}
         block = _import_block(kept | needed)
         parts = [_MODULE_DOCSTRING, "from __future__ import annotations", block, preamble, code]
         text = "\n\n".join(p for p in parts if p) + "\n"
@@ -1514,19 +1555,18 @@ def _helpers_for(used: set[str]) -> list[tuple[str, tuple[tuple[str, str], ...],
     return chosen
 
 
-_SECTIONS = {"typing": 0, "fractions": 0, "collections.abc": 0}
 
 
 def _import_block(imports: set[tuple[str, str, str | None]]) -> str:
     """Imports sorted as ruff's isort wants them: stdlib, then third party."""
     sections: list[list[str]] = [[], []]
     for module in sorted({m for m, _, _ in imports}):
-        section = sections[_SECTIONS.get(module, 1)]
+        section = sections[0 if module.split(".")[0] in sys.stdlib_module_names else 1]
         plain = sorted({n for m, n, a in imports if m == module and a is None}, key=_import_key)
-        if plain:
-            section.append(f"from {module} import {', '.join(plain)}")
+        lines = [(_import_key(plain[0]), f"from {module} import {', '.join(plain)}")] if plain else []
         for name, alias in sorted((n, a) for m, n, a in imports if m == module and a):
-            section.append(f"from {module} import {name} as {alias}")
+            lines.append((_import_key(name), f"from {module} import {name} as {alias}"))
+        section.extend(line for _, line in sorted(lines))
     return "\n\n".join("\n".join(s) for s in sections if s)
 
 

@@ -75,7 +75,7 @@ def new_project(
             vcs_ref=vcs_ref,
             unsafe=True,
         )
-    except CopierError as exc:
+    except (CopierError, ValueError) as exc:  # ValueError: an answer failed validation
         print(f"mcpmint new: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

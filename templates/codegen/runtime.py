@@ -1,15 +1,16 @@
-"""Runtime of the generated server: the tools/call dispatcher, the handler context, results.
+"""Runtime of the generated server: tools/call dispatch, handler context, results.
 
-The same file is copied into every generated package; the per-spec parts live in server.py.
+The same file is copied into every generated package; server.py holds the per-spec part.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import anyio
 import mcp_types as types
@@ -17,9 +18,6 @@ from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel, ValidationError
-
-if TYPE_CHECKING:
-    from jsonschema.protocols import Validator
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +27,8 @@ Content = types.ContentBlock
 
 @dataclass(slots=True)
 class ToolResult(Generic[OutT]):
-    """A result with rich content (text, images, audio, resource links, embedded resources).
+    """A result with rich content: text, images, audio, resource links, embedded
+    resources.
 
     `structured` is the tool's output model instance for tools with an outputSchema;
     `is_error=True` reports a failure the model should see.
@@ -71,12 +70,18 @@ class ToolContext:
         await self.sdk.session.report_progress(progress, total, message)
 
 
+class Validator(Protocol):
+    """The part of a jsonschema validator the runtime uses."""
+
+    def iter_errors(self, instance: Any) -> Iterable[Any]: ...
+
+
 Handler = Callable[[Any, ToolContext], Awaitable[Any]]
 
 
 @dataclass(frozen=True, slots=True)
 class ToolEntry:
-    """One tool: what tools/list serves, how arguments and results are checked, who answers."""
+    """One tool: what tools/list serves, how calls are checked, who answers."""
 
     tool: types.Tool
     input_model: type[BaseModel]
@@ -100,9 +105,11 @@ class ServerInfo:
 
 def schema_validator(schema: Mapping[str, Any]) -> Validator:
     """A JSON Schema 2020-12 validator, for tools the models cannot check alone."""
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(schema)
+    # Imported by name: only tools that need it pay for the import, and mypy needs no
+    # jsonschema stubs.
+    jsonschema = importlib.import_module("jsonschema")
+    validator: Validator = jsonschema.Draft202012Validator(schema)
+    return validator
 
 
 def build_server(info: ServerInfo) -> Server[Any]:
@@ -182,7 +189,9 @@ def to_call_result(entry: ToolEntry, output: Any) -> types.CallToolResult:
     if problems:
         logger.error("tool %r returned an invalid result: %s", name, "; ".join(problems))
         return error_result(f"Invalid result from tool '{name}':", problems)
-    text = [types.TextContent(type="text", text=json.dumps(data, ensure_ascii=False))]
+    text: list[Content] = [
+        types.TextContent(type="text", text=json.dumps(data, ensure_ascii=False))
+    ]
     return types.CallToolResult(content=content or text, structured_content=data, is_error=is_error)
 
 
@@ -215,7 +224,7 @@ def _schema_problems(validator: Validator | None, instance: Any) -> list[str]:
 
 
 def format_loc(loc: Sequence[str | int]) -> str:
-    """`("days", 0, "high")` → `days[0].high`; the arguments object itself is `(root)`."""
+    """`("days", 0, "high")` → `days[0].high`; the arguments object is `(root)`."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

@@ -65,9 +65,15 @@ def test_a_string_is_not_accepted_for_an_integer() -> None:
 
 
 def test_an_unknown_tool_is_json_rpc_error_32602() -> None:
-    with pytest.raises(MCPError) as caught:
-        call(example_handlers(), "nope", {})
-    assert caught.value.error.code == -32602
+    async def run() -> int:
+        async with Client(build_server(example_handlers())) as client:
+            try:
+                await client.call_tool("nope", {})
+            except MCPError as exc:
+                return exc.error.code
+        return 0
+
+    assert anyio.run(run) == -32602
 
 
 def test_a_handler_that_raises_gives_a_tool_error_and_logs_the_traceback(caplog: pytest.LogCaptureFixture) -> None:

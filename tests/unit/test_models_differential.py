@@ -135,25 +135,31 @@ def guided(node: Any, root: dict[str, Any], depth: int = 0) -> st.SearchStrategy
     """Candidates shaped by the schema: mostly valid, not always (the judge decides)."""
     if depth > 4 or not isinstance(node, dict):
         return JSON_LEAVES if depth > 4 else JSON_VALUES
+    if "$ref" in node:  # its siblings, when there are any, mostly repeat what it says
+        target = resolve(node["$ref"], root)
+        return st.deferred(lambda: guided(target, root, depth + 1))
     options: list[st.SearchStrategy[Any]] = []
-    if "$ref" in node:
-        options.append(guided(resolve(node["$ref"], root), root, depth + 1))
     if "const" in node:
-        options.append(st.just(node["const"]))
+        return st.just(node["const"])
     if isinstance(node.get("enum"), list) and node["enum"]:
-        options.append(st.sampled_from(node["enum"]))
+        return st.sampled_from(node["enum"])
     for key in ("anyOf", "oneOf", "allOf"):
         if isinstance(node.get(key), list):
             options += [guided(branch, root, depth + 1) for branch in node[key]]
-    types = node.get("type", [] if options else ["null", "boolean", "integer", "number", "string", "array", "object"])
-    for kind in [types] if isinstance(types, str) else types:
-        options.append(typed(kind, node, root, depth))
+    if "type" in node:
+        types = node["type"]
+        for kind in [types] if isinstance(types, str) else types:
+            options.append(typed(kind, node, root, depth))
+    elif not options:
+        options.append(JSON_VALUES)
+        for kind in ("integer", "number", "string", "array", "object"):
+            options.append(typed(kind, node, root, depth + 1))
     return st.one_of(options) if options else JSON_VALUES
 
 
 def typed(kind: str, node: dict[str, Any], root: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
     if kind in SCALARS and (valid := leaf_values(kind, node)) is not None:
-        return st.one_of(valid, typed_candidates(kind, node, root, depth))
+        return st.one_of(valid, valid, valid, typed_candidates(kind, node, root, depth))
     return typed_candidates(kind, node, root, depth)
 
 
@@ -169,25 +175,31 @@ def typed_candidates(kind: str, node: dict[str, Any], root: dict[str, Any], dept
     if kind == "array":
         low = int(node.get("minItems", 0))
         high = int(node.get("maxItems", low + 3))
-        prefix = [guided(s, root, depth + 1) for s in node.get("prefixItems", [])]
-        rest = guided(node.get("items", {}), root, depth + 1)
+        prefix = [guided(s, root, depth) for s in node.get("prefixItems", [])]
+        rest = guided(node.get("items", {}), root, depth)
         lists = st.lists(rest, min_size=max(0, low - len(prefix)), max_size=max(0, min(high, low + 3) - len(prefix)))
         return st.tuples(*prefix).flatmap(lambda head: lists.map(lambda tail: [*head, *tail]))
     if kind == "object":
         properties = node.get("properties") or {}
         required = [r for r in node.get("required", []) if isinstance(r, str)]
-        fixed = {k: guided(properties.get(k, {}), root, depth + 1) for k in required}
-        optional = {k: guided(v, root, depth + 1) for k, v in properties.items() if k not in fixed}
+        fixed = {k: guided(properties.get(k, {}), root, depth) for k in required}
+        optional = {k: guided(v, root, depth) for k, v in properties.items() if k not in fixed}
         extra = node.get("additionalProperties", True)
-        extras = st.dictionaries(st.text(max_size=5), guided(extra, root, depth + 1) if isinstance(extra, dict) else JSON_LEAVES, max_size=2)
-        return st.tuples(st.fixed_dictionaries(fixed, optional=optional), extras).map(lambda p: {**p[1], **p[0]})
+        values = guided(extra, root, depth) if isinstance(extra, dict) else JSON_LEAVES
+        extras = st.dictionaries(st.text(max_size=5), values, max_size=2)
+        extras = st.one_of(st.just({}), st.just({}), extras)
+        objects = st.tuples(st.fixed_dictionaries(fixed, optional=optional), extras).map(lambda p: {**p[1], **p[0]})
+        least = node.get("minProperties", 0)
+        return objects.filter(lambda o: len(o) >= least) if least else objects
     return JSON_VALUES
 
 
 def numbers(kind: str, node: dict[str, Any]) -> st.SearchStrategy[Any]:
     bounds = [node[k] for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") if isinstance(node.get(k), (int, float))]
     near = [b + d for b in bounds for d in (-1, -0.5, 0, 0.5, 1) if math.isfinite(b)]
-    ints = st.integers(min_value=-50, max_value=50)
+    low = max([math.ceil(node[k]) for k in ("minimum", "exclusiveMinimum") if isinstance(node.get(k), (int, float))], default=-50)
+    high = min([math.floor(node[k]) for k in ("maximum", "exclusiveMaximum") if isinstance(node.get(k), (int, float))], default=low + 100)
+    ints = st.integers(min_value=min(low, high), max_value=max(low, high))
     options = [ints, ints.map(float), st.sampled_from(near or [0])]
     factor = node.get("multipleOf")
     if isinstance(factor, (int, float)) and factor > 0:
@@ -200,7 +212,7 @@ def numbers(kind: str, node: dict[str, Any]) -> st.SearchStrategy[Any]:
 def strings(node: dict[str, Any]) -> st.SearchStrategy[str]:
     low = int(node.get("minLength", 0))
     high = int(node.get("maxLength", low + 6))
-    options = [st.text(min_size=max(0, low - 1), max_size=high + 1)]
+    options = [st.text(min_size=low, max_size=high), st.text(min_size=max(0, low - 1), max_size=high + 1)]
     pattern = node.get("pattern")
     if isinstance(pattern, str):
         try:
@@ -246,27 +258,34 @@ def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-@st.composite
-def mutated(draw: st.DrawFn, value: Any) -> Any:
-    value = copy.deepcopy(value)
-    path = draw(st.sampled_from(paths(value)))
-    parent: Any = None
+def mutants(value: Any, path: tuple[Any, ...], extra: Any) -> Iterator[Any]:
+    """Every mutation of `value` at `path`: odd replacements, nudged numbers, dropped and added
+    keys, repeated items."""
     target = value
     for step in path:
-        parent, target = target, target[step]
-    action = draw(st.sampled_from(["replace", "replace", "drop", "extra", "repeat", "nudge"]))
-    if action == "drop" and isinstance(target, dict) and target:
-        del target[draw(st.sampled_from(sorted(target)))]
-    elif action == "extra" and isinstance(target, dict):
-        target[draw(st.sampled_from(["extra", "x-y", "class_", "first_name", "field_2fa"]))] = draw(JSON_LEAVES)
-    elif action == "repeat" and isinstance(target, list) and target:
-        target.append(copy.deepcopy(draw(st.sampled_from(target))))
-    elif action == "nudge" and isinstance(target, (int, float)) and not isinstance(target, bool):
-        replacement = target + draw(st.sampled_from([-1, 1, 0.5, 1e-9, -(2**60)]))
-        value = replace(value, path, replacement)
-    else:
-        value = replace(value, path, draw(st.sampled_from(ODD_VALUES) | JSON_VALUES))
-    return value
+        target = target[step]
+    for replacement in [*ODD_VALUES, extra]:
+        yield replace(copy.deepcopy(value), path, replacement)
+    if isinstance(target, (int, float)) and not isinstance(target, bool):
+        for delta in (-1, 1, 0.5, -0.5, 1e-9):
+            yield replace(copy.deepcopy(value), path, target + delta)
+        yield replace(copy.deepcopy(value), path, float(target))
+    if isinstance(target, str):
+        yield replace(copy.deepcopy(value), path, target + "!")
+        yield replace(copy.deepcopy(value), path, target[:-1])
+    if isinstance(target, dict):
+        for key in target:
+            changed = copy.deepcopy(value)
+            inner = changed
+            for step in path:
+                inner = inner[step]
+            del inner[key]
+            yield changed
+        for key in ("extra", "class_", "first_name", "field_2fa", "model_config_"):
+            yield replace(copy.deepcopy(value), path, {**target, key: extra})
+    if isinstance(target, list) and target:
+        yield replace(copy.deepcopy(value), path, [*target, copy.deepcopy(target[0])])
+        yield replace(copy.deepcopy(value), path, target[1:])
 
 
 def replace(value: Any, path: tuple[Any, ...], replacement: Any) -> Any:
@@ -333,9 +352,12 @@ def test_model_and_jsonschema_agree(rendered: dict[Path, Rendered], path: Path, 
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
     )
-    @given(candidates.flatmap(lambda v: st.tuples(st.just(v), mutated(v))))
-    def check(pair: tuple[Any, Any]) -> None:
-        for instance in pair:
-            agree(model, validator, instance, faithful)
+    @given(candidates, st.data())
+    def check(instance: Any, data: st.DataObject) -> None:
+        agree(model, validator, instance, faithful)
+        where = st.sampled_from(paths(instance))
+        for path in data.draw(st.lists(where, min_size=1, max_size=2, unique=True)):
+            for mutant in mutants(instance, path, data.draw(JSON_VALUES)):
+                agree(model, validator, mutant, faithful)
 
     check()

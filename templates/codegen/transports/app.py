@@ -157,16 +157,16 @@ class _SseEndpoint:
         self._shutdown = shutdown
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._shutdown.run_stream(self._session, scope, receive, send)
-
-    async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             async with self._sse.connect_sse(scope, receive, send) as (read, write):
                 pending = Pending(self._shutdown.drain)
-                await self._server.run(
-                    CountedReadStream(read, pending),
-                    CountedWriteStream(write, pending),
-                    self._server.create_initialization_options(),
-                )
+                counted = CountedReadStream(read, pending)
+                # At shutdown the input ends: the server flushes, the stream closes.
+                with self._shutdown.session(counted.end_input):
+                    await self._server.run(
+                        counted,
+                        CountedWriteStream(write, pending),
+                        self._server.create_initialization_options(),
+                    )
         except ValueError as exc:  # refused by the SDK's checks, answer already sent
             logger.debug("SSE connection refused: %s", exc)

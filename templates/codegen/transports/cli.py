@@ -42,7 +42,9 @@ def main(
             from .network import serve_network
 
             chosen = _network_transports(args.command, transports)
-            serve_network(server, transports=chosen, settings=_settings(args, parser))
+            serve_network(
+                server, transports=chosen, settings=settings_from_args(args, parser)
+            )
     except KeyboardInterrupt:  # a signal before the handlers were installed
         pass
 
@@ -152,9 +154,10 @@ def _network_transports(command: str, transports: Sequence[str]) -> list[str]:
     return [command]
 
 
-def _settings(
+def settings_from_args(
     args: argparse.Namespace, parser: argparse.ArgumentParser
 ) -> defaults.NetworkSettings:
+    """The settings of a network subcommand; exits if the token variable is unset."""
     ping = getattr(args, "ws_ping_interval", defaults.DEFAULT_WS_PING_INTERVAL)
     return defaults.NetworkSettings(
         host=args.host,

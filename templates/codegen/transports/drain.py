@@ -126,6 +126,14 @@ class CountedReadStream:
     def __init__(self, inner: _Receiver, pending: Pending) -> None:
         self._inner = inner
         self._pending = pending
+        self._ended = False
+        self._receiving: anyio.CancelScope | None = None
+
+    def end_input(self) -> None:
+        """Make the reader see end of input now (a graceful shutdown)."""
+        self._ended = True
+        if self._receiving is not None:
+            self._receiving.cancel()
 
     @property
     def last_context(self) -> Any:
@@ -134,10 +142,13 @@ class CountedReadStream:
 
     async def receive(self) -> SessionMessage | Exception:
         """Receive the next item and count it."""
-        item = await self._inner.receive()
-        if isinstance(item, SessionMessage):
-            self._pending.received(item.message)
-        return item
+        with anyio.CancelScope() as self._receiving:
+            if not self._ended:
+                item = await self._inner.receive()
+                if isinstance(item, SessionMessage):
+                    self._pending.received(item.message)
+                return item
+        raise anyio.EndOfStream
 
     async def aclose(self) -> None:
         """Close the inner stream and forget the connection's requests."""
@@ -173,9 +184,11 @@ class CountedWriteStream:
         self._pending = pending
 
     async def send(self, item: SessionMessage, /) -> None:
-        """Count and send one message."""
-        self._pending.sent(item.message)
+        """Send one message, then count it."""
+        # Counted once handed over: the drain must not end the input (which
+        # cancels handlers) while a handler is still passing its answer on.
         await self._inner.send(item)
+        self._pending.sent(item.message)
 
     async def aclose(self) -> None:
         """Close the inner stream."""

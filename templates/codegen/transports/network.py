@@ -67,14 +67,10 @@ def serve_network(
 
 async def _serve(uv: uvicorn.Server, shutdown: Shutdown, grace_period: float) -> None:
     stop = anyio.Event()
-
-    def force() -> None:
-        uv.force_exit = uv.should_exit = True
-        shutdown.end_streams()
-
+    waiting = anyio.CancelScope()  # a second signal cuts the drain short
     async with anyio.create_task_group() as tg:
-        tg.start_soon(stop_on_signals, stop, force)
-        tg.start_soon(_drain_then_exit, stop, uv, shutdown, grace_period)
+        tg.start_soon(stop_on_signals, stop, waiting.cancel)
+        tg.start_soon(_drain_then_exit, stop, uv, shutdown, grace_period, waiting)
         try:
             await uv.serve()
         finally:
@@ -82,13 +78,18 @@ async def _serve(uv: uvicorn.Server, shutdown: Shutdown, grace_period: float) ->
 
 
 async def _drain_then_exit(
-    stop: anyio.Event, uv: uvicorn.Server, shutdown: Shutdown, grace_period: float
+    stop: anyio.Event,
+    uv: uvicorn.Server,
+    shutdown: Shutdown,
+    grace_period: float,
+    waiting: anyio.CancelScope,
 ) -> None:
     await stop.wait()
+    # Keep listening: clients of open sessions may need a new connection.
     shutdown.drain.draining = True
-    for listener in getattr(uv, "servers", []):
-        listener.close()  # stop accepting; connections already open keep working
-    if not await shutdown.drain.wait_idle(grace_period):
+    with waiting:
+        await shutdown.drain.wait_idle(grace_period)
+    if shutdown.drain.count:
         count = shutdown.drain.count
         logger.warning("Grace period over: cancelling %d request(s)", count)
     shutdown.end_streams()

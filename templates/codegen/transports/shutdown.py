@@ -2,13 +2,14 @@
 
 uvicorn's own shutdown closes WebSockets at once and its SSE library ends every
 event stream, POST answers included, so a call in flight would be cut. Instead:
-stop accepting, wait for requests in flight (at most the grace period), then end
-the long-lived streams ourselves and let uvicorn finish.
+refuse new work (503), wait for requests in flight (at most the grace period),
+then end the sessions' input (SSE, WebSocket: the server flushes what it still
+has to say and closes), cancel the remaining streams and let uvicorn finish.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import anyio
@@ -23,16 +24,23 @@ class Shutdown:
     def __init__(self) -> None:
         self.drain = Drain()
         self._streams: set[anyio.CancelScope] = set()
+        self._closers: set[Callable[[], None]] = set()
 
     def refuses(self, scope: Scope) -> bool:
-        """True for a request that would open new work while draining."""
+        """True, while draining, for a request that would open new work.
+
+        Requests of sessions already open still pass: an HTTP client may need a
+        new connection to send a notification for the call being drained.
+        """
         if not self.drain.draining:
             return False
-        if scope["type"] == "websocket" or scope.get("method") == "GET":
+        if scope["type"] == "websocket" or scope["path"] == "/sse":
             return True
-        headers = dict(scope.get("headers", ()))
-        # A POST without a session id opens a new Streamable HTTP session.
-        return scope["path"] == "/mcp" and b"mcp-session-id" not in headers
+        if scope["path"] != "/mcp":
+            return False
+        if scope.get("method") == "GET":
+            return True  # no new event streams: they would outlive the drain
+        return all(name != b"mcp-session-id" for name, _ in scope.get("headers", ()))
 
     @contextmanager
     def stream_scope(self) -> Iterator[anyio.CancelScope]:
@@ -44,8 +52,19 @@ class Shutdown:
             finally:
                 self._streams.discard(scope)
 
+    @contextmanager
+    def session(self, end_input: Callable[[], None]) -> Iterator[None]:
+        """Register a session that `end_streams` ends by calling `end_input`."""
+        self._closers.add(end_input)
+        try:
+            yield
+        finally:
+            self._closers.discard(end_input)
+
     def end_streams(self) -> None:
-        """Cancel every long-lived stream (SSE, GET /mcp, WebSocket)."""
+        """End every session's input and cancel every other long-lived stream."""
+        for end_input in list(self._closers):
+            end_input()
         for scope in list(self._streams):
             scope.cancel()
 

@@ -41,7 +41,12 @@ async def run_stdio(
     stop: anyio.Event | None = None,
     grace_period: float = 10.0,
 ) -> None:
-    """Serve `server` on stdin/stdout until end of input, or until `stop` is set."""
+    """Serve `server` on stdin/stdout until end of input or until `stop` is set.
+
+    Once `stop` is set, no more input is read and answers to requests already
+    read go out for at most `grace_period` seconds (the SDK's fallback transport,
+    used for files and terminals, just stops).
+    """
     if _pipes_usable():
         async with _open_pipes() as transport:
             await transport.serve(server, stop, grace_period)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -25,6 +25,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from .drain import Pending
 from .security import deny
+from .settings import DEFAULT_WS_MAX_SIZE
 from .shutdown import Shutdown
 
 if TYPE_CHECKING:
@@ -85,10 +86,9 @@ class WebSocketEndpoint:
             return
         await send({"type": "websocket.accept", "subprotocol": SUBPROTOCOL})
         connection = _Connection(send, Pending(self._shutdown.drain))
-        with self._shutdown.stream_scope() as cancel_scope:
+        with self._shutdown.session(connection.end_input):
             await connection.serve(self._server, receive)
-        if cancel_scope.cancelled_caught:  # server shutdown: tell the client why
-            await connection.close(1001)
+        await connection.close(1001)  # server going away, unless the client left
 
 
 class _Connection:
@@ -99,6 +99,7 @@ class _Connection:
         self._pending = pending
         self._lock = anyio.Lock()
         self._open = True
+        self._reading = anyio.CancelScope()
 
     async def serve(self, server: Server[Any], receive: Receive) -> None:
         """Run `server` until the client disconnects."""
@@ -108,13 +109,19 @@ class _Connection:
         write_send, write_receive = anyio.create_memory_object_stream[SessionMessage](0)
         try:
             async with anyio.create_task_group() as tg:
-                tg.start_soon(self._read_all, receive, read_send)
+                # The writer ends once the server closes its stream: what the
+                # server said last still goes out.
                 tg.start_soon(self._write_all, write_receive)
+                tg.start_soon(self._read_all, receive, read_send)
                 options = server.create_initialization_options()
                 await server.run(read_receive, write_send, options)
-                tg.cancel_scope.cancel()
+                self.end_input()
         finally:
             self._pending.close()
+
+    def end_input(self) -> None:
+        """Stop reading frames: the server sees end of input and winds down."""
+        self._reading.cancel()
 
     async def close(self, code: int) -> None:
         """Close the connection, unless the client already left."""
@@ -122,22 +129,27 @@ class _Connection:
             await self._send_frame({"type": "websocket.close", "code": code})
 
     async def _read_all(self, receive: Receive, read_send: ReadSend) -> None:
-        async with read_send:  # closing it ends the session: handlers are cancelled
-            while (message := await receive())["type"] == "websocket.receive":
+        # Closing read_send ends the session: handlers still running are cancelled.
+        with self._reading, read_send:
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive":
+                    self._open = False  # the client left
+                    return
                 try:
                     parsed = parse_frame(message.get("text"))
                 except FrameError as exc:
+                    logger.debug("Bad frame: %s", exc)
                     await self._write(exc.reply)
                     continue
                 self._pending.received(parsed)
                 await read_send.send(SessionMessage(parsed))
-        self._open = False
 
     async def _write_all(self, write_receive: WriteReceive) -> None:
         async with write_receive:
             async for item in write_receive:
-                self._pending.sent(item.message)
                 await self._write(item.message)
+                self._pending.sent(item.message)
 
     async def _write(self, message: mcp_types.JSONRPCMessage) -> None:
         await self._send_frame({"type": "websocket.send", "text": _dump(message)})
@@ -158,7 +170,7 @@ async def websocket_client(
     *,
     token: str | None = None,
     headers: Mapping[str, str] | None = None,
-    max_size: int | None = 16 * 1024 * 1024,
+    max_size: int | None = DEFAULT_WS_MAX_SIZE,
 ) -> AsyncIterator[
     tuple[
         MemoryObjectReceiveStream[SessionMessage | Exception],
@@ -167,6 +179,7 @@ async def websocket_client(
 ]:
     """Connect to a `/ws` endpoint; yields the stream pair `mcp.Client` takes."""
     from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
     from websockets.typing import Subprotocol
 
     extra = dict(headers or {})
@@ -184,19 +197,16 @@ async def websocket_client(
     ) as ws:
 
         async def read_all() -> None:
-            from websockets.exceptions import ConnectionClosed
-
             async with read_send:
-                try:
+                with suppress(ConnectionClosed):  # end of input for the session
                     async for frame in ws:
                         await read_send.send(_client_item(frame))
-                except ConnectionClosed:
-                    pass
 
         async def write_all() -> None:
             async with write_receive:
-                async for item in write_receive:
-                    await ws.send(_dump(item.message))
+                with suppress(ConnectionClosed):  # the reader reports the close
+                    async for item in write_receive:
+                        await ws.send(_dump(item.message))
 
         async with anyio.create_task_group() as tg:
             tg.start_soon(read_all)

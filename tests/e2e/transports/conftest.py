@@ -51,4 +51,6 @@ def servers(
         yield running
     finally:
         for server in running.values():
-            server.stop()
+            server.proc.terminate()  # all at once: each takes a moment to drain
+        codes = {name: server.wait() for name, server in running.items()}
+    assert codes == {name: 0 for name in running}, codes  # SIGTERM exits 0

@@ -39,7 +39,12 @@ def _call(request_id: int, name: str, arguments: dict[str, Any]) -> dict[str, An
     params: dict[str, Any] = {"name": name, "arguments": arguments}
     if name == "slow":
         params["_meta"] = {"progressToken": request_id}
-    return {"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params}
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "method": "tools/call",
+        "params": params,
+    }
 
 
 class RawStdio:
@@ -179,3 +184,20 @@ def test_sigterm_during_a_stdio_call_lets_it_finish_then_exits_zero(
     assert raw.server.proc.wait(timeout=10) == 0
     assert time.monotonic() - started < 5
     assert "Traceback" not in raw.server.stderr()
+
+
+def test_files_on_stdin_and_stdout_are_served_by_the_sdk_transport(
+    pkg_root: Path, tmp_path: Path
+) -> None:
+    # Files cannot be polled: the SDK's threaded transport takes over.
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text(json.dumps(INITIALIZE) + "\n")
+    replies = tmp_path / "replies.jsonl"
+    with requests.open("rb") as stdin, replies.open("wb") as stdout:
+        args = ["stdio"]
+        server = spawn(
+            pkg_root, tmp_path, args, stdin=stdin.fileno(), stdout=stdout.fileno()
+        )
+        assert server.proc.wait(timeout=20) == 0
+    (reply,) = replies.read_text().splitlines()
+    assert json.loads(reply)["result"]["serverInfo"]["name"] == "fakepkg"

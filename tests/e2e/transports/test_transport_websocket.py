@@ -34,7 +34,9 @@ INITIALIZE = {
 async def raw_ws(
     server: ServerProcess, subprotocols: list[str] | None = None
 ) -> AsyncIterator[ClientConnection]:
-    offered = [Subprotocol(p) for p in (["mcp"] if subprotocols is None else subprotocols)]
+    offered = [
+        Subprotocol(p) for p in (["mcp"] if subprotocols is None else subprotocols)
+    ]
     async with connect(
         server.ws_url,
         subprotocols=offered or None,

@@ -58,7 +58,8 @@ async def call_tool(
     args = params.arguments or {}
     if params.name == "echo":
         text = str(args["text"])
-        print(f"echo handler got {len(text)} characters")  # must not reach the wire
+        # A stray print must not reach the wire.
+        print(f"echo handler got {len(text)} characters", flush=True)
         return types.CallToolResult(
             content=[types.TextContent(type="text", text=text)],
             structured_content={"text": text},

@@ -1,0 +1,16 @@
+"""Handler of the tool 'delete_issue'.
+
+This file is yours: mcpmint writes it once and never overwrites it.
+
+Delete an issue for good. Cannot be undone.
+"""
+
+from __future__ import annotations
+
+from ..models import DeleteIssueInput
+from ..runtime import ToolContext
+
+
+async def delete_issue(args: DeleteIssueInput, ctx: ToolContext) -> str:
+    """Delete an issue for good. Cannot be undone."""
+    raise NotImplementedError

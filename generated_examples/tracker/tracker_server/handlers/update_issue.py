@@ -1,0 +1,16 @@
+"""Handler of the tool 'update_issue'.
+
+This file is yours: mcpmint writes it once and never overwrites it.
+
+Change the title, state, priority or assignee of an issue.
+"""
+
+from __future__ import annotations
+
+from ..models import UpdateIssueInput, UpdateIssueOutput
+from ..runtime import ToolContext
+
+
+async def update_issue(args: UpdateIssueInput, ctx: ToolContext) -> UpdateIssueOutput:
+    """Change the title, state, priority or assignee of an issue."""
+    raise NotImplementedError
