@@ -12,6 +12,14 @@ class ExampleIR:
 
 
 @dataclass(frozen=True, slots=True)
+class ParamIR:
+    arg: str  # keyword parameter of the typed client method
+    field: str  # the model's attribute name
+    annotation: str  # the model field's annotation, as source text
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ToolIR:
     wire_name: str  # "get-forecast", exactly as in the spec and on the wire
     func_name: str  # "get_forecast": handler module and function name
@@ -25,6 +33,7 @@ class ToolIR:
     examples: tuple[ExampleIR, ...]
     check_with_jsonschema: bool  # the models are looser than the schema somewhere
     synthesised_examples: bool  # examples made up from the schemas (the spec had none)
+    params: tuple[ParamIR, ...] = ()  # the input model's fields, for the typed client
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +57,4 @@ class ProjectIR:
     tools: tuple[ToolIR, ...]
     models_source: str  # models.py body from datamodel-code-generator
     warnings: tuple[str, ...]  # things the generator noticed (unfaithful models, ...)
+    client_imports: tuple[str, ...] = ()  # what the client's annotations need

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from .load import LoadedSpec
 from .models import ModelRequest, render_models
 from .naming import handler_name, package_name, pascal
 from .schemas import bundle
+from .signatures import annotation_imports, input_params
 from .spec import Spec
 from .synth import synthesise
 
@@ -42,7 +45,14 @@ def to_ir(loaded: LoadedSpec, out: Path) -> ProjectIR:
             requests.append(ModelRequest(f"{prefix}Output", raw["outputSchema"], raw["name"], "outputSchema"))
     models = render_models(requests, spec_defs)
     loose = {u.tool for u in models.unfaithful}
-    tools = tuple(_tool(raw, tool_spec.examples, spec_defs, raw["name"] in loose) for raw, tool_spec in zip(raw_tools, spec.tools, strict=True))
+    tree = ast.parse(models.source)
+    tools = tuple(
+        replace(
+            _tool(raw, tool_spec.examples, spec_defs, raw["name"] in loose),
+            params=input_params(tree, models.source, f"{pascal(raw['name'])}Input"),
+        )
+        for raw, tool_spec in zip(raw_tools, spec.tools, strict=True)
+    )
     spec_rel = relative_spec_path(loaded.path, out)
     server = ServerIR(
         name=spec.server.name,
@@ -63,6 +73,7 @@ def to_ir(loaded: LoadedSpec, out: Path) -> ProjectIR:
         tools=tools,
         models_source=models.source,
         warnings=warnings,
+        client_imports=annotation_imports(tree, (p for t in tools for p in t.params)),
     )
 
 

@@ -25,6 +25,7 @@ The generated module documents its own conventions in its docstring (`_MODULE_DO
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import math
 import re
@@ -33,7 +34,7 @@ import textwrap
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
 from jsonschema import Draft202012Validator
@@ -85,6 +86,7 @@ def render_models(requests: Sequence[ModelRequest], defs: Mapping[str, Any]) -> 
 
 _CHECKS = "x-mcpmint-checks"  # runtime checks of a lowered node, removed before codegen
 _NEVER: dict[str, Any] = {_CHECKS: [["never"]]}
+_ABSENT = object()
 _JSON_TYPES = ("null", "boolean", "string", "number", "array", "object")
 _STRING_KEYWORDS = ("minLength", "maxLength", "pattern")
 _NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
@@ -124,6 +126,11 @@ _UNSUPPORTED = {
     "$recursiveRef": "`$recursiveRef` is not resolved: any value is accepted",
 }
 _MAX_BRANCHES = 32
+# Keywords that codegen writes as `Field(...)` constraints.
+_CONSTRAINTS = (
+    "minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum "
+    "minItems maxItems".split()
+)
 _ANNOTATION_KEYWORDS = frozenset(
     "title description default examples deprecated readOnly writeOnly $comment format "
     "contentEncoding contentMediaType contentSchema".split()
@@ -377,7 +384,7 @@ class _Lowering:
             return {}
         values = self._candidates(node, at.doc, 0)
         if values is not None:
-            return self._lower_values([v for v in values if self._valid(at, v)], at)
+            return self._lower_values([v for v in values if self._valid(at, v)])
         for keyword, reason in _UNSUPPORTED.items():
             if keyword in node:
                 self._flag(at, keyword, reason)
@@ -421,24 +428,22 @@ class _Lowering:
                     return [v for f in found_all for v in f or ()]
         return None
 
-    def _lower_values(self, values: list[Any], at: _At) -> dict[str, Any]:
+    def _lower_values(self, values: list[Any]) -> dict[str, Any]:
+        """An enum of the values that validate: a Literal, or a type plus a value check."""
         unique: list[Any] = []
         for value in values:
             if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
                 value = int(value)
-            if not any(_json_equal(value, u) for u in unique):
+            if _is_json(value) and not any(_json_equal(value, u) for u in unique):
                 unique.append(value)
-        if not unique:
-            return dict(_NEVER)
         literal = [v for v in unique if v is None or isinstance(v, (str, int))]
-        if len(literal) == len(unique):
-            if literal == [None]:
-                return {"type": "null"}
+        others = sorted({_TYPE_OF_KIND[_kind(v)] for v in unique if v not in literal})
+        if not unique or literal == [None] == unique:
+            return dict(_NEVER) if not unique else {"type": "null"}
+        if not others:
             return {"enum": literal}
-        kinds = sorted({_TYPE_OF_KIND[_kind(v)] for v in unique if v not in literal})
-        branches = [{"type": k} for k in kinds] + ([{"enum": literal}] if literal else [])
-        node: dict[str, Any] = branches[0] if len(branches) == 1 else {"anyOf": branches}
-        return {**node, _CHECKS: [["enum", unique]]}
+        branches = [{"type": k} for k in others] + ([{"enum": literal}] if literal else [])
+        return {**_union(branches), _CHECKS: [["enum", unique]]}
 
     def _lower_union(self, branches: list[Any], at: _At, keyword: str) -> dict[str, Any]:
         lowered = [self._lower(b, at.child(keyword, i)) for i, b in enumerate(branches)]
@@ -536,8 +541,6 @@ class _Lowering:
             else:
                 self._flag(at, "prefixItems", "prefixItems is not checked: any items accepted")
                 items = True
-            if items is False:
-                high = count if high is None else min(high, count)
         elif items is False:
             high = 0
         if items is not True and "prefixItems" not in out:
@@ -556,8 +559,9 @@ class _Lowering:
     def _lower_object(self, node: Mapping[str, Any], at: _At) -> dict[str, Any]:
         properties: dict[str, Any] = {}
         raw = node.get("properties")
-        for name, sub in (raw.items() if isinstance(raw, Mapping) else ()):
-            properties[name] = self._lower_property(sub, at.child("properties", name))
+        for name, sub in raw.items() if isinstance(raw, Mapping) else ():
+            if isinstance(name, str):  # YAML can make a key a number or a boolean
+                properties[name] = self._lower_property(sub, at.child("properties", name))
         required = [r for r in dict.fromkeys(_list(node.get("required"))) if isinstance(r, str)]
         for name in required:
             properties.setdefault(name, {})
@@ -586,8 +590,9 @@ class _Lowering:
         extras: dict[str, Any] = {}
         if isinstance(sub.get("description"), str) and sub["description"].strip():
             extras["description"] = sub["description"]
-        if "default" in sub and self._valid(at, sub["default"]) and self._fits(lowered, sub["default"], 0):
-            extras["default"] = sub["default"]
+        default = sub.get("default", _ABSENT)
+        if _is_json(default) and self._valid(at, default) and self._fits(lowered, default, 0):
+            extras["default"] = default
         return {**lowered, **extras} if extras else lowered
 
     def _fits(self, node: dict[str, Any], value: Any, depth: int) -> bool:
@@ -616,7 +621,7 @@ class _Lowering:
             return type(value) is int
         if kind == "number":
             return isinstance(value, (int, float)) and not isinstance(value, bool)
-        return _kind(value) == kind
+        return bool(_kind(value) == kind)
 
     def _disjoint(self, branches: list[dict[str, Any]]) -> bool:
         facts = [self._facts(b, 0) for b in branches]
@@ -678,6 +683,9 @@ class _Lowering:
         result = parts[0]
         for part in parts[1:]:
             merged = self._merge(result, part, 0)
+            for ref in (result, part):
+                if merged is not None and "$ref" in ref and _same(merged, self._deref(ref)):
+                    merged = ref  # the other part adds nothing: keep the shared definition
             if merged is None:
                 self._flag(
                     at,
@@ -717,9 +725,10 @@ class _Lowering:
             kind = "integer"
         else:
             return dict(_NEVER)  # no value has two JSON types
-        merged = self._merge_keywords(kind, a, b, depth)
-        if merged is None:
+        merged_or_none = self._merge_keywords(kind, a, b, depth)
+        if merged_or_none is None:
             return None
+        merged = merged_or_none
         if kind is not None:
             merged["type"] = kind
         if checks:
@@ -739,9 +748,9 @@ class _Lowering:
             if found := [x[key] for x in (a, b) if key in x]:
                 out[key] = min(found)
         if kind == "integer":
-            for key in ("exclusiveMinimum", "exclusiveMaximum"):
-                if key in out:
-                    _integer_bound(out, key, out.pop(key))
+            bounds = {k: out.pop(k) for k in _NUMBER_KEYWORDS[:4] if k in out}
+            for key, value in bounds.items():
+                _integer_bound(out, key, value)
         patterns = {x["pattern"] for x in (a, b) if "pattern" in x}
         if len(patterns) > 1 or "prefixItems" in a or "prefixItems" in b:
             return None
@@ -774,6 +783,26 @@ class _Lowering:
         out["required"] = list(dict.fromkeys(a["required"] + b["required"]))
         out["additionalProperties"] = False if extra == _NEVER else (True if extra == {} else extra)
         return out
+
+
+def _is_json(value: Any) -> bool:
+    """Whether a value is JSON data (YAML can also give dates, sets, NaN, ...)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_is_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
+    return False
+
+
+def _same(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
+    """Equal as schemas, ignoring descriptions."""
+    if a is None or b is None:
+        return False
+    return _dumps({**a, "description": None}) == _dumps({**b, "description": None})
 
 
 def _list(value: Any) -> list[Any]:
@@ -890,51 +919,51 @@ class _Hoister:
         for unit in self.units.values():
             assert unit.body is not None
             body = {k: v for k, v in unit.body.items() if k not in (_CHECKS, "default")}
-            emitted = self._emit_children(body, unit.name, unit.key, not _is_class(body))
-            self.defs.append(
-                _Def(unit.key, unit.name, emitted, list(unit.body.get(_CHECKS, [])), unit.request)
-            )
+            emitted = self._children(body, unit.name, unit.key, root=not _is_class(body))
+            checks = list(unit.body.get(_CHECKS, []))
+            self.defs.append(_Def(unit.key, unit.name, emitted, checks, unit.request))
         return _Plan(self.defs)
 
-    def _emit(self, node: dict[str, Any], name: str, owner: str, alias: bool) -> dict[str, Any]:
-        extras = {k: node[k] for k in ("description", "default") if k in node}
+    def _emit(self, node: dict[str, Any], name: str, owner: str, slot: str) -> dict[str, Any]:
+        """A child node: inline, or a `$ref` to a new definition (a class, a checked alias, or a
+        constrained type where codegen would otherwise invent a name for it)."""
+        extras: dict[str, Any] = {k: node[k] for k in ("description", "default") if k in node}
         checks = node.get(_CHECKS, [])
         bare = {k: v for k, v in node.items() if k not in (_CHECKS, "description", "default")}
-        if not _is_class(bare) and not checks:
-            return {**self._emit_children(bare, name, owner, alias), **extras}
+        constrained = slot != "property" and any(k in bare for k in _CONSTRAINTS)
+        if not (_is_class(bare) or checks or constrained):
+            return {**self._children(bare, name, owner, root=False), **extras}
         key = f"McpmintHoisted{len(self.defs)}"
         final = self.names.take(name)
         entry = _Def(key, final, {}, checks)
         self.defs.append(entry)
-        entry.schema = self._emit_children(bare, final, key, not _is_class(bare))
+        entry.schema = self._children(bare, final, key, root=not _is_class(bare))
         return {"$ref": f"#/$defs/{key}", **extras}
 
-    def _emit_children(
-        self, node: dict[str, Any], name: str, owner: str, alias: bool
-    ) -> dict[str, Any]:
+    def _children(self, node: dict[str, Any], name: str, owner: str, root: bool) -> dict[str, Any]:
         out = dict(node)
         if "$ref" in out:
             out["$ref"] = f"#/$defs/{out['$ref']}"
         if "anyOf" in out:
             named = [b for b in out["anyOf"] if b != {"type": "null"}]
             out["anyOf"] = [
-                self._emit(b, name if len(named) == 1 else f"{name}Option{i + 1}", owner, alias)
+                self._emit(b, name if len(named) == 1 else f"{name}Option{i + 1}", owner, "branch")
                 for i, b in enumerate(out["anyOf"])
             ]
         if isinstance(out.get("items"), dict):
-            items = self._emit(out["items"], f"{name}Item", owner, alias)
-            if alias and _refers(items, owner):
+            items = self._emit(out["items"], f"{name}Item", owner, "items")
+            if root and _refers(items, owner):
                 # datamodel-code-generator types `K = list[K]` as a bare `list`: name the items.
                 items = self._alias(items, f"{name}Item")
             out["items"] = items
         if "prefixItems" in out:
             out["prefixItems"] = [
-                self._emit(s, f"{name}Item{i + 1}", owner, alias)
+                self._emit(s, f"{name}Item{i + 1}", owner, "items")
                 for i, s in enumerate(out["prefixItems"])
             ]
         if isinstance(out.get("properties"), dict):
             out["properties"] = {
-                k: self._emit(v, name + _pascal(k), owner, alias)
+                k: self._emit(v, name + _pascal(k), owner, "property")
                 for k, v in out["properties"].items()
             }
             if not out["properties"]:
@@ -943,7 +972,7 @@ class _Hoister:
             del out["required"]
         if isinstance(out.get("additionalProperties"), dict):
             out["additionalProperties"] = self._emit(
-                out["additionalProperties"], f"{name}Value", owner, alias
+                out["additionalProperties"], f"{name}Value", owner, "value"
             )
         return out
 
@@ -1028,11 +1057,11 @@ expressions, searched as jsonschema does. Properties whose names are not identif
 are set by wire name: `Model.model_validate({"class": ...})`.
 """'''
 
-# Helper definitions the finished module may need: (name, imports, source), in order.
-_HELPERS: tuple[tuple[str, tuple[tuple[str, str], ...], str], ...] = (
-    (
-        "_JsonModel",
+# Definitions the finished module may need: name → (imports, other helpers, source).
+_HELPERS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...], str]] = {
+    "_JsonModel": (
         (("pydantic", "BaseModel"), ("pydantic", "ConfigDict")),
+        (),
         '''
 class _JsonModel(BaseModel):
     """Unknown properties kept, patterns searched with Python's re, wire names out."""
@@ -1045,9 +1074,9 @@ class _JsonModel(BaseModel):
     )
 ''',
     ),
-    (
-        "_JsonInt",
+    "_JsonInt": (
         (("typing", "Annotated"), ("typing", "Any"), ("typing", "TypeAlias")),
+        (),
         '''
 def _integral_float_as_int(value: Any) -> Any:
     # JSON Schema counts 1.0 as an integer; the strict int still rejects "1" and true.
@@ -1059,17 +1088,16 @@ def _integral_float_as_int(value: Any) -> Any:
 _JsonInt: TypeAlias = Annotated[StrictInt, BeforeValidator(_integral_float_as_int)]
 ''',
     ),
-    (
-        "_JsonNumber",
+    "_JsonNumber": (
         (("typing", "TypeAlias"), ("pydantic", "StrictFloat"), ("pydantic", "StrictInt")),
-        '''
+        (),
+        """
 _JsonNumber: TypeAlias = StrictInt | StrictFloat
-''',
+""",
     ),
-    (
-        "_JsonLiteral",
-        (("typing", "Annotated"), ("typing", "Any"), ("typing", "TypeAlias"), ("typing", "TypeVar"),
-         ("pydantic", "ValidatorFunctionWrapHandler"), ("pydantic", "WrapValidator")),
+    "_JsonLiteral": (
+        (("typing", "Annotated"), ("typing", "Any"), ("typing", "TypeAlias")),
+        (),
         '''
 _T = TypeVar("_T")
 
@@ -1087,9 +1115,9 @@ def _same_json_type(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 _JsonLiteral: TypeAlias = Annotated[_T, WrapValidator(_same_json_type)]
 ''',
     ),
-    (
-        "_json_equal",
+    "_json_equal": (
         (("typing", "Any"), ("pydantic", "BaseModel")),
+        (),
         '''
 def _json_value(value: Any) -> Any:
     if isinstance(value, BaseModel):
@@ -1112,9 +1140,9 @@ def _json_equal(a: Any, b: Any) -> bool:
     return type(a) is type(b) and bool(a == b)
 ''',
     ),
-    (
-        "_unique_items",
+    "_unique_items": (
         (("typing", "Any"),),
+        ("_json_equal",),
         '''
 def _unique_items(value: Any) -> Any:
     if isinstance(value, list):
@@ -1125,9 +1153,9 @@ def _unique_items(value: Any) -> Any:
     return value
 ''',
     ),
-    (
-        "_MultipleOf",
+    "_MultipleOf": (
         (("typing", "Any"), ("fractions", "Fraction")),
+        (),
         '''
 class _MultipleOf:
     """multipleOf as jsonschema computes it: a float factor divides, an int takes %."""
@@ -1151,9 +1179,9 @@ class _MultipleOf:
         return value
 ''',
     ),
-    (
-        "_OneOf",
+    "_OneOf": (
         (("typing", "Any"),),
+        ("_json_equal",),
         '''
 class _OneOf:
     """enum/const values a Literal cannot hold (fractions, objects, arrays)."""
@@ -1168,17 +1196,17 @@ class _OneOf:
         return value
 ''',
     ),
-    (
-        "_reject",
+    "_reject": (
         (("typing", "Any"),),
+        (),
         '''
 def _reject(value: Any) -> Any:
     raise ValueError("no value is valid here")
 ''',
     ),
-    (
-        "_PropertyCount",
+    "_PropertyCount": (
         (("typing", "Any"),),
+        (),
         '''
 class _PropertyCount:
     """minProperties / maxProperties."""
@@ -1196,16 +1224,34 @@ class _PropertyCount:
         return value
 ''',
     ),
-)
-_HELPER_USES = {
-    "_JsonInt": (("pydantic", "BeforeValidator"), ("pydantic", "StrictInt")),
-    "_unique_items": (),
-    "_OneOf": (),
 }
-# Helpers that need other helpers.
-_HELPER_NEEDS = {"_unique_items": ("_json_equal",), "_OneOf": ("_json_equal",)}
+# Names injected code uses, and where they come from when codegen has not imported them.
+_INJECTED_IMPORTS = {
+    "Annotated": "typing",
+    "Any": "typing",
+    "TypeAlias": "typing",
+    "TypeVar": "typing",
+    "Union": "typing",
+    "Fraction": "fractions",
+    "BaseModel": "pydantic",
+    "BeforeValidator": "pydantic",
+    "ConfigDict": "pydantic",
+    "RootModel": "pydantic",
+    "StrictFloat": "pydantic",
+    "StrictInt": "pydantic",
+    "ValidatorFunctionWrapHandler": "pydantic",
+    "WrapValidator": "pydantic",
+    "model_validator": "pydantic",
+}
+_SCALARS = {
+    ("pydantic", "StrictInt"): "_JsonInt",
+    ("pydantic", "StrictFloat"): "_JsonNumber",
+    ("typing", "Dict"): "dict",
+    ("typing", "List"): "list",
+}
 _STRING_CHUNK = 56
 _DOC_WIDTH = 80
+_Node = TypeVar("_Node", bound=ast.AST)
 
 
 class _Finisher:
@@ -1213,71 +1259,59 @@ class _Finisher:
 
     def __init__(self, plan: _Plan) -> None:
         self.defs = {d.key: d for d in plan.defs}
-        self.local: dict[str, tuple[str, str]] = {}
-        self.rename: dict[str, str] = {}
-        self.string_names: set[str] = set()
-        self.extra_imports: set[tuple[str, str, str | None]] = set()
+        self.local: dict[str, tuple[str, str]] = {}  # local name → (module, name)
+        self.rename: dict[str, str] = {}  # codegen's definition names → final names
         self.classes: set[str] = set()
+        self.string_names: set[str] = set()  # names used inside forward references
 
     def finish(self, raw: str) -> str:
         module = ast.parse(raw)
         imports: set[tuple[str, str, str | None]] = set()
         body: list[ast.stmt] = []
         for stmt in module.body:
-            if isinstance(stmt, ast.ImportFrom):
-                if stmt.module != "__future__":
-                    imports |= {(stmt.module or "", a.name, a.asname) for a in stmt.names}
-            elif isinstance(stmt, ast.Import):
-                imports |= {(a.name, "", a.asname) for a in stmt.names}
-            else:
+            if isinstance(stmt, ast.ImportFrom) and stmt.module != "__future__":
+                imports |= {(stmt.module or "", a.name, a.asname) for a in stmt.names}
+            elif not isinstance(stmt, ast.ImportFrom):
                 body.append(stmt)
-        self.local = {asname or name: (mod, name) for mod, name, asname in imports if name}
+        self.local = {asname or name: (mod, name) for mod, name, asname in imports}
         self.rename = self._renames(body)
-        body = [self._statement(stmt) for stmt in body]
-        body = [self._request(stmt) for stmt in body]
-        missing = set(self.defs) - set(self.rename)
-        if missing:
-            raise RuntimeError(f"datamodel-code-generator dropped definitions: {sorted(missing)}")
+        if missing := set(self.defs) - set(self.rename):
+            raise RuntimeError(f"datamodel-code-generator dropped definitions {sorted(missing)}")
+        body = [self._request(self._statement(stmt)) for stmt in body]
         return self._print(body, imports)
 
-    # -- names --------------------------------------------------------------------------------
-
     def _renames(self, body: list[ast.stmt]) -> dict[str, str]:
-        defined = [name for stmt in body if (name := _defined_name(stmt))]
+        """Final names for placeholders; codegen's own names kept unless they collide."""
         names = _Names({d.name for d in self.defs.values()} | set(self.local))
         rename = {}
-        for name in defined:
-            rename[name] = self.defs[name].name if name in self.defs else names.take(name)
+        for stmt in body:
+            if (name := _defined_name(stmt)) is not None:
+                rename[name] = self.defs[name].name if name in self.defs else names.take(name)
         return rename
 
-    def _names(self, node: ast.AST) -> ast.AST:
+    def _names(self, node: _Node) -> _Node:
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name) and sub.id in self.rename:
                 sub.id = self.rename[sub.id]
         return node
 
+    # -- type expressions -----------------------------------------------------------------------
+
     def _type(self, node: ast.expr) -> ast.expr:
-        """A type expression with JSON scalar types, JSON-aware literals and final names."""
+        """A type with JSON scalar types, literals that tell true from 1, and final names."""
         if isinstance(node, ast.Name):
-            origin = self.local.get(node.id)
-            replacement = {
-                ("pydantic", "StrictInt"): "_JsonInt",
-                ("pydantic", "StrictFloat"): "_JsonNumber",
-                ("typing", "Dict"): "dict",
-                ("typing", "List"): "list",
-            }.get(origin or ("", ""))
-            return ast.Name(replacement or self.rename.get(node.id, node.id), ast.Load())
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            scalar = _SCALARS.get(self.local.get(node.id, ("", "")))
+            return ast.Name(scalar or self.rename.get(node.id, node.id), ast.Load())
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):  # forward reference
             inner = self._type(ast.parse(node.value, mode="eval").body)
             self.string_names |= {n.id for n in ast.walk(inner) if isinstance(n, ast.Name)}
             return ast.Constant(ast.unparse(inner))
         if isinstance(node, ast.Subscript):
             origin = self.local.get(_name(node.value))
             if origin in (("typing", "Optional"), ("typing", "Union")):
-                return self._union(node, origin[1] == "Optional")
+                return self._union(_elements(node.slice), origin == ("typing", "Optional"))
             if origin == ("typing", "Literal"):
-                values = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-                if any(isinstance(v, ast.Constant) and isinstance(v.value, int) for v in values):
+                if any(isinstance(v, ast.Constant) and isinstance(v.value, int) for v in _elements(node.slice)):
                     return ast.Subscript(ast.Name("_JsonLiteral", ast.Load()), node, ast.Load())
                 return node
             return ast.Subscript(self._type(node.value), self._type(node.slice), ast.Load())
@@ -1285,160 +1319,121 @@ class _Finisher:
             return ast.Tuple([self._type(e) for e in node.elts], ast.Load())
         if isinstance(node, ast.BinOp):
             return ast.BinOp(self._type(node.left), node.op, self._type(node.right))
-        return _split_strings(self._names(node))  # type: ignore[return-value]
+        return _split_strings(self._names(node))  # Field(...) and other metadata
 
-    def _union(self, node: ast.Subscript, optional: bool) -> ast.expr:
-        """`Union[a, b]` and `Optional[a]` as `a | b | None`, as ruff's UP007 wants, except
-        around forward references: a string cannot take part in `|` at runtime."""
+    def _union(self, elements: list[ast.expr], optional: bool) -> ast.expr:
+        """`Union[a, b]`/`Optional[a]` as `a | b | None`, as ruff's UP007 wants, except around
+        forward references: a string cannot take part in `|` at runtime."""
         members: list[ast.expr] = []
-        for member in node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]:
-            typed = self._type(member)
-            inner = typed.slice if isinstance(typed, ast.Subscript) else None
-            if inner is not None and self.local.get(_name(typed.value)) == ("typing", "Union"):  # type: ignore[attr-defined]
-                members += inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        for element in elements:
+            typed = self._type(element)
+            if isinstance(typed, ast.Subscript) and _name(typed.value) == "Union":
+                members += _elements(typed.slice)
             else:
                 members.append(typed)
-        none = [m for m in members if isinstance(m, ast.Constant) and m.value is None]
-        members = [m for m in members if m not in none] + (none[:1] or [ast.Constant(None)] * optional)
-        if len(members) == 1:
-            return members[0]
+        nones = [m for m in members if isinstance(m, ast.Constant) and m.value is None]
+        members = [m for m in members if m not in nones]
+        members += [ast.Constant(None)] if nones or optional else []
         if any(isinstance(m, ast.Constant) and isinstance(m.value, str) for m in members):
-            union = ast.Name(self._typing("Union"), ast.Load())
-            return ast.Subscript(union, ast.Tuple(members, ast.Load()), ast.Load())
+            return _subscript("Union", members)
         result = members[0]
         for member in members[1:]:
             result = ast.BinOp(result, ast.BitOr(), member)
         return result
 
-    def _typing(self, name: str) -> str:
-        local = next((k for k, v in self.local.items() if v == ("typing", name)), None)
-        if local is None:
-            self.local[name] = ("typing", name)
-            self.extra_imports.add(("typing", name, None))
-            return name
-        return local
-
-    # -- statements ---------------------------------------------------------------------------
+    # -- statements -----------------------------------------------------------------------------
 
     def _statement(self, stmt: ast.stmt) -> ast.stmt:
         if isinstance(stmt, ast.ClassDef):
             return self._class(stmt)
-        name = _defined_name(stmt)
-        if name is not None and isinstance(stmt, ast.Assign):
-            call = stmt.value
-            assert isinstance(call, ast.Call)
-            value = self._type(call.args[1])
-            checks = [_check_node(c) for c in self.defs.get(name, _EMPTY_DEF).checks]
-            if checks:
-                value = _subscript("Annotated", [value, *checks])
-            final = self.rename[name]
-            return ast.Assign(
-                [ast.Name(final, ast.Store())],
-                ast.Call(call.func, [ast.Constant(final), value], []),
-                lineno=0,
-            )
-        return self._names(stmt)  # type: ignore[return-value]
+        if (name := _defined_name(stmt)) is None:
+            return self._names(stmt)
+        assert isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
+        value = self._type(stmt.value.args[1])
+        checks = [_validator(c) for c in self._checks(name)]
+        if checks:
+            value = _subscript("Annotated", [value, *checks])
+        final = self.rename[name]
+        call = ast.Call(stmt.value.func, [ast.Constant(final), value], [])
+        return ast.Assign([ast.Name(final, ast.Store())], call, lineno=0)
+
+    def _checks(self, name: str) -> list[list[Any]]:
+        entry = self.defs.get(name)
+        return entry.checks if entry is not None else []
 
     def _class(self, cls: ast.ClassDef) -> ast.ClassDef:
-        final = self.rename[cls.name]
-        self.classes.add(final)
+        head: list[ast.stmt] = []  # docstring, config, extra properties, checks
+        fields: list[ast.stmt] = []
+        for stmt in cls.body:
+            target = _name(stmt.targets[0]) if isinstance(stmt, ast.Assign) else ""
+            if target == "__annotations__":  # codegen's way to type extra properties
+                assert isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Dict)
+                head.append(_annotation("__pydantic_extra__", self._type(stmt.value.values[0])))
+            elif isinstance(stmt, ast.AnnAssign):
+                stmt.annotation = self._type(stmt.annotation)
+                if stmt.value is not None:
+                    stmt.value = _split_strings(self._names(stmt.value))
+                fields.append(stmt)
+            elif target == "model_config" or (_docstring(stmt) is not None and not fields):
+                head.insert(len(head) if target else 0, stmt)
+            else:
+                fields.append(self._names(stmt))
+        for check in self._checks(cls.name):
+            validator = _call("model_validator", [], mode=ast.Constant("before"))
+            head.append(_assign("_check_json_schema", _call(validator, [_check(check)])))
         bases = [
             ast.Name("_JsonModel", ast.Load())
             if self.local.get(_name(b)) == ("pydantic", "BaseModel")
             else self._type(b)
             for b in cls.bases
         ]
-        head: list[ast.stmt] = []
-        fields: list[ast.stmt] = []
-        for stmt in cls.body:
-            if isinstance(stmt, ast.Assign) and _name(stmt.targets[0]) == "__annotations__":
-                assert isinstance(stmt.value, ast.Dict)
-                extra = self._type(stmt.value.values[0])  # type: ignore[arg-type]
-                head.append(_annotation("__pydantic_extra__", extra))
-            elif isinstance(stmt, ast.AnnAssign):
-                stmt.annotation = self._type(stmt.annotation)
-                if stmt.value is not None:
-                    stmt.value = _split_strings(self._names(stmt.value))  # type: ignore[assignment]
-                fields.append(stmt)
-            elif isinstance(stmt, ast.Assign) and _name(stmt.targets[0]) == "model_config":
-                head.insert(0, stmt)
-            elif _docstring(stmt) is not None and not head and not fields:
-                head.insert(0, stmt)
-            else:
-                fields.append(self._names(stmt))  # type: ignore[arg-type]
-        for check in self.defs.get(cls.name, _EMPTY_DEF).checks:
-            validator = ast.Call(
-                ast.Call(ast.Name("model_validator", ast.Load()), [], [ast.keyword("mode", ast.Constant("before"))]),
-                [_check_node(check).args[0]],  # type: ignore[attr-defined]
-                [],
-            )
-            head.append(ast.Assign([ast.Name("_check_property_count", ast.Store())], validator, lineno=0))
-        return ast.ClassDef(final, bases, [], head + fields or [ast.Pass()], [], type_params=[])
+        self.classes.add(self.rename[cls.name])
+        return _class_def(self.rename[cls.name], bases, head + fields)
 
     def _request(self, stmt: ast.stmt) -> ast.stmt:
-        """A request whose schema is not an object still gets a class: a subclass or RootModel."""
-        key = next((k for k, v in self.rename.items() if v == _defined_name(stmt)), None)
-        if key is None or key not in self.defs or not self.defs[key].request:
+        """A request gets a class even when its schema is not an object with properties."""
+        name = _defined_name(stmt)
+        key = next((k for k, v in self.rename.items() if v == name), "")
+        if not isinstance(stmt, ast.Assign) or key not in self.defs or not self.defs[key].request:
             return stmt
-        if not isinstance(stmt, ast.Assign):
-            return stmt
-        name = self.rename[key]
-        value = stmt.value.args[1]  # type: ignore[attr-defined]
-        if isinstance(value, ast.Name) and value.id in self.classes:
-            self.classes.add(name)
-            return ast.ClassDef(name, [value], [], [ast.Pass()], [], type_params=[])
-        config = ast.Assign(
-            [ast.Name("model_config", ast.Store())],
-            ast.Call(ast.Name("ConfigDict", ast.Load()), [], [ast.keyword("regex_engine", ast.Constant("python-re"))]),
-            lineno=0,
-        )
+        assert name is not None and isinstance(stmt.value, ast.Call)
+        value = stmt.value.args[1]
         self.classes.add(name)
-        return ast.ClassDef(
-            name,
-            [_subscript("RootModel", [value])],
-            [],
-            [config, _annotation("root", value)],
-            [],
-            type_params=[],
-        )
+        if isinstance(value, ast.Name) and value.id in self.classes:
+            return _class_def(name, [value], [])
+        config = _call("ConfigDict", [], regex_engine=ast.Constant("python-re"))
+        body = [_assign("model_config", config), _annotation("root", value)]
+        return _class_def(name, [_subscript("RootModel", [value])], body)
 
-    # -- printing -----------------------------------------------------------------------------
+    # -- printing -------------------------------------------------------------------------------
 
     def _print(self, body: list[ast.stmt], imports: set[tuple[str, str, str | None]]) -> str:
-        code = "\n\n\n".join(_print_statement(stmt, 0) for stmt in body)
         used = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
-        used |= self.string_names
-        helpers = _helpers_for(used)
-        preamble = "\n\n".join(source.strip("\n") for _, _, source in helpers)
-        used |= {n.id for n in ast.walk(ast.parse(preamble)) if isinstance(n, ast.Name)}
-        needed = {(m, n, None) for _, deps, _ in helpers for m, n in deps}
-        needed |= {
-            ("pydantic", n, None)
-            for n in ("BeforeValidator", "RootModel", "ConfigDict", "model_validator")
-            if n in used
+        helpers = _helpers_for(used | self.string_names)
+        preamble = "\n\n\n".join(source.strip("\n") for _, source in helpers)
+        used |= self.string_names | {
+            n.id for n in ast.walk(ast.parse(preamble)) if isinstance(n, ast.Name)
         }
-        needed |= {("typing", "Annotated", None)} if "Annotated" in used else set()
-        kept = {(m, n, a) for m, n, a in imports | self.extra_imports if (a or n) in used}
-        block = _import_block(kept | needed)
-        parts = [_MODULE_DOCSTRING, "from __future__ import annotations", block, preamble, code]
-        text = "\n\n".join(p for p in parts if p) + "\n"
+        kept = {(m, n, a) for m, n, a in imports if (a or n) in used}
+        provided = {a or n for _, n, a in kept}
+        kept |= {(_INJECTED_IMPORTS[n], n, None) for n in used - provided if n in _INJECTED_IMPORTS}
+        code = _print_body(body)
+        parts = [_MODULE_DOCSTRING, "from __future__ import annotations", _import_block(kept)]
+        text = "\n\n".join([*parts, preamble, code]) + "\n"
         if "McpmintDef" in text or "McpmintHoisted" in text:
             raise RuntimeError("a placeholder name survived finishing")
         return text
 
 
-_EMPTY_DEF = _Def("", "", {}, [])
-
-
 def _defined_name(stmt: ast.stmt) -> str | None:
+    """The name a class or a `X = TypeAliasType("X", ...)` statement defines."""
     if isinstance(stmt, ast.ClassDef):
         return stmt.name
     if (
         isinstance(stmt, ast.Assign)
-        and len(stmt.targets) == 1
-        and isinstance(stmt.targets[0], ast.Name)
         and isinstance(stmt.value, ast.Call)
         and _name(stmt.value.func) == "TypeAliasType"
+        and isinstance(stmt.targets[0], ast.Name)
     ):
         return stmt.targets[0].id
     return None
@@ -1448,6 +1443,10 @@ def _name(node: ast.AST) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
+def _elements(node: ast.expr) -> list[ast.expr]:
+    return list(node.elts) if isinstance(node, ast.Tuple) else [node]
+
+
 def _docstring(stmt: ast.stmt) -> str | None:
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
         if isinstance(stmt.value.value, str):
@@ -1455,12 +1454,28 @@ def _docstring(stmt: ast.stmt) -> str | None:
     return None
 
 
+def _call(func: str | ast.expr, args: list[ast.expr], **keywords: ast.expr) -> ast.Call:
+    callee = ast.Name(func, ast.Load()) if isinstance(func, str) else func
+    return ast.Call(callee, args, [ast.keyword(k, v) for k, v in keywords.items()])
+
+
 def _subscript(name: str, items: list[ast.expr]) -> ast.Subscript:
     return ast.Subscript(ast.Name(name, ast.Load()), ast.Tuple(items, ast.Load()), ast.Load())
 
 
+def _assign(name: str, value: ast.expr) -> ast.Assign:
+    return ast.Assign([ast.Name(name, ast.Store())], value, lineno=0)
+
+
 def _annotation(name: str, annotation: ast.expr) -> ast.AnnAssign:
     return ast.AnnAssign(ast.Name(name, ast.Store()), annotation, None, simple=1)
+
+
+def _class_def(name: str, bases: list[ast.expr], body: list[ast.stmt]) -> ast.ClassDef:
+    node = ast.ClassDef(name, bases, [], body or [ast.Pass()], [])
+    if "type_params" in ast.ClassDef._fields:  # Python 3.12+
+        node.type_params = []  # type: ignore[attr-defined, unused-ignore]
+    return node
 
 
 def _literal(value: Any) -> ast.expr:
@@ -1471,40 +1486,43 @@ def _literal(value: Any) -> ast.expr:
     return ast.Constant(value)
 
 
-def _check_node(check: list[Any]) -> ast.Call:
-    """`BeforeValidator(<check>)` for one runtime check of a definition."""
+def _check(check: list[Any]) -> ast.expr:
+    """The callable that performs one runtime check."""
     kind, args = check[0], check[1:]
     if kind == "uniqueItems":
-        func: ast.expr = ast.Name("_unique_items", ast.Load())
-    elif kind == "never":
-        func = ast.Name("_reject", ast.Load())
-    elif kind == "enum":
-        func = ast.Call(ast.Name("_OneOf", ast.Load()), [_literal(v) for v in args[0]], [])
-    elif kind == "multipleOf":
-        func = ast.Call(ast.Name("_MultipleOf", ast.Load()), [ast.Constant(args[0])], [])
-    else:
-        func = ast.Call(ast.Name("_PropertyCount", ast.Load()), [ast.Constant(a) for a in args], [])
-    return ast.Call(ast.Name("BeforeValidator", ast.Load()), [_split_strings(func)], [])
+        return ast.Name("_unique_items", ast.Load())
+    if kind == "never":
+        return ast.Name("_reject", ast.Load())
+    if kind == "enum":
+        return _split_strings(_call("_OneOf", [_literal(v) for v in args[0]]))
+    if kind == "multipleOf":
+        return _call("_MultipleOf", [ast.Constant(args[0])])
+    return _call("_PropertyCount", [ast.Constant(a) for a in args])
 
 
-def _split_strings(node: ast.expr) -> ast.expr:
-    """Long string constants as `"..." + "..."`: black cannot wrap a string, ruff wants 88."""
+def _validator(check: list[Any]) -> ast.expr:
+    return _call("BeforeValidator", [_check(check)])
+
+
+def _split_strings(node: _Node) -> _Node:
+    """Long strings as `"..." + "..."`: black cannot wrap a string, and ruff wants 88 columns."""
 
     class Splitter(ast.NodeTransformer):
         def visit_Subscript(self, sub: ast.Subscript) -> ast.AST:
             return sub  # type expressions (Literal values, forward references) stay whole
 
         def visit_Constant(self, const: ast.Constant) -> ast.AST:
-            text = const.value
-            if not isinstance(text, str) or len(repr(text)) <= _STRING_CHUNK:
+            if not isinstance(const.value, str) or len(repr(const.value)) <= _STRING_CHUNK:
                 return const
-            chunks = _chunks(text)
+            chunks = _chunks(const.value)
             result: ast.expr = ast.Constant(chunks[0])
             for chunk in chunks[1:]:
                 result = ast.BinOp(result, ast.Add(), ast.Constant(chunk))
             return result
 
-    return Splitter().visit(node)  # type: ignore[no-any-return]
+    result = Splitter().visit(node)
+    assert isinstance(result, type(node))
+    return result
 
 
 def _chunks(text: str) -> list[str]:
@@ -1517,25 +1535,32 @@ def _chunks(text: str) -> list[str]:
     return [*chunks, current]
 
 
+def _print_body(body: list[ast.stmt]) -> str:
+    """Top-level statements, two blank lines apart; an attribute docstring stays attached."""
+    text = ""
+    for stmt in body:
+        separator = "\n" if _docstring(stmt) is not None else "\n\n\n"
+        text += (separator if text else "") + _print_statement(stmt, 0)
+    return text
+
+
 def _print_statement(stmt: ast.stmt, indent: int) -> str:
-    pad = " " * indent
     if (doc := _docstring(stmt)) is not None:
         return _print_docstring(doc, indent)
     if isinstance(stmt, ast.ClassDef):
         bases = ", ".join(ast.unparse(b) for b in stmt.bases)
         members = "\n".join(_print_statement(s, indent + 4) for s in stmt.body)
-        return f"{pad}class {stmt.name}({bases}):\n{members}"
-    return textwrap.indent(ast.unparse(stmt), pad)
+        return f"{' ' * indent}class {stmt.name}({bases}):\n{members}"
+    return textwrap.indent(ast.unparse(stmt), " " * indent)
 
 
 def _print_docstring(text: str, indent: int) -> str:
+    """A description as a docstring wrapped to fit, escaped so that any text is safe."""
     pad = " " * indent
     lines: list[str] = []
-    for line in text.strip().splitlines():
-        wrapped = textwrap.wrap(
-            line, _DOC_WIDTH - indent, break_long_words=False, break_on_hyphens=False
-        )
-        lines.extend(wrapped or [""])
+    for line in inspect.cleandoc(text).splitlines():
+        width = _DOC_WIDTH - indent
+        lines += textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
     body = "\n".join(pad + line if line else "" for line in lines)
     body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     body = "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in body)
@@ -1544,21 +1569,15 @@ def _print_docstring(text: str, indent: int) -> str:
     return f'{pad}"""\n{body}\n{pad}"""'
 
 
-def _helpers_for(used: set[str]) -> list[tuple[str, tuple[tuple[str, str], ...], str]]:
-    wanted = {name for name, _, _ in _HELPERS if name in used} | {"_JsonModel"}
-    for name in list(wanted):
-        wanted |= set(_HELPER_NEEDS.get(name, ()))
-    chosen = []
-    for name, deps, source in _HELPERS:
-        if name in wanted:
-            chosen.append((name, deps + _HELPER_USES.get(name, ()), source))
-    return chosen
-
-
+def _helpers_for(used: set[str]) -> list[tuple[str, str]]:
+    """The helper definitions the body uses (and the ones they use), in a fixed order."""
+    wanted = {"_JsonModel"} | (used & set(_HELPERS))
+    wanted |= {need for name in wanted for need in _HELPERS[name][1]}
+    return [(name, _HELPERS[name][2]) for name in _HELPERS if name in wanted]
 
 
 def _import_block(imports: set[tuple[str, str, str | None]]) -> str:
-    """Imports sorted as ruff's isort wants them: stdlib, then third party."""
+    """Imports sorted as ruff's isort wants them: standard library, then third party."""
     sections: list[list[str]] = [[], []]
     for module in sorted({m for m, _, _ in imports}):
         section = sections[0 if module.split(".")[0] in sys.stdlib_module_names else 1]
@@ -1571,6 +1590,7 @@ def _import_block(imports: set[tuple[str, str, str | None]]) -> str:
 
 
 def _import_key(name: str) -> tuple[int, str]:
+    """isort's order-by-type: CONSTANTS, then Classes, then functions."""
     if name.isupper() and len(name) > 1:
         return 0, name
     return (1 if name[0].isupper() else 2), name

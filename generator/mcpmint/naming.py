@@ -11,7 +11,9 @@ _NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
 # Module names a handler may not take: they would shadow the package's own modules or stdlib
 # modules the generated code imports.
-_RESERVED_MODULES = frozenset({"models", "server", "runtime", "client", "transports", "handlers"})
+_RESERVED_MODULES = frozenset(
+    {"models", "server", "runtime", "client", "transports", "handlers", "examples", "connect", "call"}
+)
 
 
 def words(name: str) -> list[str]:

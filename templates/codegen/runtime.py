@@ -179,7 +179,7 @@ def to_call_result(entry: ToolEntry, output: Any) -> types.CallToolResult:
     if entry.output_model is None or (is_error and output is None):
         return types.CallToolResult(content=content or _text_content(output), is_error=is_error)
     name = entry.tool.name
-    data = output.model_dump(mode="json", by_alias=True, exclude_unset=True) if isinstance(output, BaseModel) else output
+    data = output.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=False) if isinstance(output, BaseModel) else output
     problems = _schema_problems(entry.output_validator, data)
     if not problems:
         try:

@@ -67,14 +67,19 @@ def serve_network(
 
 async def _serve(uv: uvicorn.Server, shutdown: Shutdown, grace_period: float) -> None:
     stop = anyio.Event()
+    failure: SystemExit | None = None
     waiting = anyio.CancelScope()  # a second signal cuts the drain short
     async with anyio.create_task_group() as tg:
         tg.start_soon(stop_on_signals, stop, waiting.cancel)
         tg.start_soon(_drain_then_exit, stop, uv, shutdown, grace_period, waiting)
         try:
             await uv.serve()
+        except SystemExit as exc:  # a failed startup (port in use), logged already
+            failure = exc
         finally:
             tg.cancel_scope.cancel()
+    if failure is not None:
+        raise failure  # outside the task group: no exception group, no traceback
 
 
 async def _drain_then_exit(

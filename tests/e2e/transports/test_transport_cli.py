@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,21 @@ def test_the_stdio_subcommand_imports_no_network_module(pkg_root: Path) -> None:
         "httptools",
     }
     assert imported & unwanted == set()
+
+
+def test_a_port_in_use_fails_with_a_message_and_no_traceback(pkg_root: Path) -> None:
+    env = {"PYTHONPATH": str(pkg_root), "PATH": "/usr/bin:/bin"}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = subprocess.run(
+            [sys.executable, "-m", "fakepkg", "http", "--port", port],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert done.returncode != 0
+    assert "address already in use" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import signal
 import subprocess
 import sys
@@ -201,3 +203,24 @@ def test_files_on_stdin_and_stdout_are_served_by_the_sdk_transport(
         assert server.proc.wait(timeout=20) == 0
     (reply,) = replies.read_text().splitlines()
     assert json.loads(reply)["result"]["serverInfo"]["name"] == "fakepkg"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_stdio_on_a_terminal_answers_and_exits_zero_on_a_signal(
+    pkg_root: Path, tmp_path: Path, sig: int
+) -> None:
+    # The SDK's threaded reader would block the exit on a terminal read.
+    controller, terminal = pty.openpty()
+    try:
+        server = spawn(pkg_root, tmp_path, ["stdio"], stdin=terminal, stdout=terminal)
+        os.write(controller, json.dumps(INITIALIZE).encode() + b"\n")
+        seen, deadline = b"", time.monotonic() + 20
+        while b'"id":1,"result"' not in seen and time.monotonic() < deadline:
+            if select.select([controller], [], [], 0.2)[0]:
+                seen += os.read(controller, 65536)
+        assert b'"id":1,"result"' in seen
+        assert server.stop(sig, timeout=10) == 0
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert "Traceback" not in server.stderr()

@@ -1,0 +1,81 @@
+"""Keyword parameters of the typed client, read from the generated models' source.
+
+The client's `get_forecast(*, city, days=...)` repeats each input field's annotation as
+datamodel-code-generator wrote it, so mypy checks callers exactly as it checks the models.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import sys
+from collections.abc import Iterable
+
+from .ir import ParamIR
+
+# Names the client module defines itself; a field with one of these names gets a suffix.
+_TAKEN = frozenset({"self", "models", "meta", "timeout"})
+
+
+def input_params(tree: ast.Module, source: str, class_name: str) -> tuple[ParamIR, ...]:
+    """The fields of `class_name` as keyword parameters, required ones first."""
+    node = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name)
+    params = []
+    for stmt in node.body:
+        if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
+            continue
+        if stmt.target.id == "model_config":
+            continue
+        annotation = ast.get_source_segment(source, stmt.annotation) or "Any"
+        name = stmt.target.id
+        arg = f"{name}_" if name in _TAKEN else name
+        annotation = " ".join(annotation.split())
+        required = stmt.value is None
+        if not required and "MISSING" not in annotation:
+            annotation += " | MISSING"  # omitted arguments stay omitted on the wire
+        params.append(ParamIR(arg, name, annotation, required))
+    return tuple(sorted(params, key=lambda p: not p.required))
+
+
+# Names the client template uses itself, by module.
+_CLIENT_NEEDS = {
+    "collections.abc": {"AsyncIterator", "Mapping"},
+    "contextlib": {"asynccontextmanager"},
+    "typing": {"Any"},
+    "mcp": {"Client"},
+    "pydantic": {"MISSING", "BaseModel"},
+}
+
+
+def annotation_imports(tree: ast.Module, params: Iterable[ParamIR]) -> tuple[str, ...]:
+    """The client's import block: its own names plus every name the annotations use.
+
+    Sections as isort orders them (standard library, third party, the package), so the
+    block is ruff-clean as rendered.
+    """
+    used = set()
+    for param in params:
+        for node in ast.walk(ast.parse(param.annotation, mode="eval")):
+            if isinstance(node, ast.Name):
+                used.add(node.id)
+    origin: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                origin[alias.asname or alias.name] = node.module
+    by_module: dict[str, set[str]] = {m: set(n) for m, n in _CLIENT_NEEDS.items()}
+    for name in sorted(used):
+        if name not in origin and hasattr(builtins, name):
+            continue
+        by_module.setdefault(origin.get(name, ".models"), set()).add(name)
+    sections: list[list[str]] = [["import shlex"], [], ["from . import models"]]
+    for module, names in sorted(by_module.items()):
+        index = 2 if module.startswith(".") else 0 if module.split(".")[0] in sys.stdlib_module_names else 1
+        sections[index].append(f"from {module} import {', '.join(sorted(names, key=_isort_key))}")
+    return tuple(line for section in sections for line in [*section, ""])[:-1]
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    # isort's order inside one import: CONSTANTS, then Classes, then functions.
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return (kind, name.lower())
