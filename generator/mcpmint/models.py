@@ -1,25 +1,26 @@
 """JSON Schema → Pydantic v2 source, through datamodel-code-generator.
 
-`render_models` turns the tools' input/output schemas (JSON Schema 2020-12) and the spec's shared
-`$defs` into one module of Pydantic models that accept exactly the instances
-`jsonschema.Draft202012Validator` accepts (formats are annotations). Three steps:
+`render_models` turns the tools' input/output schemas (JSON Schema 2020-12) and the
+spec's shared `$defs` into one module of Pydantic models that accept exactly the
+instances `jsonschema.Draft202012Validator` accepts (formats are annotations):
 
-1. Lowering (`_Lowering`): every schema is rewritten into a small subset that
-   datamodel-code-generator types faithfully: one `type` per node (type lists and untyped nodes
-   with type-specific keywords become `anyOf`), nullability as an `anyOf` branch, `enum`/`const`
-   as the list of values that really validate, `allOf` and `$ref` siblings merged, explicit
-   `additionalProperties`, every object with properties hoisted into a named `$defs` entry. What
-   the subset cannot say exactly (uniqueItems, multipleOf, non-literal enum values, false schemas,
-   property counts) becomes a runtime check attached to a named definition. What cannot be
-   represented at all is dropped in the direction that makes the model looser and reported as
-   `Unfaithful`: the server must validate those tools with jsonschema first.
-2. One datamodel-code-generator call for the whole spec, with placeholder definition names.
-3. Finishing (`_Finisher`, on the AST): final class names, strict JSON scalar types
-   (`_JsonInt` accepts 1.0 and rejects "1" and true; `_JsonNumber` keeps ints as ints), literals
-   that tell true from 1, typed extra properties, the runtime checks, and an import block that
-   ruff's isort accepts.
+1. Lowering (`_Lowering`) rewrites every schema into a subset that
+   datamodel-code-generator types faithfully: one `type` per node (type lists and
+   untyped nodes with type-specific keywords become `anyOf`), null as an `anyOf`
+   branch, `enum`/`const` as the values that really validate, `allOf` and `$ref`
+   siblings merged, explicit `additionalProperties`. What the subset cannot say
+   (uniqueItems, multipleOf, enum values a Literal cannot hold, false schemas,
+   property counts) becomes a runtime check on a named definition. What cannot be
+   modelled at all is dropped so that the model gets looser, and is reported as
+   `Unfaithful`: the server validates those tools with jsonschema first.
+2. Hoisting (`_Hoister`) names every object class and checked type, so that the
+   class names are ours, stable, and never collide.
+3. One datamodel-code-generator call for the whole spec (`_generate`).
+4. Finishing (`_Finisher`, on the AST): final names, JSON scalar types (`_JsonInt`
+   takes 1.0 but not "1" or true; `_JsonNumber` keeps ints as ints), literals that
+   tell true from 1, typed extra properties, the checks, and ruff-clean imports.
 
-The generated module documents its own conventions in its docstring (`_MODULE_DOCSTRING`).
+The generated module states its conventions in its docstring (`_MODULE_DOCSTRING`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import re
 import sys
 import textwrap
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote
@@ -56,7 +57,7 @@ class ModelRequest:
 
 @dataclass(frozen=True, slots=True)
 class Unfaithful:
-    """A place where the model is looser than the schema (validate with jsonschema first)."""
+    """A place where the model is looser than the schema: validate with jsonschema."""
 
     class_name: str
     tool: str
@@ -72,7 +73,9 @@ class ModelsSource:
     unfaithful: tuple[Unfaithful, ...]
 
 
-def render_models(requests: Sequence[ModelRequest], defs: Mapping[str, Any]) -> ModelsSource:
+def render_models(
+    requests: Sequence[ModelRequest], defs: Mapping[str, Any]
+) -> ModelsSource:
     """Render one module with a model per request and the shared `$defs` they reach."""
     lowering = _Lowering(requests, defs)
     plan = lowering.plan()
@@ -81,7 +84,7 @@ def render_models(requests: Sequence[ModelRequest], defs: Mapping[str, Any]) -> 
     return ModelsSource(source=source, unfaithful=lowering.unfaithful())
 
 
-# --------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Lowering: JSON Schema → the subset datamodel-code-generator types exactly.
 
 _CHECKS = "x-mcpmint-checks"  # runtime checks of a lowered node, removed before codegen
@@ -89,8 +92,21 @@ _NEVER: dict[str, Any] = {_CHECKS: [["never"]]}
 _ABSENT = object()
 _JSON_TYPES = ("null", "boolean", "string", "number", "array", "object")
 _STRING_KEYWORDS = ("minLength", "maxLength", "pattern")
-_NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
-_ARRAY_KEYWORDS = ("items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains")
+_NUMBER_KEYWORDS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+)
+_ARRAY_KEYWORDS = (
+    "items",
+    "prefixItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+)
 _OBJECT_KEYWORDS = (
     "properties",
     "required",
@@ -142,7 +158,7 @@ _TYPE_OF_KIND = {"integer": "number", "fraction": "number", "number": "number"} 
 
 @dataclass(slots=True)
 class _At:
-    """Where a node is: its document and pointer (for $ref and jsonschema), and its unit path."""
+    """A node's document and JSON pointer, and the path reported for it."""
 
     doc: str
     pointer: str
@@ -157,7 +173,7 @@ class _At:
 
 @dataclass(slots=True)
 class _Unit:
-    """A schema location that is referenced by name: a request, a `$defs` entry, a $ref target."""
+    """A schema location with a name: a request, a `$defs` entry, a $ref target."""
 
     key: str
     name: str
@@ -213,7 +229,9 @@ def _json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(
+            _json_equal(x, y) for x, y in zip(a, b, strict=True)
+        )
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
     return type(a) is type(b) and bool(a == b)
@@ -222,7 +240,9 @@ def _json_equal(a: Any, b: Any) -> bool:
 class _Lowering:
     """Rewrites the requests and the defs they reach into `_Plan` definitions."""
 
-    def __init__(self, requests: Sequence[ModelRequest], defs: Mapping[str, Any]) -> None:
+    def __init__(
+        self, requests: Sequence[ModelRequest], defs: Mapping[str, Any]
+    ) -> None:
         self.requests = list(requests)
         self.spec_defs = dict(defs)
         self.docs: dict[str, Any] = {"defs": {"$defs": self.spec_defs}}
@@ -233,9 +253,11 @@ class _Lowering:
         for i, request in enumerate(self.requests):
             self.docs[f"r{i}"] = dict(request.schema)
         self.registry = self._registry()
-        self.def_names = {name: self.names.take(_pascal(name)) for name in self.spec_defs}
+        self.def_names = {
+            name: self.names.take(_pascal(name)) for name in self.spec_defs
+        }
 
-    # -- units --------------------------------------------------------------------------------
+    # -- units -------------------------------------------------------------------------
 
     def plan(self) -> _Plan:
         for i, request in enumerate(self.requests):
@@ -251,8 +273,12 @@ class _Lowering:
             for key in self._reachable(self.by_location[(f"r{i}", "")]):
                 unit = self.units[key]
                 for path, reason in unit.flags:
-                    pointer = ".".join(p for p in (unit.prefix, path) if p).replace(".[", "[")
-                    entry = Unfaithful(request.class_name, request.tool, pointer, reason)
+                    pointer = ".".join(p for p in (unit.prefix, path) if p).replace(
+                        ".[", "["
+                    )
+                    entry = Unfaithful(
+                        request.class_name, request.tool, pointer, reason
+                    )
                     if entry not in found:
                         found.append(entry)
         return tuple(found)
@@ -302,7 +328,7 @@ class _Lowering:
         if flag not in unit.flags:
             unit.flags.append(flag)
 
-    # -- jsonschema, for enum values and defaults --------------------------------------------
+    # -- jsonschema, for enum values and defaults --------------------------------------
 
     def _registry(self) -> Registry[Any]:
         resources = []
@@ -311,21 +337,28 @@ class _Lowering:
                 contents = dict(contents)
                 contents.pop("$id", None)
                 contents.pop("$schema", None)
-                contents["$defs"] = {**self.spec_defs, **dict(contents.get("$defs", {}))}
-            resources.append((f"urn:mcpmint:{doc}", DRAFT202012.create_resource(contents)))
+                contents["$defs"] = {
+                    **self.spec_defs,
+                    **dict(contents.get("$defs", {})),
+                }
+            resources.append(
+                (f"urn:mcpmint:{doc}", DRAFT202012.create_resource(contents))
+            )
         return Registry().with_resources(resources)
 
     def _valid(self, at: _At, value: Any) -> bool:
         location = (at.doc, at.pointer)
         if location not in self.validators:
             ref = f"urn:mcpmint:{at.doc}#{quote(at.pointer, safe='/~')}"
-            self.validators[location] = Draft202012Validator({"$ref": ref}, registry=self.registry)
+            self.validators[location] = Draft202012Validator(
+                {"$ref": ref}, registry=self.registry
+            )
         try:
             return bool(self.validators[location].is_valid(value))
-        except Exception:  # an unresolvable or broken schema: treat the value as not provable
+        except Exception:  # a dangling $ref, a broken pattern: the value is not proven
             return False
 
-    # -- references ---------------------------------------------------------------------------
+    # -- references --------------------------------------------------------------------
 
     def _resolve(self, ref: Any, at: _At) -> tuple[str, str] | None:
         if not isinstance(ref, str) or not ref.startswith("#"):
@@ -360,7 +393,9 @@ class _Lowering:
         unit = self._unit(doc, pointer, name, prefix)
         if not unit.name:
             owner = self.requests[int(doc[1:])].class_name if doc != "defs" else ""
-            unit.name = self.names.take(owner + "".join(_pascal(t) for t in tokens[-2:]))
+            unit.name = self.names.take(
+                owner + "".join(_pascal(t) for t in tokens[-2:])
+            )
         self.units[at.unit].deps.add(unit.key)
         return {"$ref": unit.key}
 
@@ -372,7 +407,7 @@ class _Lowering:
             return None
         return unit.body
 
-    # -- nodes --------------------------------------------------------------------------------
+    # -- nodes -------------------------------------------------------------------------
 
     def _lower(self, node: Any, at: _At) -> dict[str, Any]:
         if node is True:
@@ -402,7 +437,7 @@ class _Lowering:
         return self._conjoin(parts, at)
 
     def _candidates(self, node: Any, doc: str, depth: int) -> list[Any] | None:
-        """The finite set of values a node can take, when one of its conjuncts fixes it."""
+        """The finite set of values a node can take, if a conjunct fixes it."""
         if node is False:
             return []
         if not isinstance(node, Mapping) or depth > 20:
@@ -415,7 +450,9 @@ class _Lowering:
             if (found := self._candidates(sub, doc, depth + 1)) is not None:
                 return found
         pure_ref = depth == 0 and set(node) <= _ANNOTATION_KEYWORDS | {"$ref"}
-        location = None if pure_ref else self._resolve(node.get("$ref"), _At(doc, "", "", ()))
+        location = (
+            None if pure_ref else self._resolve(node.get("$ref"), _At(doc, "", "", ()))
+        )
         if location is not None:
             target = self._lookup(*location)
             if (found := self._candidates(target, location[0], depth + 1)) is not None:
@@ -429,7 +466,7 @@ class _Lowering:
         return None
 
     def _lower_values(self, values: list[Any]) -> dict[str, Any]:
-        """An enum of the values that validate: a Literal, or a type plus a value check."""
+        """The values that validate: a Literal, or a type plus a value check."""
         unique: list[Any] = []
         for value in values:
             if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
@@ -442,37 +479,47 @@ class _Lowering:
             return dict(_NEVER) if not unique else {"type": "null"}
         if not others:
             return {"enum": literal}
-        branches = [{"type": k} for k in others] + ([{"enum": literal}] if literal else [])
+        branches = [{"type": k} for k in others] + (
+            [{"enum": literal}] if literal else []
+        )
         return {**_union(branches), _CHECKS: [["enum", unique]]}
 
-    def _lower_union(self, branches: list[Any], at: _At, keyword: str) -> dict[str, Any]:
+    def _lower_union(
+        self, branches: list[Any], at: _At, keyword: str
+    ) -> dict[str, Any]:
         lowered = [self._lower(b, at.child(keyword, i)) for i, b in enumerate(branches)]
         if keyword == "oneOf" and not self._disjoint(lowered):
             self._flag(
                 at,
                 keyword,
-                "oneOf branches that may overlap are checked as anyOf: a value matching "
-                "several branches is accepted",
+                "oneOf branches that may overlap are checked as anyOf: a value "
+                "matching several branches is accepted",
             )
         return _union(lowered)
 
     def _lower_typed(self, node: Mapping[str, Any], at: _At) -> dict[str, Any]:
         declared = node.get("type")
         if declared is None:
-            families = {t for t, kws in _FAMILY_KEYWORDS.items() if any(k in node for k in kws)}
+            families = {
+                t for t, kws in _FAMILY_KEYWORDS.items() if any(k in node for k in kws)
+            }
             if not families:
                 return {}
             types = list(_JSON_TYPES)
         else:
             types = [declared] if isinstance(declared, str) else list(_list(declared))
-            types = [t for t in dict.fromkeys(types) if t in _JSON_TYPES or t == "integer"]
+            types = [
+                t for t in dict.fromkeys(types) if t in _JSON_TYPES or t == "integer"
+            ]
             if "number" in types and "integer" in types:
                 types.remove("integer")
             if not types:
                 return dict(_NEVER)
         return _union([self._lower_single(t, node, at) for t in types])
 
-    def _lower_single(self, kind: str, node: Mapping[str, Any], at: _At) -> dict[str, Any]:
+    def _lower_single(
+        self, kind: str, node: Mapping[str, Any], at: _At
+    ) -> dict[str, Any]:
         if kind in ("null", "boolean"):
             return {"type": kind}
         if kind == "string":
@@ -497,10 +544,16 @@ class _Lowering:
                 re.compile(pattern)
                 out["pattern"] = pattern
             except re.error:
-                self._flag(at, "pattern", "pattern is not a Python regular expression: unchecked")
+                self._flag(
+                    at,
+                    "pattern",
+                    "pattern is not a Python regular expression: unchecked",
+                )
         return out
 
-    def _lower_number(self, kind: str, node: Mapping[str, Any], at: _At) -> dict[str, Any]:
+    def _lower_number(
+        self, kind: str, node: Mapping[str, Any], at: _At
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {"type": kind}
         checks: list[list[Any]] = []
         for keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -516,7 +569,11 @@ class _Lowering:
             else:
                 out[keyword] = value
         factor = node.get("multipleOf")
-        if isinstance(factor, (int, float)) and not isinstance(factor, bool) and factor > 0:
+        if (
+            isinstance(factor, (int, float))
+            and not isinstance(factor, bool)
+            and factor > 0
+        ):
             if math.isfinite(factor):
                 checks.append(["multipleOf", factor])
         if checks:
@@ -534,12 +591,15 @@ class _Lowering:
             closed = items is False or (high is not None and high <= count)
             if closed and (low or 0) >= count and (high is None or high >= count):
                 out["prefixItems"] = [
-                    self._lower(s, at.child("prefixItems", i)) for i, s in enumerate(prefix)
+                    self._lower(s, at.child("prefixItems", i))
+                    for i, s in enumerate(prefix)
                 ]
                 out.update(items=False, minItems=count, maxItems=count)
                 items = True
             else:
-                self._flag(at, "prefixItems", "prefixItems is not checked: any items accepted")
+                self._flag(
+                    at, "prefixItems", "prefixItems is not checked: any items accepted"
+                )
                 items = True
         elif items is False:
             high = 0
@@ -561,14 +621,22 @@ class _Lowering:
         raw = node.get("properties")
         for name, sub in raw.items() if isinstance(raw, Mapping) else ():
             if isinstance(name, str):  # YAML can make a key a number or a boolean
-                properties[name] = self._lower_property(sub, at.child("properties", name))
-        required = [r for r in dict.fromkeys(_list(node.get("required"))) if isinstance(r, str)]
+                properties[name] = self._lower_property(
+                    sub, at.child("properties", name)
+                )
+        required = [
+            r for r in dict.fromkeys(_list(node.get("required"))) if isinstance(r, str)
+        ]
         for name in required:
             properties.setdefault(name, {})
         extra: Any = node.get("additionalProperties", True)
         if "patternProperties" in node:
             extra = True
-        extra = extra if isinstance(extra, bool) else self._lower(extra, at.child("additionalProperties"))
+        extra = (
+            extra
+            if isinstance(extra, bool)
+            else self._lower(extra, at.child("additionalProperties"))
+        )
         extra = True if extra == {} else extra
         if extra == _NEVER:
             extra = False
@@ -591,12 +659,16 @@ class _Lowering:
         if isinstance(sub.get("description"), str) and sub["description"].strip():
             extras["description"] = sub["description"]
         default = sub.get("default", _ABSENT)
-        if _is_json(default) and self._valid(at, default) and self._fits(lowered, default, 0):
+        if (
+            _is_json(default)
+            and self._valid(at, default)
+            and self._fits(lowered, default, 0)
+        ):
             extras["default"] = default
         return {**lowered, **extras} if extras else lowered
 
     def _fits(self, node: dict[str, Any], value: Any, depth: int) -> bool:
-        """Whether a default written as a Python literal matches the type the node becomes."""
+        """Whether a default, written as a Python literal, fits the type mypy sees."""
         if depth > 20 or node.get(_CHECKS) == [["never"]]:
             return False
         if "anyOf" in node:
@@ -610,12 +682,19 @@ class _Lowering:
         if kind is None:
             return _CHECKS not in node
         if kind == "object":
-            return not node.get("properties") and isinstance(value, dict) and all(
-                self._fits(_extra_schema(node), v, depth + 1) for v in value.values()
+            return (
+                not node.get("properties")
+                and isinstance(value, dict)
+                and all(
+                    self._fits(_extra_schema(node), v, depth + 1)
+                    for v in value.values()
+                )
             )
         if kind == "array":
-            return "prefixItems" not in node and isinstance(value, list) and all(
-                self._fits(node.get("items", {}), v, depth + 1) for v in value
+            return (
+                "prefixItems" not in node
+                and isinstance(value, list)
+                and all(self._fits(node.get("items", {}), v, depth + 1) for v in value)
             )
         if kind == "integer":
             return type(value) is int
@@ -633,7 +712,8 @@ class _Lowering:
                     if not any(_json_equal(x, y) for x in values_a for y in values_b):
                         continue
                 if kinds_a == kinds_b == {"object"} and any(
-                    k in tags_b and not any(_json_equal(x, y) for x in v for y in tags_b[k])
+                    k in tags_b
+                    and not any(_json_equal(x, y) for x in v for y in tags_b[k])
                     for k, v in tags_a.items()
                 ):
                     continue
@@ -643,19 +723,35 @@ class _Lowering:
     def _facts(
         self, node: dict[str, Any], depth: int
     ) -> tuple[set[str], list[Any] | None, dict[str, list[Any]]]:
-        """JSON kinds a node accepts, its values when finite, its required literal properties."""
-        everything = {"null", "boolean", "string", "integer", "fraction", "array", "object"}
+        """Kinds a node accepts, its values if finite, its required literals."""
+        everything = {
+            "null",
+            "boolean",
+            "string",
+            "integer",
+            "fraction",
+            "array",
+            "object",
+        }
         if depth > 20:
             return everything, None, {}
         if node.get(_CHECKS) == [["never"]]:
             return set(), [], {}
         if "$ref" in node:
             target = self._deref(node)
-            return self._facts(target, depth + 1) if target is not None else (everything, None, {})
+            return (
+                self._facts(target, depth + 1)
+                if target is not None
+                else (everything, None, {})
+            )
         if "anyOf" in node:
             parts = [self._facts(b, depth + 1) for b in node["anyOf"]]
             kinds = set().union(*(p[0] for p in parts))
-            values = None if any(p[1] is None for p in parts) else [v for p in parts for v in p[1] or ()]
+            values = (
+                None
+                if any(p[1] is None for p in parts)
+                else [v for p in parts for v in p[1] or ()]
+            )
             return kinds, values, {}
         if _CHECKS in node and node[_CHECKS][0][0] == "enum":
             values = node[_CHECKS][0][1]
@@ -674,7 +770,7 @@ class _Lowering:
                 tags[name] = values
         return {kind}, None, tags
 
-    # -- conjunction (allOf, $ref siblings, type with anyOf) ------------------------------------
+    # -- conjunction (allOf, $ref siblings, type with anyOf) ---------------------------
 
     def _conjoin(self, parts: list[dict[str, Any]], at: _At) -> dict[str, Any]:
         parts = [p for p in parts if p != {}]
@@ -684,8 +780,14 @@ class _Lowering:
         for part in parts[1:]:
             merged = self._merge(result, part, 0)
             for ref in (result, part):
-                if merged is not None and "$ref" in ref and _same(merged, self._deref(ref)):
-                    merged = ref  # the other part adds nothing: keep the shared definition
+                if (
+                    merged is not None
+                    and "$ref" in ref
+                    and _same(merged, self._deref(ref))
+                ):
+                    merged = (
+                        ref  # the other part adds nothing: keep the shared definition
+                    )
             if merged is None:
                 self._flag(
                     at,
@@ -697,7 +799,9 @@ class _Lowering:
             result = merged
         return result
 
-    def _merge(self, a: dict[str, Any], b: dict[str, Any], depth: int) -> dict[str, Any] | None:
+    def _merge(
+        self, a: dict[str, Any], b: dict[str, Any], depth: int
+    ) -> dict[str, Any] | None:
         if a == {} or b == {}:
             return b if a == {} else a
         if depth > 20:
@@ -769,7 +873,9 @@ class _Lowering:
         self, out: dict[str, Any], a: dict[str, Any], b: dict[str, Any], depth: int
     ) -> dict[str, Any] | None:
         properties: dict[str, Any] = {}
-        for name in list(a["properties"]) + [n for n in b["properties"] if n not in a["properties"]]:
+        for name in list(a["properties"]) + [
+            n for n in b["properties"] if n not in a["properties"]
+        ]:
             left = a["properties"].get(name, _extra_schema(a))
             right = b["properties"].get(name, _extra_schema(b))
             merged = self._merge(left, right, depth + 1)
@@ -781,7 +887,9 @@ class _Lowering:
             return None
         out["properties"] = properties
         out["required"] = list(dict.fromkeys(a["required"] + b["required"]))
-        out["additionalProperties"] = False if extra == _NEVER else (True if extra == {} else extra)
+        out["additionalProperties"] = (
+            False if extra == _NEVER else (True if extra == {} else extra)
+        )
         return out
 
 
@@ -817,7 +925,13 @@ def _kind(value: Any) -> str:
     if isinstance(value, int):
         return "integer"
     if isinstance(value, float):
-        return "integer" if value.is_integer() else "fraction" if math.isfinite(value) else "number"
+        return (
+            "integer"
+            if value.is_integer()
+            else "fraction"
+            if math.isfinite(value)
+            else "number"
+        )
     if isinstance(value, str):
         return "string"
     return "array" if isinstance(value, list) else "object"
@@ -862,7 +976,9 @@ def _merge_checks(a: list[list[Any]], b: list[list[Any]]) -> list[list[Any]] | N
     if ["never"] in merged:
         return [["never"]]
     kinds = [c[0] for c in merged]
-    return None if kinds.count("enum") > 1 or kinds.count("propertyCount") > 1 else merged
+    return (
+        None if kinds.count("enum") > 1 or kinds.count("propertyCount") > 1 else merged
+    )
 
 
 def _union(branches: list[dict[str, Any]]) -> dict[str, Any]:
@@ -881,7 +997,7 @@ def _union(branches: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 class _Names:
-    """Class names: unique, and never a name the module imports or defines as a helper."""
+    """Class names: unique, and never a name the module imports or defines."""
 
     def __init__(self, taken: set[str]) -> None:
         self.taken = set(taken) | _RESERVED
@@ -897,18 +1013,22 @@ class _Names:
 
 # Names the finished module imports or defines; a generated class never takes one.
 _RESERVED = frozenset(
-    "Annotated Any ClassVar Dict List Literal Optional Union TypeAlias TypeAliasType TypeVar "
-    "BaseModel ConfigDict Field RootModel MISSING StrictStr StrictInt StrictFloat StrictBool "
-    "StrictBytes BeforeValidator WrapValidator ValidatorFunctionWrapHandler Model None True "
-    "False Ellipsis NotImplemented ValueError TypeError Exception".split()
+    "Annotated Any ClassVar Dict List Literal Optional Union TypeAlias TypeAliasType "
+    "TypeVar BaseModel ConfigDict Field RootModel MISSING StrictStr StrictInt "
+    "StrictFloat StrictBool StrictBytes BeforeValidator WrapValidator Fraction "
+    "ValidatorFunctionWrapHandler Model None True False Ellipsis NotImplemented "
+    "ValueError TypeError Exception OverflowError".split()
 )
 
 
 class _Hoister:
-    """Turns lowered units into `$defs` entries: objects become classes, checks named aliases."""
+    """Lowered units as `$defs` entries: classes, and named aliases for checks."""
 
     def __init__(
-        self, units: Mapping[str, _Unit], names: _Names, requests: Sequence[ModelRequest]
+        self,
+        units: Mapping[str, _Unit],
+        names: _Names,
+        requests: Sequence[ModelRequest],
     ) -> None:
         self.units = units
         self.names = names
@@ -919,17 +1039,27 @@ class _Hoister:
         for unit in self.units.values():
             assert unit.body is not None
             body = {k: v for k, v in unit.body.items() if k not in (_CHECKS, "default")}
-            emitted = self._children(body, unit.name, unit.key, root=not _is_class(body))
+            emitted = self._children(
+                body, unit.name, unit.key, root=not _is_class(body)
+            )
             checks = list(unit.body.get(_CHECKS, []))
             self.defs.append(_Def(unit.key, unit.name, emitted, checks, unit.request))
         return _Plan(self.defs)
 
-    def _emit(self, node: dict[str, Any], name: str, owner: str, slot: str) -> dict[str, Any]:
-        """A child node: inline, or a `$ref` to a new definition (a class, a checked alias, or a
-        constrained type where codegen would otherwise invent a name for it)."""
-        extras: dict[str, Any] = {k: node[k] for k in ("description", "default") if k in node}
+    def _emit(
+        self, node: dict[str, Any], name: str, owner: str, slot: str
+    ) -> dict[str, Any]:
+        """A child node: inline, or a `$ref` to a new definition (a class, a checked
+        alias, or a constrained type that codegen would otherwise name itself)."""
+        extras: dict[str, Any] = {
+            k: node[k] for k in ("description", "default") if k in node
+        }
         checks = node.get(_CHECKS, [])
-        bare = {k: v for k, v in node.items() if k not in (_CHECKS, "description", "default")}
+        bare = {
+            k: v
+            for k, v in node.items()
+            if k not in (_CHECKS, "description", "default")
+        }
         constrained = slot != "property" and any(k in bare for k in _CONSTRAINTS)
         if not (_is_class(bare) or checks or constrained):
             return {**self._children(bare, name, owner, root=False), **extras}
@@ -940,20 +1070,27 @@ class _Hoister:
         entry.schema = self._children(bare, final, key, root=not _is_class(bare))
         return {"$ref": f"#/$defs/{key}", **extras}
 
-    def _children(self, node: dict[str, Any], name: str, owner: str, root: bool) -> dict[str, Any]:
+    def _children(
+        self, node: dict[str, Any], name: str, owner: str, root: bool
+    ) -> dict[str, Any]:
         out = dict(node)
         if "$ref" in out:
             out["$ref"] = f"#/$defs/{out['$ref']}"
         if "anyOf" in out:
             named = [b for b in out["anyOf"] if b != {"type": "null"}]
             out["anyOf"] = [
-                self._emit(b, name if len(named) == 1 else f"{name}Option{i + 1}", owner, "branch")
+                self._emit(
+                    b,
+                    name if len(named) == 1 else f"{name}Option{i + 1}",
+                    owner,
+                    "branch",
+                )
                 for i, b in enumerate(out["anyOf"])
             ]
         if isinstance(out.get("items"), dict):
             items = self._emit(out["items"], f"{name}Item", owner, "items")
             if root and _refers(items, owner):
-                # datamodel-code-generator types `K = list[K]` as a bare `list`: name the items.
+                # codegen types `K = list[K]` as a bare `list`: name the items.
                 items = self._alias(items, f"{name}Item")
             out["items"] = items
         if "prefixItems" in out:
@@ -996,7 +1133,7 @@ def _refers(node: Any, key: str) -> bool:
     return False
 
 
-# --------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Code generation: one datamodel-code-generator call for the whole spec.
 
 
@@ -1026,7 +1163,12 @@ def _generate(plan: _Plan) -> str:
         use_annotated=True,
         use_missing_sentinel=True,
         strict_nullable=True,
-        strict_types=[StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
+        strict_types=[
+            StrictTypes.str,
+            StrictTypes.int,
+            StrictTypes.float,
+            StrictTypes.bool,
+        ],
         enum_field_as_literal=LiteralType.All,
         use_type_alias=True,
         use_tuple_for_closed_arrays=True,
@@ -1041,10 +1183,11 @@ def _generate(plan: _Plan) -> str:
     return result
 
 
-# --------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Finishing: the generated AST, renamed and made exact, printed with our own preamble.
 
-_MODULE_DOCSTRING = '''"""Pydantic models of the tools' inputs and outputs, from their JSON Schemas.
+_MODULE_DOCSTRING = '''\
+"""Pydantic models of the tools' inputs and outputs, from their schemas.
 
 Validate wire data with `Model.model_validate(data)`: a model accepts what its JSON
 Schema accepts (where it cannot, mcpmint validates with jsonschema first). Serialize
@@ -1077,7 +1220,7 @@ class _JsonModel(BaseModel):
     "_JsonInt": (
         (("typing", "Annotated"), ("typing", "Any"), ("typing", "TypeAlias")),
         (),
-        '''
+        """
 def _integral_float_as_int(value: Any) -> Any:
     # JSON Schema counts 1.0 as an integer; the strict int still rejects "1" and true.
     if isinstance(value, float) and value.is_integer():
@@ -1086,10 +1229,14 @@ def _integral_float_as_int(value: Any) -> Any:
 
 
 _JsonInt: TypeAlias = Annotated[StrictInt, BeforeValidator(_integral_float_as_int)]
-''',
+""",
     ),
     "_JsonNumber": (
-        (("typing", "TypeAlias"), ("pydantic", "StrictFloat"), ("pydantic", "StrictInt")),
+        (
+            ("typing", "TypeAlias"),
+            ("pydantic", "StrictFloat"),
+            ("pydantic", "StrictInt"),
+        ),
         (),
         """
 _JsonNumber: TypeAlias = StrictInt | StrictFloat
@@ -1098,7 +1245,7 @@ _JsonNumber: TypeAlias = StrictInt | StrictFloat
     "_JsonLiteral": (
         (("typing", "Annotated"), ("typing", "Any"), ("typing", "TypeAlias")),
         (),
-        '''
+        """
 _T = TypeVar("_T")
 
 
@@ -1113,12 +1260,12 @@ def _same_json_type(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 
 
 _JsonLiteral: TypeAlias = Annotated[_T, WrapValidator(_same_json_type)]
-''',
+""",
     ),
     "_json_equal": (
         (("typing", "Any"), ("pydantic", "BaseModel")),
         (),
-        '''
+        """
 def _json_value(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -1138,12 +1285,12 @@ def _json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
     return type(a) is type(b) and bool(a == b)
-''',
+""",
     ),
     "_unique_items": (
         (("typing", "Any"),),
         ("_json_equal",),
-        '''
+        """
 def _unique_items(value: Any) -> Any:
     if isinstance(value, list):
         items = _json_value(value)
@@ -1151,7 +1298,7 @@ def _unique_items(value: Any) -> Any:
             if any(_json_equal(item, earlier) for earlier in items[:index]):
                 raise ValueError(f"item {index} repeats an earlier item (uniqueItems)")
     return value
-''',
+""",
     ),
     "_MultipleOf": (
         (("typing", "Any"), ("fractions", "Fraction")),
@@ -1199,10 +1346,10 @@ class _OneOf:
     "_reject": (
         (("typing", "Any"),),
         (),
-        '''
+        """
 def _reject(value: Any) -> Any:
     raise ValueError("no value is valid here")
-''',
+""",
     ),
     "_PropertyCount": (
         (("typing", "Any"),),
@@ -1276,17 +1423,21 @@ class _Finisher:
         self.local = {asname or name: (mod, name) for mod, name, asname in imports}
         self.rename = self._renames(body)
         if missing := set(self.defs) - set(self.rename):
-            raise RuntimeError(f"datamodel-code-generator dropped definitions {sorted(missing)}")
+            raise RuntimeError(
+                f"datamodel-code-generator dropped definitions {sorted(missing)}"
+            )
         body = [self._request(self._statement(stmt)) for stmt in body]
         return self._print(body, imports)
 
     def _renames(self, body: list[ast.stmt]) -> dict[str, str]:
-        """Final names for placeholders; codegen's own names kept unless they collide."""
+        """Final names for placeholders; codegen's own names unless they collide."""
         names = _Names({d.name for d in self.defs.values()} | set(self.local))
         rename = {}
         for stmt in body:
             if (name := _defined_name(stmt)) is not None:
-                rename[name] = self.defs[name].name if name in self.defs else names.take(name)
+                rename[name] = (
+                    self.defs[name].name if name in self.defs else names.take(name)
+                )
         return rename
 
     def _names(self, node: _Node) -> _Node:
@@ -1295,26 +1446,39 @@ class _Finisher:
                 sub.id = self.rename[sub.id]
         return node
 
-    # -- type expressions -----------------------------------------------------------------------
+    # -- type expressions --------------------------------------------------------------
 
     def _type(self, node: ast.expr) -> ast.expr:
-        """A type with JSON scalar types, literals that tell true from 1, and final names."""
+        """A type with JSON scalars, literals that tell true from 1, final names."""
         if isinstance(node, ast.Name):
             scalar = _SCALARS.get(self.local.get(node.id, ("", "")))
             return ast.Name(scalar or self.rename.get(node.id, node.id), ast.Load())
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):  # forward reference
+        if isinstance(node, ast.Constant) and isinstance(
+            node.value, str
+        ):  # forward reference
             inner = self._type(ast.parse(node.value, mode="eval").body)
-            self.string_names |= {n.id for n in ast.walk(inner) if isinstance(n, ast.Name)}
+            self.string_names |= {
+                n.id for n in ast.walk(inner) if isinstance(n, ast.Name)
+            }
             return ast.Constant(ast.unparse(inner))
         if isinstance(node, ast.Subscript):
             origin = self.local.get(_name(node.value))
             if origin in (("typing", "Optional"), ("typing", "Union")):
-                return self._union(_elements(node.slice), origin == ("typing", "Optional"))
+                return self._union(
+                    _elements(node.slice), origin == ("typing", "Optional")
+                )
             if origin == ("typing", "Literal"):
-                if any(isinstance(v, ast.Constant) and isinstance(v.value, int) for v in _elements(node.slice)):
-                    return ast.Subscript(ast.Name("_JsonLiteral", ast.Load()), node, ast.Load())
+                if any(
+                    isinstance(v, ast.Constant) and isinstance(v.value, int)
+                    for v in _elements(node.slice)
+                ):
+                    return ast.Subscript(
+                        ast.Name("_JsonLiteral", ast.Load()), node, ast.Load()
+                    )
                 return node
-            return ast.Subscript(self._type(node.value), self._type(node.slice), ast.Load())
+            return ast.Subscript(
+                self._type(node.value), self._type(node.slice), ast.Load()
+            )
         if isinstance(node, ast.Tuple):
             return ast.Tuple([self._type(e) for e in node.elts], ast.Load())
         if isinstance(node, ast.BinOp):
@@ -1322,8 +1486,8 @@ class _Finisher:
         return _split_strings(self._names(node))  # Field(...) and other metadata
 
     def _union(self, elements: list[ast.expr], optional: bool) -> ast.expr:
-        """`Union[a, b]`/`Optional[a]` as `a | b | None`, as ruff's UP007 wants, except around
-        forward references: a string cannot take part in `|` at runtime."""
+        """`Union[a, b]`/`Optional[a]` as `a | b | None`, as ruff's UP007 wants, except
+        around forward references: a string cannot take part in `|` at runtime."""
         members: list[ast.expr] = []
         for element in elements:
             typed = self._type(element)
@@ -1334,14 +1498,16 @@ class _Finisher:
         nones = [m for m in members if isinstance(m, ast.Constant) and m.value is None]
         members = [m for m in members if m not in nones]
         members += [ast.Constant(None)] if nones or optional else []
-        if any(isinstance(m, ast.Constant) and isinstance(m.value, str) for m in members):
+        if any(
+            isinstance(m, ast.Constant) and isinstance(m.value, str) for m in members
+        ):
             return _subscript("Union", members)
         result = members[0]
         for member in members[1:]:
             result = ast.BinOp(result, ast.BitOr(), member)
         return result
 
-    # -- statements -----------------------------------------------------------------------------
+    # -- statements --------------------------------------------------------------------
 
     def _statement(self, stmt: ast.stmt) -> ast.stmt:
         if isinstance(stmt, ast.ClassDef):
@@ -1368,19 +1534,25 @@ class _Finisher:
             target = _name(stmt.targets[0]) if isinstance(stmt, ast.Assign) else ""
             if target == "__annotations__":  # codegen's way to type extra properties
                 assert isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Dict)
-                head.append(_annotation("__pydantic_extra__", self._type(stmt.value.values[0])))
+                head.append(
+                    _annotation("__pydantic_extra__", self._type(stmt.value.values[0]))
+                )
             elif isinstance(stmt, ast.AnnAssign):
                 stmt.annotation = self._type(stmt.annotation)
                 if stmt.value is not None:
                     stmt.value = _split_strings(self._names(stmt.value))
                 fields.append(stmt)
-            elif target == "model_config" or (_docstring(stmt) is not None and not fields):
+            elif target == "model_config" or (
+                _docstring(stmt) is not None and not fields
+            ):
                 head.insert(len(head) if target else 0, stmt)
             else:
                 fields.append(self._names(stmt))
         for check in self._checks(cls.name):
             validator = _call("model_validator", [], mode=ast.Constant("before"))
-            head.append(_assign("_check_json_schema", _call(validator, [_check(check)])))
+            head.append(
+                _assign("_check_json_schema", _call(validator, [_check(check)]))
+            )
         bases = [
             ast.Name("_JsonModel", ast.Load())
             if self.local.get(_name(b)) == ("pydantic", "BaseModel")
@@ -1391,10 +1563,14 @@ class _Finisher:
         return _class_def(self.rename[cls.name], bases, head + fields)
 
     def _request(self, stmt: ast.stmt) -> ast.stmt:
-        """A request gets a class even when its schema is not an object with properties."""
+        """A request gets a class even if its schema is not an object."""
         name = _defined_name(stmt)
         key = next((k for k, v in self.rename.items() if v == name), "")
-        if not isinstance(stmt, ast.Assign) or key not in self.defs or not self.defs[key].request:
+        if (
+            not isinstance(stmt, ast.Assign)
+            or key not in self.defs
+            or not self.defs[key].request
+        ):
             return stmt
         assert name is not None and isinstance(stmt.value, ast.Call)
         value = stmt.value.args[1]
@@ -1405,10 +1581,14 @@ class _Finisher:
         body = [_assign("model_config", config), _annotation("root", value)]
         return _class_def(name, [_subscript("RootModel", [value])], body)
 
-    # -- printing -------------------------------------------------------------------------------
+    # -- printing ----------------------------------------------------------------------
 
-    def _print(self, body: list[ast.stmt], imports: set[tuple[str, str, str | None]]) -> str:
-        used = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    def _print(
+        self, body: list[ast.stmt], imports: set[tuple[str, str, str | None]]
+    ) -> str:
+        used = {
+            n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name)
+        }
         helpers = _helpers_for(used | self.string_names)
         preamble = "\n\n\n".join(source.strip("\n") for _, source in helpers)
         used |= self.string_names | {
@@ -1416,9 +1596,17 @@ class _Finisher:
         }
         kept = {(m, n, a) for m, n, a in imports if (a or n) in used}
         provided = {a or n for _, n, a in kept}
-        kept |= {(_INJECTED_IMPORTS[n], n, None) for n in used - provided if n in _INJECTED_IMPORTS}
+        kept |= {
+            (_INJECTED_IMPORTS[n], n, None)
+            for n in used - provided
+            if n in _INJECTED_IMPORTS
+        }
         code = _print_body(body)
-        parts = [_MODULE_DOCSTRING, "from __future__ import annotations", _import_block(kept)]
+        parts = [
+            _MODULE_DOCSTRING,
+            "from __future__ import annotations",
+            _import_block(kept),
+        ]
         text = "\n\n".join([*parts, preamble, code]) + "\n"
         if "McpmintDef" in text or "McpmintHoisted" in text:
             raise RuntimeError("a placeholder name survived finishing")
@@ -1460,7 +1648,9 @@ def _call(func: str | ast.expr, args: list[ast.expr], **keywords: ast.expr) -> a
 
 
 def _subscript(name: str, items: list[ast.expr]) -> ast.Subscript:
-    return ast.Subscript(ast.Name(name, ast.Load()), ast.Tuple(items, ast.Load()), ast.Load())
+    return ast.Subscript(
+        ast.Name(name, ast.Load()), ast.Tuple(items, ast.Load()), ast.Load()
+    )
 
 
 def _assign(name: str, value: ast.expr) -> ast.Assign:
@@ -1482,7 +1672,9 @@ def _literal(value: Any) -> ast.expr:
     if isinstance(value, list):
         return ast.List([_literal(v) for v in value], ast.Load())
     if isinstance(value, dict):
-        return ast.Dict([ast.Constant(k) for k in value], [_literal(v) for v in value.values()])
+        return ast.Dict(
+            [ast.Constant(k) for k in value], [_literal(v) for v in value.values()]
+        )
     return ast.Constant(value)
 
 
@@ -1505,14 +1697,19 @@ def _validator(check: list[Any]) -> ast.expr:
 
 
 def _split_strings(node: _Node) -> _Node:
-    """Long strings as `"..." + "..."`: black cannot wrap a string, and ruff wants 88 columns."""
+    """Long strings as `"..." + "..."`: black cannot wrap a string; ruff wants 88."""
 
     class Splitter(ast.NodeTransformer):
         def visit_Subscript(self, sub: ast.Subscript) -> ast.AST:
-            return sub  # type expressions (Literal values, forward references) stay whole
+            return (
+                sub  # type expressions (Literal values, forward references) stay whole
+            )
 
         def visit_Constant(self, const: ast.Constant) -> ast.AST:
-            if not isinstance(const.value, str) or len(repr(const.value)) <= _STRING_CHUNK:
+            if (
+                not isinstance(const.value, str)
+                or len(repr(const.value)) <= _STRING_CHUNK
+            ):
                 return const
             chunks = _chunks(const.value)
             result: ast.expr = ast.Constant(chunks[0])
@@ -1536,7 +1733,7 @@ def _chunks(text: str) -> list[str]:
 
 
 def _print_body(body: list[ast.stmt]) -> str:
-    """Top-level statements, two blank lines apart; an attribute docstring stays attached."""
+    """Top-level statements, two blank lines apart; attribute docstrings attached."""
     text = ""
     for stmt in body:
         separator = "\n" if _docstring(stmt) is not None else "\n\n\n"
@@ -1560,17 +1757,21 @@ def _print_docstring(text: str, indent: int) -> str:
     lines: list[str] = []
     for line in inspect.cleandoc(text).splitlines():
         width = _DOC_WIDTH - indent
-        lines += textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
+        lines += textwrap.wrap(
+            line, width, break_long_words=False, break_on_hyphens=False
+        ) or [""]
     body = "\n".join(pad + line if line else "" for line in lines)
     body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    body = "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in body)
+    body = "".join(
+        c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in body
+    )
     if body.endswith('"'):
         body += " "
     return f'{pad}"""\n{body}\n{pad}"""'
 
 
 def _helpers_for(used: set[str]) -> list[tuple[str, str]]:
-    """The helper definitions the body uses (and the ones they use), in a fixed order."""
+    """The helper definitions the body uses (and those they use), in a fixed order."""
     wanted = {"_JsonModel"} | (used & set(_HELPERS))
     wanted |= {need for name in wanted for need in _HELPERS[name][1]}
     return [(name, _HELPERS[name][2]) for name in _HELPERS if name in wanted]
@@ -1581,8 +1782,14 @@ def _import_block(imports: set[tuple[str, str, str | None]]) -> str:
     sections: list[list[str]] = [[], []]
     for module in sorted({m for m, _, _ in imports}):
         section = sections[0 if module.split(".")[0] in sys.stdlib_module_names else 1]
-        plain = sorted({n for m, n, a in imports if m == module and a is None}, key=_import_key)
-        lines = [(_import_key(plain[0]), f"from {module} import {', '.join(plain)}")] if plain else []
+        plain = sorted(
+            {n for m, n, a in imports if m == module and a is None}, key=_import_key
+        )
+        lines = (
+            [(_import_key(plain[0]), f"from {module} import {', '.join(plain)}")]
+            if plain
+            else []
+        )
         for name, alias in sorted((n, a) for m, n, a in imports if m == module and a):
             lines.append((_import_key(name), f"from {module} import {name} as {alias}"))
         section.extend(line for _, line in sorted(lines))

@@ -1,13 +1,13 @@
-"""Differential test: the generated models and jsonschema must agree on accept/reject.
+"""Differential test: the generated models and jsonschema agree on accept and reject.
 
-Every tool schema of the corpus (tests/unit/schemas/*.yaml) and of specs/*.yaml is turned into
-models, one module per file, then fed instances: valid ones from hypothesis-jsonschema where it
-can generate them, schema-guided candidates, and mutations of both (dropped keys, wrong types,
-nulls, out-of-range numbers, extra keys, repeated items, ...). For each instance the model
-(`model_validate` on the JSON-decoded value) and `jsonschema.Draft202012Validator` (formats off)
-must agree; for a schema the renderer reports as unfaithful, the model must accept everything the
-schema accepts. Accepted instances must round-trip through
-`model_dump(mode="json", by_alias=True, exclude_unset=True)`.
+Every tool schema of the corpus (tests/unit/schemas/*.yaml) and of specs/*.yaml becomes
+models, one module per file, which then meet instances: schema-guided candidates (with
+valid scalars from hypothesis-jsonschema) and, for each, every mutation at a drawn
+place (odd values, nudged numbers, dropped and added keys, repeated items). The model
+(`model_validate` on the JSON-decoded value) and `jsonschema.Draft202012Validator`
+(formats off) must agree; where the renderer reports the model as unfaithful, the
+model must accept everything the schema accepts. What both accept must round-trip
+through `model_dump(mode="json", by_alias=True, exclude_unset=True)`.
 """
 
 from __future__ import annotations
@@ -29,9 +29,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from pydantic import BaseModel, ValidationError
-
 from mcpmint.models import ModelRequest, ModelsSource, render_models
+from pydantic import BaseModel, ValidationError
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_FILES = sorted((Path(__file__).parent / "schemas").glob("*.yaml")) + sorted(
@@ -48,15 +47,38 @@ JSON_LEAVES = st.one_of(
 )
 JSON_VALUES = st.recursive(
     JSON_LEAVES,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
     max_leaves=6,
 )
-ODD_VALUES = [None, True, False, 0, 1, -1, 1.0, 1.5, -0.5, 2**64, "", "1", "x", [], {}, [None], {"": 0}]
+ODD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    1.0,
+    1.5,
+    -0.5,
+    2**64,
+    "",
+    "1",
+    "x",
+    [],
+    {},
+    [None],
+    {"": 0},
+]
 
 
 def class_name(tool: str, where: str) -> str:
     words = [w for w in re.split(r"[^0-9A-Za-z]+", tool) if w]
-    return "".join(w[0].upper() + w[1:] for w in words) + ("Input" if where == "inputSchema" else "Output")
+    return "".join(w[0].upper() + w[1:] for w in words) + (
+        "Input" if where == "inputSchema" else "Output"
+    )
 
 
 def load_spec(path: Path) -> tuple[dict[str, Any], list[ModelRequest]]:
@@ -72,7 +94,7 @@ def load_spec(path: Path) -> tuple[dict[str, Any], list[ModelRequest]]:
 
 
 def bundled(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    """The schema as the server publishes it: the spec's $defs bundled next to its own."""
+    """The schema as the server publishes it: the spec's $defs bundled with its own."""
     return {**schema, "$defs": {**defs, **(schema.get("$defs") or {})}}
 
 
@@ -93,12 +115,16 @@ class Rendered:
     def __init__(self, path: Path, directory: Path) -> None:
         self.defs, self.requests = load_spec(path)
         self.result: ModelsSource = render_models(self.requests, self.defs)
-        self.module = import_source(self.result.source, directory, f"models_{abs(hash(path))}")
+        self.module = import_source(
+            self.result.source, directory, f"models_{abs(hash(path))}"
+        )
         self.loose = {u.class_name for u in self.result.unfaithful}
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Path, Rendered]]:
+def rendered(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[Path, Rendered]]:
     directory = tmp_path_factory.mktemp("models")
     cache: dict[Path, Rendered] = {}
 
@@ -114,11 +140,15 @@ def cases() -> list[Any]:
     found = []
     for path in SPEC_FILES:
         for request in load_spec(path)[1]:
-            found.append(pytest.param(path, request.class_name, id=f"{path.stem}-{request.class_name}"))
+            found.append(
+                pytest.param(
+                    path, request.class_name, id=f"{path.stem}-{request.class_name}"
+                )
+            )
     return found
 
 
-# -- instance strategies --------------------------------------------------------------------
+# -- instance strategies ---------------------------------------------------------------
 
 
 def resolve(ref: str, root: dict[str, Any]) -> Any:
@@ -157,13 +187,17 @@ def guided(node: Any, root: dict[str, Any], depth: int = 0) -> st.SearchStrategy
     return st.one_of(options) if options else JSON_VALUES
 
 
-def typed(kind: str, node: dict[str, Any], root: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
+def typed(
+    kind: str, node: dict[str, Any], root: dict[str, Any], depth: int
+) -> st.SearchStrategy[Any]:
     if kind in SCALARS and (valid := leaf_values(kind, node)) is not None:
         return st.one_of(valid, valid, valid, typed_candidates(kind, node, root, depth))
     return typed_candidates(kind, node, root, depth)
 
 
-def typed_candidates(kind: str, node: dict[str, Any], root: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
+def typed_candidates(
+    kind: str, node: dict[str, Any], root: dict[str, Any], depth: int
+) -> st.SearchStrategy[Any]:
     if kind == "null":
         return st.none()
     if kind == "boolean":
@@ -177,33 +211,63 @@ def typed_candidates(kind: str, node: dict[str, Any], root: dict[str, Any], dept
         high = int(node.get("maxItems", low + 3))
         prefix = [guided(s, root, depth) for s in node.get("prefixItems", [])]
         rest = guided(node.get("items", {}), root, depth)
-        lists = st.lists(rest, min_size=max(0, low - len(prefix)), max_size=max(0, min(high, low + 3) - len(prefix)))
-        return st.tuples(*prefix).flatmap(lambda head: lists.map(lambda tail: [*head, *tail]))
+        lists = st.lists(
+            rest,
+            min_size=max(0, low - len(prefix)),
+            max_size=max(0, min(high, low + 3) - len(prefix)),
+        )
+        return st.tuples(*prefix).flatmap(
+            lambda head: lists.map(lambda tail: [*head, *tail])
+        )
     if kind == "object":
         properties = node.get("properties") or {}
         required = [r for r in node.get("required", []) if isinstance(r, str)]
         fixed = {k: guided(properties.get(k, {}), root, depth) for k in required}
-        optional = {k: guided(v, root, depth) for k, v in properties.items() if k not in fixed}
+        optional = {
+            k: guided(v, root, depth) for k, v in properties.items() if k not in fixed
+        }
         extra = node.get("additionalProperties", True)
         values = guided(extra, root, depth) if isinstance(extra, dict) else JSON_LEAVES
         extras = st.dictionaries(st.text(max_size=5), values, max_size=2)
         extras = st.one_of(st.just({}), st.just({}), extras)
-        objects = st.tuples(st.fixed_dictionaries(fixed, optional=optional), extras).map(lambda p: {**p[1], **p[0]})
+        objects = st.tuples(
+            st.fixed_dictionaries(fixed, optional=optional), extras
+        ).map(lambda p: {**p[1], **p[0]})
         least = node.get("minProperties", 0)
         return objects.filter(lambda o: len(o) >= least) if least else objects
     return JSON_VALUES
 
 
 def numbers(kind: str, node: dict[str, Any]) -> st.SearchStrategy[Any]:
-    bounds = [node[k] for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") if isinstance(node.get(k), (int, float))]
+    bounds = [
+        node[k]
+        for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+        if isinstance(node.get(k), (int, float))
+    ]
     near = [b + d for b in bounds for d in (-1, -0.5, 0, 0.5, 1) if math.isfinite(b)]
-    low = max([math.ceil(node[k]) for k in ("minimum", "exclusiveMinimum") if isinstance(node.get(k), (int, float))], default=-50)
-    high = min([math.floor(node[k]) for k in ("maximum", "exclusiveMaximum") if isinstance(node.get(k), (int, float))], default=low + 100)
+    low = max(
+        [
+            math.ceil(node[k])
+            for k in ("minimum", "exclusiveMinimum")
+            if isinstance(node.get(k), (int, float))
+        ],
+        default=-50,
+    )
+    high = min(
+        [
+            math.floor(node[k])
+            for k in ("maximum", "exclusiveMaximum")
+            if isinstance(node.get(k), (int, float))
+        ],
+        default=low + 100,
+    )
     ints = st.integers(min_value=min(low, high), max_value=max(low, high))
     options = [ints, ints.map(float), st.sampled_from(near or [0])]
     factor = node.get("multipleOf")
     if isinstance(factor, (int, float)) and factor > 0:
-        options.append(st.integers(min_value=-40, max_value=40).map(lambda k: k * factor))
+        options.append(
+            st.integers(min_value=-40, max_value=40).map(lambda k: k * factor)
+        )
     if kind == "number":
         options.append(st.floats(min_value=-100, max_value=100))
     return st.one_of(options)
@@ -212,26 +276,48 @@ def numbers(kind: str, node: dict[str, Any]) -> st.SearchStrategy[Any]:
 def strings(node: dict[str, Any]) -> st.SearchStrategy[str]:
     low = int(node.get("minLength", 0))
     high = int(node.get("maxLength", low + 6))
-    options = [st.text(min_size=low, max_size=high), st.text(min_size=max(0, low - 1), max_size=high + 1)]
+    options = [
+        st.text(min_size=low, max_size=high),
+        st.text(min_size=max(0, low - 1), max_size=high + 1),
+    ]
     pattern = node.get("pattern")
     if isinstance(pattern, str):
         try:
-            options.append(st.from_regex(re.compile(pattern)).filter(lambda s: len(s) <= high + 1))
-        except Exception:  # a pattern hypothesis cannot generate from (or Python cannot compile)
+            options.append(
+                st.from_regex(re.compile(pattern)).filter(lambda s: len(s) <= high + 1)
+            )
+        except (
+            Exception
+        ):  # a pattern hypothesis cannot generate from (or Python cannot compile)
             pass
     return st.one_of(options)
 
 
 SCALARS = ("null", "boolean", "integer", "number", "string")
-SCALAR_KEYWORDS = {"type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
-SCALAR_KEYWORDS |= {"minLength", "maxLength", "pattern", "format", "enum", "const", "description"}
+SCALAR_KEYWORDS = {
+    "type",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+}
+SCALAR_KEYWORDS |= {
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "enum",
+    "const",
+    "description",
+}
 
 
 def leaf_values(kind: str, node: dict[str, Any]) -> st.SearchStrategy[Any] | None:
     """Valid scalars from hypothesis-jsonschema.
 
-    Only for scalar leaves: hypothesis-jsonschema 0.23 draws objects through a private Hypothesis
-    API (`many.more()`) that the installed Hypothesis no longer has.
+    Only for scalar leaves: hypothesis-jsonschema 0.23 draws objects through a private
+    Hypothesis API (`many.more()`) that the installed Hypothesis no longer has.
     """
     from hypothesis_jsonschema import from_schema
 
@@ -239,7 +325,9 @@ def leaf_values(kind: str, node: dict[str, Any]) -> st.SearchStrategy[Any] | Non
         return None
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # it warns about patterns Python cannot compile
+            warnings.simplefilter(
+                "ignore"
+            )  # it warns about patterns Python cannot compile
             strategy = from_schema({**node, "type": kind})
             strategy.validate()
         return strategy
@@ -259,8 +347,8 @@ def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 def mutants(value: Any, path: tuple[Any, ...], extra: Any) -> Iterator[Any]:
-    """Every mutation of `value` at `path`: odd replacements, nudged numbers, dropped and added
-    keys, repeated items."""
+    """Every mutation of `value` at `path`: odd replacements, nudged numbers, dropped
+    and added keys, repeated items."""
     target = value
     for step in path:
         target = target[step]
@@ -298,7 +386,7 @@ def replace(value: Any, path: tuple[Any, ...], replacement: Any) -> Any:
     return value
 
 
-# -- the check ------------------------------------------------------------------------------
+# -- the check -------------------------------------------------------------------------
 
 
 def json_equal(a: Any, b: Any) -> bool:
@@ -313,29 +401,39 @@ def json_equal(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def agree(model: type[BaseModel], validator: Draft202012Validator, instance: Any, faithful: bool) -> None:
+def agree(
+    model: type[BaseModel],
+    validator: Draft202012Validator,
+    instance: Any,
+    faithful: bool,
+) -> None:
     try:
         instance = json.loads(json.dumps(instance, allow_nan=False))
     except ValueError:
         return
     try:
         expected = validator.is_valid(instance)
-    except Exception:  # jsonschema cannot judge: a dangling $ref, a pattern Python rejects
+    except Exception:  # jsonschema cannot judge: a dangling $ref, a broken pattern
         return
     try:
         parsed = model.model_validate(copy.deepcopy(instance))
     except ValidationError as error:
         assert not expected, f"model rejects valid {instance!r}:\n{error}"
         return
-    if faithful:
-        assert expected, f"model accepts invalid {instance!r}: {next(validator.iter_errors(instance)).message}"
+    if faithful and not expected:
+        reason = next(validator.iter_errors(instance)).message
+        raise AssertionError(f"model accepts invalid {instance!r}: {reason}")
     if expected:
         dumped = parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        assert json_equal(dumped, instance), f"round trip changed {instance!r} into {dumped!r}"
+        assert json_equal(dumped, instance), (
+            f"round trip changed {instance!r} into {dumped!r}"
+        )
 
 
 @pytest.mark.parametrize(("path", "name"), cases())
-def test_model_and_jsonschema_agree(rendered: dict[Path, Rendered], path: Path, name: str) -> None:
+def test_model_and_jsonschema_agree(
+    rendered: dict[Path, Rendered], path: Path, name: str
+) -> None:
     spec = rendered[path]
     request = next(r for r in spec.requests if r.class_name == name)
     schema = bundled(dict(request.schema), spec.defs)

@@ -28,6 +28,17 @@ logger = logging.getLogger(__name__)
 _LINGER = 3  # after the drain, how long uvicorn may wait for stragglers
 
 
+class _RefusedHandshakeFilter(logging.Filter):
+    """Drops uvicorn's error after a handshake we refused with an HTTP answer.
+
+    uvicorn's websockets implementation logs it even when the app answered
+    through the ASGI denial extension (401, 403, 421 ...), which is no error.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("ASGI callable returned without")
+
+
 class _Server(uvicorn.Server):
     """uvicorn without its signal handlers: `serve_network` installs its own."""
 
@@ -60,6 +71,7 @@ def serve_network(
             "Listening on all interfaces but accepting only loopback Host headers: "
             "pass --allowed-host (or MCP_ALLOWED_HOSTS) with the names clients use"
         )
+    logging.getLogger("uvicorn.error").addFilter(_RefusedHandshakeFilter())
     uv = _Server(config)
     options = {"loop_factory": config.get_loop_factory()}
     anyio.run(_serve, uv, shutdown, settings.grace_period, backend_options=options)
