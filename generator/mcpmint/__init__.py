@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .diagnostics import Diagnostic, SpecError, sort_diagnostics
 from .load import LoadedSpec, load_spec
+from .naming import handler_name
 from .render import RenderedFile
 from .validate import validate
 from .write import WriteReport, diff_tree, write_tree
@@ -49,7 +52,40 @@ def build(spec_path: Path, out: Path) -> Build:
 def generate(spec_path: Path, out: Path) -> WriteReport:
     """Write or refresh the project in `out`; user-owned files are created once, never touched."""
     result = build(spec_path, out)
-    return write_tree(result.files, out, result.package)
+    before = _served_tools(out / result.package / "tools.json")
+    report = write_tree(result.files, out, result.package)
+    report.review = _handlers_to_review(before, result)
+    report.warnings = [w.format() for w in result.warnings] + [f"warning: {n}" for n in result.notes]
+    return report
+
+
+def _served_tools(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {t["name"]: t for t in data["tools"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
+    """Handlers whose tool's schemas changed since the last generation: mypy will say how."""
+    now = _served_tools_text(result.files.get(PurePosixPath(result.package, "tools.json")))
+    review = []
+    for name, tool in now.items():
+        old = before.get(name)
+        if old is None:
+            continue
+        changed = [k for k in ("inputSchema", "outputSchema") if old.get(k) != tool.get(k)]
+        if changed:
+            handler = handler_name(name)
+            review.append(f"{result.package}/handlers/{handler}.py ({' and '.join(changed)} changed)")
+    return review
+
+
+def _served_tools_text(rendered: RenderedFile | None) -> dict[str, Any]:
+    if rendered is None:
+        return {}
+    return {t["name"]: t for t in json.loads(rendered.text)["tools"]}
 
 
 def check(spec_path: Path, out: Path) -> list[str]:

@@ -7,9 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import build, check
+from . import check
 from .diagnostics import SpecError, format_diagnostics
-from .write import write_tree
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,20 +53,17 @@ def _out(args: argparse.Namespace) -> Path:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    result = build(args.spec, _out(args))
-    _print_notes(result.warnings, result.notes)
-    report = write_tree(result.files, _out(args), result.package)
+    from . import generate
+
+    report = generate(args.spec, _out(args))
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
     print(report.summary())
+    if report.review:
+        print("review these handlers: their tools' schemas changed (run mypy to see where)", file=sys.stderr)
     if report.orphaned:
         print("orphaned handlers are kept: delete them yourself if the tools are gone for good", file=sys.stderr)
     return 0
-
-
-def _print_notes(warnings: Sequence[object], notes: Sequence[str]) -> None:
-    for warning in warnings:
-        print(warning.format(), file=sys.stderr)  # type: ignore[attr-defined]
-    for note in notes:
-        print(f"warning: {note}", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:

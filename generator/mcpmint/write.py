@@ -23,12 +23,14 @@ class WriteReport:
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # user-owned files already there
     orphaned: list[str] = field(default_factory=list)  # user handlers no tool uses any more
+    review: list[str] = field(default_factory=list)  # handlers whose tool's schemas changed
+    warnings: list[str] = field(default_factory=list)  # what the generator noticed
     deleted: list[str] = field(default_factory=list)  # generated files no longer produced
 
     def summary(self) -> str:
         """One line per kind of change, then a count line."""
         lines = []
-        for kind in ("created", "updated", "deleted", "orphaned"):
+        for kind in ("created", "updated", "deleted", "orphaned", "review"):
             for path in getattr(self, kind):
                 lines.append(f"{kind:>9}  {path}")
         counts = ", ".join(f"{len(getattr(self, k))} {k}" for k in ("created", "updated", "unchanged", "kept", "orphaned", "deleted"))
@@ -77,6 +79,7 @@ def write_tree(files: dict[PurePosixPath, RenderedFile], out: Path, package: str
     """
     report = WriteReport()
     staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []  # folders this run created, removed again if it fails
     try:
         for rel, rendered in files.items():
             target = out / rel
@@ -90,10 +93,13 @@ def write_tree(files: dict[PurePosixPath, RenderedFile], out: Path, package: str
                 report.updated.append(str(rel))
             else:
                 report.created.append(str(rel))
+            made += _make_parents(target)
             staged.append((_stage(target, rendered.text), target))
     except BaseException:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
+        for folder in reversed(made):
+            folder.rmdir()
         raise
     for temp, target in staged:
         os.replace(temp, target)
@@ -104,8 +110,14 @@ def write_tree(files: dict[PurePosixPath, RenderedFile], out: Path, package: str
     return report
 
 
+def _make_parents(target: Path) -> list[Path]:
+    missing = [p for p in reversed(target.parents) if not p.exists()]
+    for folder in missing:
+        folder.mkdir()
+    return missing
+
+
 def _stage(target: Path, text: str) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mcpmint-tmp", dir=target.parent)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
