@@ -10,11 +10,12 @@ from typing import Any
 from .diagnostics import Diagnostic, SpecError, sort_diagnostics
 from .load import LoadedSpec, load_spec
 from .naming import handler_name
+from .refs import inline_external_refs
 from .render import RenderedFile
 from .validate import validate
 from .write import WriteReport, diff_tree, write_tree
 
-__all__ = ["Build", "SpecError", "build", "check", "generate", "load_and_validate"]
+__all__ = ["Build", "SpecError", "build", "check", "diagnose", "generate", "load_and_validate"]
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,16 @@ class Build:
     notes: tuple[str, ...]
 
 
+def diagnose(spec_path: Path, display: str | None = None) -> tuple[LoadedSpec, list[Diagnostic]]:
+    """The loaded spec (external refs inlined) and every diagnostic, errors and warnings."""
+    loaded = load_spec(spec_path, display=display)
+    found = inline_external_refs(loaded) + validate(loaded)
+    return loaded, sort_diagnostics(found)
+
+
 def load_and_validate(spec_path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
     """The loaded spec and its warnings; SpecError with every diagnostic if any is an error."""
-    loaded = load_spec(spec_path)
-    found = sort_diagnostics(validate(loaded))
+    loaded, found = diagnose(spec_path)
     if any(d.level == "error" for d in found):
         raise SpecError(found)
     return loaded, found

@@ -393,9 +393,8 @@ class _Lowering:
         unit = self._unit(doc, pointer, name, prefix)
         if not unit.name:
             owner = self.requests[int(doc[1:])].class_name if doc != "defs" else ""
-            unit.name = self.names.take(
-                owner + "".join(_pascal(t) for t in tokens[-2:])
-            )
+            words = tokens[1:] if tokens[:1] == ["$defs"] else tokens[-2:] or ["root"]
+            unit.name = self.names.take(owner + "".join(map(_pascal, words[-2:])))
         self.units[at.unit].deps.add(unit.key)
         return {"$ref": unit.key}
 
@@ -473,7 +472,7 @@ class _Lowering:
                 value = int(value)
             if _is_json(value) and not any(_json_equal(value, u) for u in unique):
                 unique.append(value)
-        literal = [v for v in unique if v is None or isinstance(v, (str, int))]
+        literal = [v for v in unique if v is None or isinstance(v, str) or _small_int(v)]
         others = sorted({_TYPE_OF_KIND[_kind(v)] for v in unique if v not in literal})
         if not unique or literal == [None] == unique:
             return dict(_NEVER) if not unique else {"type": "null"}
@@ -891,6 +890,11 @@ class _Lowering:
             False if extra == _NEVER else (True if extra == {} else extra)
         )
         return out
+
+
+def _small_int(value: Any) -> bool:
+    """An int that mypy accepts in a Literal (it wants 64 bits)."""
+    return isinstance(value, int) and -(2**63) <= value < 2**63
 
 
 def _is_json(value: Any) -> bool:
@@ -1468,10 +1472,8 @@ class _Finisher:
                     _elements(node.slice), origin == ("typing", "Optional")
                 )
             if origin == ("typing", "Literal"):
-                if any(
-                    isinstance(v, ast.Constant) and isinstance(v.value, int)
-                    for v in _elements(node.slice)
-                ):
+                values = [ast.literal_eval(v) for v in _elements(node.slice)]
+                if any(isinstance(v, int) for v in values):
                     return ast.Subscript(
                         ast.Name("_JsonLiteral", ast.Load()), node, ast.Load()
                     )
@@ -1517,7 +1519,11 @@ class _Finisher:
         assert isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
         value = self._type(stmt.value.args[1])
         checks = [_validator(c) for c in self._checks(name)]
-        if checks:
+        annotated = self.local.get(_name(getattr(value, "value", value)))
+        if checks and annotated == ("typing", "Annotated"):
+            assert isinstance(value, ast.Subscript)
+            value.slice = ast.Tuple([*_elements(value.slice), *checks], ast.Load())
+        elif checks:
             value = _subscript("Annotated", [value, *checks])
         final = self.rename[name]
         call = ast.Call(stmt.value.func, [ast.Constant(final), value], [])

@@ -92,6 +92,10 @@ class Spec(_Strict):
     server: Server
     transports: list[Transport] = Field(default_factory=lambda: ["stdio"], min_length=1)
     auth: Auth | None = None
+    refRoot: str = Field(
+        ".",
+        description="Folder (relative to the spec) that $refs to other files may not leave",
+    )
     defs: dict[str, JsonSchema] = Field(default_factory=dict, alias="$defs")
     tools: list[Tool] = Field(min_length=1)
 

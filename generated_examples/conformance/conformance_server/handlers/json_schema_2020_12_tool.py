@@ -1,0 +1,18 @@
+"""Handler of the tool 'json_schema_2020_12_tool'.
+
+This file is yours: mcpmint writes it once and never overwrites it.
+
+Tool with JSON Schema 2020-12 features
+"""
+
+from __future__ import annotations
+
+from ..models import JsonSchema202012ToolInput
+from ..runtime import ToolContext
+
+
+async def json_schema_2020_12_tool(
+    args: JsonSchema202012ToolInput, ctx: ToolContext
+) -> str:
+    """Tool with JSON Schema 2020-12 features"""
+    raise NotImplementedError

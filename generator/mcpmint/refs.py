@@ -1,0 +1,193 @@
+"""`$ref`s into other files: their definitions become the spec's own shared definitions.
+
+`"$ref": "../shared/geo.yaml#/$defs/City"` is read relative to the file that holds it.
+The target is copied into the spec's `$defs` (as `City`, or `GeoCity` if that name is
+taken by something else) and the ref rewritten to `#/$defs/City`, so every tool that
+uses it shares one model and `tools/list` serves it bundled. Refs inside the copied
+schema are followed the same way, through any number of files; cycles become recursive
+definitions. URLs are refused, and so are files outside the spec's reference root (its
+own folder unless the spec sets `refRoot`).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, JsonPath, SpecError
+from .load import LoadedSpec, load_spec
+from .naming import pascal
+from .schemas import resolve_pointer
+
+_SCHEMES = ("http:", "https:", "file:", "ftp:", "data:", "urn:")
+MAX_FILES = 200
+
+
+@dataclass
+class _State:
+    spec: LoadedSpec
+    root: Path
+    files: dict[Path, LoadedSpec] = field(default_factory=dict)
+    names: dict[tuple[Path, str], str] = field(default_factory=dict)  # target → def name
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def external_sources(spec: LoadedSpec) -> list[Path]:
+    """Files the spec's external refs read (after `inline_external_refs`)."""
+    return list(getattr(spec, "sources", []))
+
+
+def inline_external_refs(spec: LoadedSpec) -> list[Diagnostic]:
+    """Copy every definition another file provides into `spec.data["$defs"]`."""
+    data = spec.data
+    if not isinstance(data, dict):
+        return []
+    base = spec.path.resolve().parent
+    root_setting = data.get("refRoot", ".")
+    root = (base / root_setting).resolve() if isinstance(root_setting, str) else base
+    state = _State(spec, root)
+    here = spec.path.resolve()
+    defs = data.get("$defs")
+    if isinstance(defs, dict):
+        # The dict itself grows while we walk it: imported definitions are added to it.
+        for name in list(defs):
+            defs[name] = _walk(state, defs[name], ("$defs", name), here, spec)
+    if "tools" in data:
+        data["tools"] = _walk(state, data["tools"], ("tools",), here, spec)
+    spec.sources = sorted(state.files)  # type: ignore[attr-defined]
+    return state.problems
+
+
+def _walk(state: _State, node: Any, path: JsonPath, file: Path, where: LoadedSpec) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key in ("enum", "const", "default", "examples"):
+                out[key] = value
+            else:
+                out[key] = _walk(state, value, (*path, key), file, where)
+        ref = out.get("$ref")
+        if isinstance(ref, str) and _is_external(ref, file, where is state.spec):
+            name = _import(state, ref, (*path, "$ref"), file, where)
+            if name is not None:
+                out["$ref"] = f"#/$defs/{name}"
+        return out
+    if isinstance(node, list):
+        return [_walk(state, item, (*path, i), file, where) for i, item in enumerate(node)]
+    return node
+
+
+def _is_external(ref: str, file: Path, in_spec: bool) -> bool:
+    # In another file, even `#/...` points into that file, so it must be imported too.
+    return not ref.startswith("#") or not in_spec
+
+
+def _import(state: _State, ref: str, at: JsonPath, file: Path, where: LoadedSpec) -> str | None:
+    target_text, _, pointer = ref.partition("#")
+    if target_text.lower().startswith(_SCHEMES) or "://" in target_text:
+        state.problems.append(where.diagnostic("error", at, f"$ref {ref!r} is a URL", "copy the schema into a file beside the spec"))
+        return None
+    target = (file.parent / target_text).resolve() if target_text else file
+    if target_text and not target.is_relative_to(state.root):
+        state.problems.append(where.diagnostic("error", at, f"$ref {ref!r} leaves the spec's reference root {state.root}", "set `refRoot` in the spec to allow it"))
+        return None
+    loaded = _load(state, target, where, at)
+    if loaded is None:
+        return None
+    key = (target, pointer)
+    if key in state.names:
+        return state.names[key]
+    found, schema = resolve_pointer(loaded.data, pointer)
+    if not found:
+        state.problems.append(where.diagnostic("error", at, f"unresolved $ref {ref!r}: no {pointer or '/'} in {target.name}"))
+        return None
+    if isinstance(schema, dict) and set(schema) == {"$ref"} and _ref_chain_loops(state, target, pointer, loaded):
+        state.problems.append(where.diagnostic("error", at, f"$ref {ref!r} is part of a cycle of refs with no schema in it"))
+        return None
+    if loaded is not state.spec:
+        _check_schema(state, loaded, pointer, schema)
+    name = _name_for(state, target, pointer)
+    state.names[key] = name
+    defs = state.spec.data.setdefault("$defs", {})
+    defs[name] = None  # reserve the name before walking: a cycle finds it
+    defs[name] = _walk(state, copy.deepcopy(schema), ("$defs", name), target, loaded)
+    return name
+
+
+def _check_schema(state: _State, loaded: LoadedSpec, pointer: str, schema: Any) -> None:
+    from jsonschema import Draft202012Validator
+
+    base = tuple(int(t) if t.isdigit() else t for t in pointer.strip("/").split("/") if t)
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+    for error in meta.iter_errors(schema):
+        message = f"not valid JSON Schema 2020-12: {error.message}"
+        state.problems.append(loaded.diagnostic("error", (*base, *error.absolute_path), message))
+
+
+def _load(state: _State, target: Path, where: LoadedSpec, at: JsonPath) -> LoadedSpec | None:
+    if target in state.files:
+        return state.files[target]
+    if target == state.spec.path.resolve():
+        return state.spec
+    if len(state.files) >= MAX_FILES:
+        state.problems.append(where.diagnostic("error", at, f"more than {MAX_FILES} files referenced"))
+        return None
+    if not target.is_file():
+        state.problems.append(where.diagnostic("error", at, f"$ref target {target.name} does not exist"))
+        return None
+    try:
+        loaded = load_spec(target, display=_display(state, target))
+    except SpecError as exc:
+        state.problems.extend(exc.diagnostics)
+        return None
+    state.files[target] = loaded
+    return loaded
+
+
+def _display(state: _State, target: Path) -> str:
+    spec_dir = state.spec.path.parent
+    try:
+        return (spec_dir / target.relative_to(spec_dir.resolve())).as_posix()
+    except ValueError:
+        import os
+
+        return os.path.relpath(target, spec_dir.resolve()) if spec_dir.parts else str(target)
+
+
+def _ref_chain_loops(state: _State, target: Path, pointer: str, loaded: LoadedSpec) -> bool:
+    seen = set()
+    file, ptr, doc = target, pointer, loaded
+    while (file, ptr) not in seen:
+        seen.add((file, ptr))
+        found, schema = resolve_pointer(doc.data, ptr)
+        if not (found and isinstance(schema, dict) and set(schema) == {"$ref"}):
+            return False
+        text, _, ptr = schema["$ref"].partition("#")
+        if text:
+            file = (file.parent / text).resolve()
+            next_doc = state.files.get(file) or (_safe_load(file))
+            if next_doc is None:
+                return False
+            doc = next_doc
+    return True
+
+
+def _safe_load(path: Path) -> LoadedSpec | None:
+    try:
+        return load_spec(path)
+    except SpecError:
+        return None
+
+
+def _name_for(state: _State, target: Path, pointer: str) -> str:
+    last = pointer.rstrip("/").rsplit("/", 1)[-1] or target.stem
+    taken = set(state.spec.data.get("$defs") or {})
+    for candidate in (last, pascal(target.stem) + pascal(last)):
+        if candidate not in taken:
+            return candidate
+    i = 2
+    while f"{last}{i}" in taken:
+        i += 1
+    return f"{last}{i}"
