@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import check
 from .diagnostics import SpecError, format_diagnostics
@@ -93,8 +94,8 @@ def _diff(args: argparse.Namespace) -> int:
     from . import diff
 
     try:
-        old = diff.load_side(args.old, cwd=Path.cwd())
-        new = diff.load_side(args.new, cwd=Path.cwd())
+        old = _diff_side(args.old)
+        new = _diff_side(args.new)
     except diff.DiffInputError as exc:
         print(f"mcpmint diff: {exc}", file=sys.stderr)
         return 2
@@ -108,6 +109,22 @@ def _new(args: argparse.Namespace) -> int:
 
     data = dict(item.split("=", 1) for item in args.data)
     return new_project(args.dest, data=data, defaults=args.defaults, template=args.template, vcs_ref=args.vcs_ref)
+
+
+def _diff_side(ref: str) -> Any:
+    """A spec to compare: files get their refs to other files inlined, as generate sees them."""
+    from . import diagnose, diff
+
+    path = Path(ref)
+    if not ref.startswith("git:") and path.is_file():
+        try:
+            loaded, found = diagnose(path)
+        except SpecError:
+            found = []
+            loaded = None
+        if loaded is not None and not any(d.level == "error" for d in found):
+            return loaded.data
+    return diff.load_side(ref, cwd=Path.cwd())
 
 
 _COMMANDS = {"new": _new, "generate": _generate, "check": _check, "validate": _validate, "schema": _schema, "diff": _diff}

@@ -29,7 +29,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from mcpmint.load import load_spec as mcpmint_load_spec
 from mcpmint.models import ModelRequest, ModelsSource, render_models
+from mcpmint.refs import inline_external_refs
 from pydantic import BaseModel, ValidationError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +85,12 @@ def class_name(tool: str, where: str) -> str:
 
 def load_spec(path: Path) -> tuple[dict[str, Any], list[ModelRequest]]:
     spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if "yaml#" in json.dumps(
+        spec
+    ):  # refs into other files: inline them as mcpmint does
+        loaded = mcpmint_load_spec(path)
+        assert not inline_external_refs(loaded)
+        spec = loaded.data
     defs = spec.get("$defs") or {}
     requests = [
         ModelRequest(class_name(tool["name"], where), tool[where], tool["name"], where)
