@@ -105,3 +105,15 @@ def test_generated_code_is_mypy_strict_clean(spec: Path, tmp_path: Path) -> None
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_catches_a_hand_edit_to_a_generated_file_and_says_what_changed(tmp_path: Path) -> None:
+    spec_copy, out = mirror(SPECS[0], tmp_path)
+    server = next(out.glob("*/server.py"))
+    server.write_text(server.read_text(encoding="utf-8") + "HACK = 1\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mcpmint", "check", str(spec_copy), "-o", str(out)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"stale: {server.relative_to(out).as_posix()}" in result.stdout
+    assert "-HACK = 1" in result.stdout
+    quiet = subprocess.run([sys.executable, "-m", "mcpmint", "check", "--quiet", str(spec_copy), "-o", str(out)], capture_output=True, text=True)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (1, "", "")
