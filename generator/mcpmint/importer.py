@@ -28,8 +28,10 @@ from .spec import FORMAT_VERSION, TRANSPORTS
 DEFAULT_TIMEOUT = 30.0
 MAX_PAGES = 10_000
 # The order of a Tool's keys in the written spec: the README's, which is the MCP schema's.
-TOOL_KEYS = ("name", "title", "description", "inputSchema", "outputSchema")
-TOOL_KEYS += ("annotations", "icons", "execution", "_meta")
+TOOL_KEYS = (
+    *("name", "title", "description", "inputSchema", "outputSchema"),
+    *("annotations", "icons", "execution", "_meta"),
+)
 _TOOL_INDEX = re.compile(r"^tools\[(\d+)\]")
 
 
@@ -133,40 +135,49 @@ def spec_data(
 
 
 async def _fetch(server: str, token: str | None, timeout: float) -> Served:
-    """serverInfo and every page of tools/list; legacy handshake first (tools as served)."""
+    """serverInfo and every page of tools/list; ImportFailed with one line if not."""
+    # The initialize handshake first: on 2026-07-28 the SDK re-serialises the schemas.
+    for mode in ("legacy", "auto"):
+        statuses: list[str] = []
+        with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errlog:
+            try:
+                with anyio.fail_after(timeout):
+                    transport = _transport(server, token, errlog, statuses, timeout)
+                    return await _session(server, transport, mode)
+            except BaseException as exc:  # noqa: B036 - groups; re-raised as one line
+                leaf = _leaf(exc)
+                if mode == "legacy" and not statuses and _no_handshake(leaf):
+                    continue
+                errlog.seek(0)
+                lines = [x.strip() for x in errlog.read().splitlines() if x.strip()]
+                reason = _reason(leaf, server, statuses, lines[-1:], timeout)
+                if reason is None:
+                    raise
+                raise ImportFailed(reason) from None
+    raise AssertionError("unreachable")
+
+
+def _no_handshake(exc: BaseException) -> bool:
+    """Whether a server refused the initialize handshake itself (2026-07-28 only?)."""
     from mcp.shared.exceptions import MCPError
 
-    try:
-        return await _fetch_mode(server, token, timeout, "legacy")
-    except BaseException as exc:  # noqa: B036 - exception groups; re-raised as one line
-        leaf = _leaf(exc)
-        if not isinstance(leaf, MCPError) or leaf.error.code not in (-32600, -32602):
-            raise
-    return await _fetch_mode(server, token, timeout, "auto")
+    return isinstance(exc, MCPError) and exc.error.code in (-32600, -32602)
 
 
-async def _fetch_mode(server: str, token: str | None, timeout: float, mode: str) -> Served:
+async def _session(server: str, transport: Any, mode: Any) -> Served:
     from mcp import Client
 
-    statuses: list[str] = []
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errlog:
-        try:
-            with anyio.fail_after(timeout):
-                transport = _transport(server, token, errlog, statuses, timeout)
-                async with Client(transport, mode=mode, cache=None) as client:  # type: ignore[arg-type]
-                    if client.server_capabilities.tools is None:
-                        raise ImportFailed(f"{_display(server)} serves no tools")
-                    tools, pages = await _all_tools(client)
-                    info = client.server_info
-                    dump = info.model_dump(by_alias=True, exclude_none=True) if info else {}
-                    return Served(dump, client.instructions, tools, pages, client.protocol_version)
-        except BaseException as exc:  # noqa: B036 - exception groups; re-raised as one line
-            errlog.seek(0)
-            lines = [line.strip() for line in errlog.read().splitlines() if line.strip()]
-            reason = _reason(_leaf(exc), server, statuses, lines[-1:], timeout)
-            if reason is None:
-                raise
-            raise ImportFailed(reason) from None
+    async with Client(transport, mode=mode, cache=None) as client:
+        if client.server_capabilities.tools is None:
+            raise ImportFailed(f"{_display(server)} serves no tools")
+        tools, pages = await _all_tools(client)
+        info = client.server_info
+        dump = (
+            info.model_dump(mode="json", by_alias=True, exclude_none=True)
+            if info
+            else {}
+        )
+        return Served(dump, client.instructions, tools, pages, client.protocol_version)
 
 
 async def _all_tools(client: Any) -> tuple[list[dict[str, Any]], int]:
@@ -175,14 +186,21 @@ async def _all_tools(client: Any) -> tuple[list[dict[str, Any]], int]:
     seen: set[str] = set()
     for pages in range(1, MAX_PAGES + 1):
         page = await client.list_tools(cursor=cursor)
-        tools += [_tool(t.model_dump(mode="json", by_alias=True, exclude_none=True)) for t in page.tools]
+        tools += [
+            _tool(t.model_dump(mode="json", by_alias=True, exclude_none=True))
+            for t in page.tools
+        ]
         cursor = page.next_cursor
         if cursor is None:
             if not tools:
-                raise ImportFailed("the server lists no tools: a spec needs at least one")
+                raise ImportFailed(
+                    "the server lists no tools: a spec needs at least one"
+                )
             return tools, pages
         if cursor in seen:
-            raise ImportFailed(f"tools/list repeats the cursor {cursor!r}: the pages never end")
+            raise ImportFailed(
+                f"tools/list repeats the cursor {cursor!r}: the pages never end"
+            )
         seen.add(cursor)
     raise ImportFailed(f"tools/list has more than {MAX_PAGES} pages")
 
@@ -207,7 +225,9 @@ def _transport(
         argv = shlex.split(server)
         if not argv:
             raise ImportFailed("the server command is empty")
-        params = StdioServerParameters(command=argv[0], args=argv[1:], env=dict(os.environ))
+        params = StdioServerParameters(
+            command=argv[0], args=argv[1:], env=dict(os.environ)
+        )
         return stdio_client(params, errlog=errlog)  # type: ignore[arg-type]
     import httpx2
 
@@ -219,7 +239,9 @@ def _transport(
         headers: dict[str, str] | None = None, timeout: Any = None, auth: Any = None
     ) -> httpx2.AsyncClient:
         hooks: Any = {"response": [record]}
-        return httpx2.AsyncClient(headers=headers, timeout=timeout, auth=auth, event_hooks=hooks)
+        return httpx2.AsyncClient(
+            headers=headers, timeout=timeout, auth=auth, event_hooks=hooks
+        )
 
     if urlsplit(server).path.rstrip("/").endswith("/sse"):
         from mcp.client.sse import sse_client
@@ -247,18 +269,24 @@ async def _websocket(url: str, headers: dict[str, str]) -> AsyncIterator[Any]:
     into, read = anyio.create_memory_object_stream[SessionMessage | Exception](64)
     write, out = anyio.create_memory_object_stream[SessionMessage](64)
     subprotocols = [Subprotocol("mcp")]
-    async with connect(url, subprotocols=subprotocols, additional_headers=headers) as ws:
+    async with connect(
+        url, subprotocols=subprotocols, additional_headers=headers
+    ) as ws:
 
         async def receive() -> None:
             async with into:
                 async for frame in ws:
-                    message = mcp_types.jsonrpc_message_adapter.validate_json(frame)
+                    message = mcp_types.jsonrpc_message_adapter.validate_json(
+                        frame, by_name=False
+                    )
                     await into.send(SessionMessage(message))
 
         async def send() -> None:
             async with out:
                 async for item in out:
-                    await ws.send(item.message.model_dump_json(by_alias=True, exclude_unset=True))
+                    await ws.send(
+                        item.message.model_dump_json(by_alias=True, exclude_unset=True)
+                    )
 
         async with anyio.create_task_group() as tasks, read, write:
             tasks.start_soon(receive)
@@ -279,7 +307,11 @@ def _cancelled(exc: BaseException) -> bool:
 
 
 def _reason(
-    exc: BaseException, server: str, statuses: list[str], stderr: list[str], timeout: float
+    exc: BaseException,
+    server: str,
+    statuses: list[str],
+    stderr: list[str],
+    timeout: float,
 ) -> str | None:
     """One line saying why the import failed; None for what must stay an exception."""
     from mcp.shared.exceptions import MCPError
@@ -300,7 +332,9 @@ def _reason(
             return f"{where} closed the connection before answering{said}"
         if exc.error.code == -32601:
             return f"{where} is not an MCP server (it does not know 'initialize')"
-        return f"{where} answered with error {exc.error.code}: {exc.error.message}{said}"
+        return (
+            f"{where} answered with error {exc.error.code}: {exc.error.message}{said}"
+        )
     if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
         return None
     text = str(exc).strip().splitlines()
@@ -337,11 +371,15 @@ def _inline(data: dict[str, Any] | list[Any]) -> bool:
 
 def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
     flow = not isinstance(data, _Block) and _inline(data)
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+    return dumper.represent_mapping(
+        "tag:yaml.org,2002:map", data.items(), flow_style=flow
+    )
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=_inline(data))
+    return dumper.represent_sequence(
+        "tag:yaml.org,2002:seq", data, flow_style=_inline(data)
+    )
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
@@ -359,13 +397,17 @@ def render(data: dict[str, Any], header: str, *, pretty: bool = True) -> str:
     """The spec as YAML: deterministic, keys in the order given."""
     if not pretty:
         plain = json.loads(json.dumps(data))
-        return header + yaml.safe_dump(plain, sort_keys=False, allow_unicode=True, width=100)
+        return header + yaml.safe_dump(
+            plain, sort_keys=False, allow_unicode=True, width=100
+        )
     return header + yaml.dump(
         data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
     )
 
 
-def _checked_text(data: dict[str, Any], header: str, out: Path) -> tuple[str, list[Diagnostic]]:
+def _checked_text(
+    data: dict[str, Any], header: str, out: Path
+) -> tuple[str, list[Diagnostic]]:
     """YAML that reads back as `data` and passes `mcpmint validate`; SpecError if not."""
     from . import load_and_validate
 
@@ -384,7 +426,9 @@ def _checked_text(data: dict[str, Any], header: str, out: Path) -> tuple[str, li
     raise ImportFailed("the YAML written does not read back as served (a PyYAML bug?)")
 
 
-def _located(found: Sequence[Diagnostic], data: dict[str, Any], out: Path) -> list[Diagnostic]:
+def _located(
+    found: Sequence[Diagnostic], data: dict[str, Any], out: Path
+) -> list[Diagnostic]:
     """Diagnostics about `out`, naming the served tool each one is about."""
     located = []
     for d in found:
@@ -398,40 +442,74 @@ def _located(found: Sequence[Diagnostic], data: dict[str, Any], out: Path) -> li
 
 def add_import_parser(sub: Any) -> None:
     """The `import` subcommand's arguments."""
-    cmd = sub.add_parser("import", help="write a spec from a running MCP server's tools")
+    cmd = sub.add_parser(
+        "import", help="write a spec from a running MCP server's tools"
+    )
     cmd.add_argument("server", help="a command line (stdio), or an http(s)/ws(s) URL")
     cmd.add_argument("-o", "--out", type=Path, required=True, help="the spec to write")
     add = cmd.add_argument
-    add("--transport", action="append", choices=TRANSPORTS, help="repeatable (default: stdio)")
-    add("--token-env", metavar="NAME", help="environment variable holding a bearer token")
+    add(
+        "--transport",
+        action="append",
+        choices=TRANSPORTS,
+        help="repeatable (default: stdio)",
+    )
+    add(
+        "--token-env",
+        metavar="NAME",
+        help="environment variable holding a bearer token",
+    )
     add("--name", help="serverInfo.name of the spec (default: the server's)")
-    add("--package", help="Python package of the generated code (default: from the name)")
+    add(
+        "--package",
+        help="Python package of the generated code (default: from the name)",
+    )
     add("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
     add("--force", action="store_true", help="overwrite SPEC if it exists")
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Run `mcpmint import`: 0 when the spec was written, 1 with one line on stderr if not."""
-    for logger in ("mcp", "httpx2", "websockets"):  # their tracebacks are not the user's
+    for logger in (
+        "mcp",
+        "httpx2",
+        "websockets",
+    ):  # their tracebacks are not the user's
         logging.getLogger(logger).addHandler(logging.NullHandler())
     token = None
-    if args.token_env and urlsplit(args.server).scheme.lower() in ("http", "https", "ws", "wss"):
+    if args.token_env and urlsplit(args.server).scheme.lower() in (
+        "http",
+        "https",
+        "ws",
+        "wss",
+    ):
         token = os.environ.get(args.token_env)
         if not token:
-            print(f"mcpmint import: ${args.token_env} is unset or empty", file=sys.stderr)
+            print(
+                f"mcpmint import: ${args.token_env} is unset or empty", file=sys.stderr
+            )
             return 1
     try:
         report = import_spec(
-            args.server, args.out, token=token, name=args.name, package=args.package,
-            force=args.force, transports=args.transport or ["stdio"],
-            token_env=args.token_env, timeout=args.timeout,
-        )  # fmt: skip
+            args.server,
+            args.out,
+            token=token,
+            name=args.name,
+            package=args.package,
+            force=args.force,
+            transports=args.transport or ["stdio"],
+            token_env=args.token_env,
+            timeout=args.timeout,
+        )
     except ImportFailed as exc:
         print(f"mcpmint import: {exc}; nothing written", file=sys.stderr)
         return 1
     except SpecError as exc:
-        print(f"mcpmint import: what {_display(args.server)} serves is not a valid spec; "
-              "nothing written", file=sys.stderr)  # fmt: skip
+        print(
+            f"mcpmint import: what {_display(args.server)} serves is not a valid spec; "
+            "nothing written",
+            file=sys.stderr,
+        )
         print(format_diagnostics(exc.diagnostics), file=sys.stderr)
         return 1
     if report.warnings:

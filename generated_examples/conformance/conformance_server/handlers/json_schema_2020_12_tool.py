@@ -7,6 +7,8 @@ Tool with JSON Schema 2020-12 features
 
 from __future__ import annotations
 
+import json
+
 from ..models import JsonSchema202012ToolInput
 from ..runtime import ToolContext
 
@@ -14,5 +16,7 @@ from ..runtime import ToolContext
 async def json_schema_2020_12_tool(
     args: JsonSchema202012ToolInput, ctx: ToolContext
 ) -> str:
-    """Tool with JSON Schema 2020-12 features"""
-    raise NotImplementedError
+    """Tool with JSON Schema 2020-12 features (scenario json-schema-2020-12, which
+    checks that tools/list keeps `$schema`, `$defs` and `additionalProperties`)."""
+    received = args.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return f"Received: {json.dumps(received)}"

@@ -8,13 +8,45 @@ defaults (scenario elicitation-sep1034-defaults).
 
 from __future__ import annotations
 
+import mcp_types as types
+
 from ..models import TestElicitationSep1034DefaultsInput
-from ..runtime import ToolContext
+from ..runtime import ToolContext, ToolResult
+from .test_elicitation import describe, unsupported
+
+SCHEMA: types.ElicitRequestedSchema = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "description": "User name", "default": "John Doe"},
+        "age": {"type": "integer", "description": "User age", "default": 30},
+        "score": {"type": "number", "description": "User score", "default": 95.5},
+        "status": {
+            "type": "string",
+            "description": "User status",
+            "enum": ["active", "inactive", "pending"],
+            "default": "active",
+        },
+        "verified": {
+            "type": "boolean",
+            "description": "Verification status",
+            "default": True,
+        },
+    },
+    "required": [],
+}
 
 
 async def test_elicitation_sep1034_defaults(
     args: TestElicitationSep1034DefaultsInput, ctx: ToolContext
-) -> str:
+) -> str | ToolResult[None]:
     """Elicits a form whose string, integer, number, enum and boolean fields all
     carry defaults (scenario elicitation-sep1034-defaults)."""
-    raise NotImplementedError
+    refusal = unsupported(ctx)
+    if refusal is not None:
+        return refusal
+    result = await ctx.sdk.session.elicit_form(
+        "Test client default value handling - please accept with defaults",
+        SCHEMA,
+        related_request_id=ctx.request_id,
+    )
+    return f"Elicitation completed: {describe(result)}"

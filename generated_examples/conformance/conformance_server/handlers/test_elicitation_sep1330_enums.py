@@ -3,20 +3,74 @@
 This file is yours: mcpmint writes it once and never overwrites it.
 
 Elicits a form with the five enum shapes: untitled and titled single select,
-legacy enumNames, untitled and titled multi select (scenario elicitation-
-sep1330-enums).
+legacy enumNames, untitled and titled multi select (scenario
+elicitation-sep1330-enums).
 """
 
 from __future__ import annotations
 
+import mcp_types as types
+
 from ..models import TestElicitationSep1330EnumsInput
-from ..runtime import ToolContext
+from ..runtime import ToolContext, ToolResult
+from .test_elicitation import describe, unsupported
+
+SCHEMA: types.ElicitRequestedSchema = {
+    "type": "object",
+    "properties": {
+        "untitledSingle": {
+            "type": "string",
+            "title": "Untitled single select",
+            "enum": ["option1", "option2", "option3"],
+        },
+        "titledSingle": {
+            "type": "string",
+            "title": "Titled single select",
+            "oneOf": [
+                {"const": "value1", "title": "First Option"},
+                {"const": "value2", "title": "Second Option"},
+                {"const": "value3", "title": "Third Option"},
+            ],
+        },
+        "legacyEnum": {
+            "type": "string",
+            "title": "Legacy titled enum",
+            "enum": ["opt1", "opt2", "opt3"],
+            "enumNames": ["Option One", "Option Two", "Option Three"],
+        },
+        "untitledMulti": {
+            "type": "array",
+            "title": "Untitled multi select",
+            "items": {"type": "string", "enum": ["option1", "option2", "option3"]},
+        },
+        "titledMulti": {
+            "type": "array",
+            "title": "Titled multi select",
+            "items": {
+                "anyOf": [
+                    {"const": "value1", "title": "First Choice"},
+                    {"const": "value2", "title": "Second Choice"},
+                    {"const": "value3", "title": "Third Choice"},
+                ]
+            },
+        },
+    },
+    "required": [],
+}
 
 
 async def test_elicitation_sep1330_enums(
     args: TestElicitationSep1330EnumsInput, ctx: ToolContext
-) -> str:
+) -> str | ToolResult[None]:
     """Elicits a form with the five enum shapes: untitled and titled single select,
-    legacy enumNames, untitled and titled multi select (scenario elicitation-
-    sep1330-enums)."""
-    raise NotImplementedError
+    legacy enumNames, untitled and titled multi select (scenario
+    elicitation-sep1330-enums)."""
+    refusal = unsupported(ctx)
+    if refusal is not None:
+        return refusal
+    result = await ctx.sdk.session.elicit_form(
+        "Test enum schema variants - please pick some options",
+        SCHEMA,
+        related_request_id=ctx.request_id,
+    )
+    return f"Elicitation completed: {describe(result)}"

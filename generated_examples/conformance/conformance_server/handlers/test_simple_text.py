@@ -10,7 +10,9 @@ from __future__ import annotations
 from ..models import TestSimpleTextInput
 from ..runtime import ToolContext
 
+TEXT = "This is a simple text response for testing."
+
 
 async def test_simple_text(args: TestSimpleTextInput, ctx: ToolContext) -> str:
     """Returns one text block (scenario tools-call-simple-text)."""
-    raise NotImplementedError
+    return TEXT

@@ -8,8 +8,12 @@ tools-call-with-progress).
 
 from __future__ import annotations
 
+import anyio
+
 from ..models import TestToolWithProgressInput
 from ..runtime import ToolContext
+
+STEP = 0.05  # seconds between notifications
 
 
 async def test_tool_with_progress(
@@ -17,4 +21,10 @@ async def test_tool_with_progress(
 ) -> str:
     """Reports progress 0, 50 and 100 of 100, about 50 ms apart, then answers
     (scenario tools-call-with-progress)."""
-    raise NotImplementedError
+    # report_progress is a no-op when the request carries no progressToken.
+    await ctx.report_progress(0, 100, "started")
+    await anyio.sleep(STEP)
+    await ctx.report_progress(50, 100, "halfway")
+    await anyio.sleep(STEP)
+    await ctx.report_progress(100, 100, "done")
+    return "Progress test completed"
