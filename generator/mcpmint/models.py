@@ -77,6 +77,12 @@ def render_models(
     requests: Sequence[ModelRequest], defs: Mapping[str, Any]
 ) -> ModelsSource:
     """Render one module with a model per request and the shared `$defs` they reach."""
+    names = [r.class_name for r in requests]
+    for name in names:
+        if not name.isidentifier() or name in _RESERVED or name.startswith("_"):
+            raise ValueError(f"{name!r} cannot name a generated model class")
+    if len(set(names)) != len(names):
+        raise ValueError("request class names must be unique")
     lowering = _Lowering(requests, defs)
     plan = lowering.plan()
     raw = _generate(plan)
@@ -254,7 +260,7 @@ class _Lowering:
             self.docs[f"r{i}"] = dict(request.schema)
         self.registry = self._registry()
         self.def_names = {
-            name: self.names.take(_pascal(name)) for name in self.spec_defs
+            name: self.names.take(_pascal(str(name))) for name in self.spec_defs
         }
 
     # -- units -------------------------------------------------------------------------
@@ -364,6 +370,8 @@ class _Lowering:
         if not isinstance(ref, str) or not ref.startswith("#"):
             return None
         pointer = unquote(ref[1:])
+        if pointer and not pointer.startswith("/"):  # an `$anchor`: not supported
+            return None
         doc = at.doc
         tokens = [_unescape(t) for t in pointer.split("/")[1:]]
         if doc != "defs" and len(tokens) >= 2 and tokens[0] == "$defs":
@@ -472,7 +480,9 @@ class _Lowering:
                 value = int(value)
             if _is_json(value) and not any(_json_equal(value, u) for u in unique):
                 unique.append(value)
-        literal = [v for v in unique if v is None or isinstance(v, str) or _small_int(v)]
+        literal = [
+            v for v in unique if v is None or isinstance(v, str) or _small_int(v)
+        ]
         others = sorted({_TYPE_OF_KIND[_kind(v)] for v in unique if v not in literal})
         if not unique or literal == [None] == unique:
             return dict(_NEVER) if not unique else {"type": "null"}
@@ -644,8 +654,6 @@ class _Lowering:
         out["additionalProperties"] = extra
         low = _bound(node.get("minProperties"), up=True)
         high = _bound(node.get("maxProperties"), up=False)
-        if extra is False and not properties:
-            high = 0 if high is None else min(high, 0)
         if low or high is not None:
             out[_CHECKS] = [["propertyCount", low or 0, high]]
         return out
@@ -1266,41 +1274,35 @@ def _same_json_type(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 _JsonLiteral: TypeAlias = Annotated[_T, WrapValidator(_same_json_type)]
 """,
     ),
-    "_json_equal": (
+    "_json_key": (
         (("typing", "Any"), ("pydantic", "BaseModel")),
         (),
         """
-def _json_value(value: Any) -> Any:
+def _json_key(value: Any) -> Any:
+    # Equal keys for equal JSON values: 1 and 1.0 alike, true apart from 1.
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        value = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, bool) or value is None:
+        return (type(value).__name__, value)
     if isinstance(value, (list, tuple)):
-        return [_json_value(item) for item in value]
-    return value
-
-
-def _json_equal(a: Any, b: Any) -> bool:
-    # JSON equality: 1 == 1.0, but true != 1.
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(_json_equal, a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
-    return type(a) is type(b) and bool(a == b)
+        return ("array", tuple(map(_json_key, value)))
+    if isinstance(value, dict):
+        return ("object", frozenset((k, _json_key(v)) for k, v in value.items()))
+    return ("number" if isinstance(value, (int, float)) else "string", value)
 """,
     ),
     "_unique_items": (
         (("typing", "Any"),),
-        ("_json_equal",),
+        ("_json_key",),
         """
 def _unique_items(value: Any) -> Any:
     if isinstance(value, list):
-        items = _json_value(value)
-        for index, item in enumerate(items):
-            if any(_json_equal(item, earlier) for earlier in items[:index]):
+        seen: set[Any] = set()
+        for index, item in enumerate(value):
+            key = _json_key(item)
+            if key in seen:
                 raise ValueError(f"item {index} repeats an earlier item (uniqueItems)")
+            seen.add(key)
     return value
 """,
     ),
@@ -1332,17 +1334,17 @@ class _MultipleOf:
     ),
     "_OneOf": (
         (("typing", "Any"),),
-        ("_json_equal",),
+        ("_json_key",),
         '''
 class _OneOf:
     """enum/const values a Literal cannot hold (fractions, objects, arrays)."""
 
     def __init__(self, *values: Any) -> None:
         self.values = values
+        self.keys = frozenset(map(_json_key, values))
 
     def __call__(self, value: Any) -> Any:
-        plain = _json_value(value)
-        if not any(_json_equal(plain, allowed) for allowed in self.values):
+        if _json_key(value) not in self.keys:
             raise ValueError(f"not one of {list(self.values)!r}")
         return value
 ''',
@@ -1583,6 +1585,10 @@ class _Finisher:
         self.classes.add(name)
         if isinstance(value, ast.Name) and value.id in self.classes:
             return _class_def(name, [value], [])
+        if isinstance(value, ast.Subscript) and _name(value.value) == "dict":
+            # A map of typed values: a model whose extra properties are those values.
+            extra = _annotation("__pydantic_extra__", value)
+            return _class_def(name, [ast.Name("_JsonModel", ast.Load())], [extra])
         config = _call("ConfigDict", [], regex_engine=ast.Constant("python-re"))
         body = [_assign("model_config", config), _annotation("root", value)]
         return _class_def(name, [_subscript("RootModel", [value])], body)
@@ -1654,9 +1660,8 @@ def _call(func: str | ast.expr, args: list[ast.expr], **keywords: ast.expr) -> a
 
 
 def _subscript(name: str, items: list[ast.expr]) -> ast.Subscript:
-    return ast.Subscript(
-        ast.Name(name, ast.Load()), ast.Tuple(items, ast.Load()), ast.Load()
-    )
+    index = items[0] if len(items) == 1 else ast.Tuple(items, ast.Load())
+    return ast.Subscript(ast.Name(name, ast.Load()), index, ast.Load())
 
 
 def _assign(name: str, value: ast.expr) -> ast.Assign:

@@ -1,0 +1,73 @@
+"""The weather example server with handlers that misbehave on request, for the hardening tests.
+
+Run as `python -m hostile_server http|sse|websocket|stdio|serve [options]` with the generated
+weather project and this folder on PYTHONPATH. `get_conditions` echoes its city (so a load test
+can match every answer to its question); `get_forecast` does what its city says:
+
+- `sleep:SECONDS`  answers after SECONDS (a call in flight for the shutdown tests)
+- `hang`           never answers; writes `$HARDENING_STATE_DIR/cancelled` when cancelled
+- `boom`           raises RuntimeError
+- `big:N`          (get_conditions) answers N bytes of text
+- anything else    an empty forecast for that city
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import anyio
+from weather_server.models import (
+    GetConditionsInput,
+    GetForecastInput,
+    GetForecastOutput,
+)
+from weather_server.runtime import ToolContext
+from weather_server.server import NAME, TOKEN_ENV, TRANSPORTS, Handlers, build_server
+
+
+def _mark(name: str) -> None:
+    folder = os.environ.get("HARDENING_STATE_DIR")
+    if folder:
+        Path(folder, name).write_text("1")
+
+
+async def forecast(args: GetForecastInput, ctx: ToolContext) -> GetForecastOutput:
+    """Misbehaves as the city asks."""
+    city = args.city
+    if city.startswith("sleep:"):
+        _mark("started")
+        await anyio.sleep(float(city.removeprefix("sleep:")))
+    elif city == "hang":
+        _mark("hanging")
+        try:
+            await anyio.sleep_forever()
+        finally:
+            _mark("cancelled")
+    elif city == "boom":
+        raise RuntimeError("boom from the handler")
+    return GetForecastOutput(city=city, days=[])
+
+
+async def conditions(args: GetConditionsInput, ctx: ToolContext) -> str:
+    """Echoes the city; `big:N` answers N bytes."""
+    if args.city.startswith("big:"):
+        return "x" * int(args.city.removeprefix("big:"))
+    return f"echo:{args.city}"
+
+
+def hostile_server() -> object:
+    """The SDK server with the hostile handlers."""
+    return build_server(Handlers(get_forecast=forecast, get_conditions=conditions))
+
+
+if __name__ == "__main__":
+    from weather_server.transports.cli import main
+
+    main(
+        hostile_server(),  # type: ignore[arg-type]
+        name="hostile_server",
+        transports=TRANSPORTS,
+        token_env=TOKEN_ENV,
+    )
+    del NAME
