@@ -10,6 +10,7 @@ from typing import Any
 
 from . import check
 from .diagnostics import SpecError, format_diagnostics
+from .importer import add_import_parser, run_import
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--defaults", action="store_true", help="use the default answers, ask nothing")
     cmd.add_argument("--template", help="template path or git URL (default: the one shipped with mcpmint)")
     cmd.add_argument("--vcs-ref", help="template version (git tag or commit)")
+    add_import_parser(sub)
     return parser
 
 
@@ -127,4 +129,4 @@ def _diff_side(ref: str) -> Any:
     return diff.load_side(ref, cwd=Path.cwd())
 
 
-_COMMANDS = {"new": _new, "generate": _generate, "check": _check, "validate": _validate, "schema": _schema, "diff": _diff}
+_COMMANDS = {"import": run_import, "new": _new, "generate": _generate, "check": _check, "validate": _validate, "schema": _schema, "diff": _diff}

@@ -138,7 +138,7 @@ async def _fetch(server: str, token: str | None, timeout: float) -> ImportReport
 
 async def _session(server: str, streams: Any) -> ImportReport:
     from mcp import Client
-    async with Client(streams, mode="legacy", cache=None) as client:  # keys in order
+    async with Client(streams, mode="legacy", cache=None) as client:  # keys as sent
         if client.server_capabilities.tools is None:
             raise ImportFailed(f"{_display(server)} serves no tools")
         tools: list[dict[str, Any]] = []

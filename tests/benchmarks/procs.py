@@ -99,6 +99,16 @@ class Lineup:
         return [python, str(SERVERS_DIR / _SCRIPTS[server]), sub, *net, *flags], env
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the harness dies, so no server outlives a crash."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -165,6 +175,7 @@ async def spawn(lineup: Lineup, server: str, road: str, logs: Path, profile_to: 
             stderr=err,
             env=env,
             limit=1 << 22,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
     proc = ServerProcess(server, road, process, port, log)
     if port is not None:
