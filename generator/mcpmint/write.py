@@ -121,7 +121,19 @@ def _stage(target: Path, text: str) -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mcpmint-tmp", dir=target.parent)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
+    # mkstemp makes the file 0600; give it the mode the target has, or the usual one.
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o666 & ~_umask()
+    os.chmod(name, mode)
     return Path(name)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def diff_tree(files: dict[PurePosixPath, RenderedFile], out: Path, package: str) -> list[str]:

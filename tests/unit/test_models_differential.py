@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC_FILES = sorted((Path(__file__).parent / "schemas").glob("*.yaml")) + sorted(
     (ROOT / "specs").glob("*.yaml")
 )
-EXAMPLES = 60
+EXAMPLES = 50
 
 JSON_LEAVES = st.one_of(
     st.none(),
