@@ -191,7 +191,9 @@ def to_call_result(entry: ToolEntry, output: Any) -> types.CallToolResult:
         )
     name = entry.tool.name
     data = (
-        output.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        output.model_dump(
+            mode="json", by_alias=True, exclude_unset=True, warnings=False
+        )
         if isinstance(output, BaseModel)
         else output
     )

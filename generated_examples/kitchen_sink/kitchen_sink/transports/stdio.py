@@ -13,13 +13,14 @@ protocol only (fd 1 points at stderr while serving, so stray prints miss the wir
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import os
 import stat
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 import mcp_types
@@ -58,7 +59,7 @@ async def run_stdio(
 
 
 def _pipes_usable() -> bool:
-    """True on POSIX under asyncio when both ends are pipes or sockets."""
+    """True on POSIX under asyncio when both ends are pipes, sockets or terminals."""
     if sys.platform == "win32":
         return False
     try:
@@ -69,13 +70,25 @@ def _pipes_usable() -> bool:
 
 
 def _pollable(fd: int) -> bool:
-    # Files and /dev/null cannot be polled, and a terminal shares its (then
-    # non-blocking) file description with stderr: the SDK's path serves those.
+    # Files and /dev/null cannot be polled: the SDK's threaded path serves them
+    # (they never block, so its worker thread cannot hang the exit).
     try:
         mode = os.fstat(fd).st_mode
     except OSError:
         return False
-    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or os.isatty(fd)
+
+
+def _wire(fd: int, mode: Literal["r", "w"]) -> io.FileIO:
+    """A file the event loop may own for the wire behind `fd`."""
+    if os.isatty(fd):
+        # A fresh open: the loop makes its file non-blocking, which on a shared
+        # terminal description would leak to stderr and to the shell.
+        flags = os.O_RDONLY if mode == "r" else os.O_WRONLY
+        fd = os.open(os.ttyname(fd), flags | os.O_NOCTTY | os.O_CLOEXEC)
+    else:
+        fd = os.dup(fd)
+    return io.FileIO(fd, mode)
 
 
 async def _run_sdk_stdio(server: Server[Any], stop: anyio.Event | None) -> None:
@@ -119,13 +132,12 @@ async def _open_pipes() -> AsyncIterator[_PipeTransport]:
         with _claimed(0, null_fd) as in_fd, _claimed(1, 2) as out_fd:
             reader = asyncio.StreamReader(limit=_CHUNK)
             read_pipe, _ = await loop.connect_read_pipe(
-                lambda: asyncio.StreamReaderProtocol(reader),
-                os.fdopen(os.dup(in_fd), "rb", buffering=0),
+                lambda: asyncio.StreamReaderProtocol(reader), _wire(in_fd, "r")
             )
             # A StreamReaderProtocol gives the write side flow control for drain().
             protocol = asyncio.StreamReaderProtocol(asyncio.StreamReader())
             write_pipe, _ = await loop.connect_write_pipe(
-                lambda: protocol, os.fdopen(os.dup(out_fd), "wb", buffering=0)
+                lambda: protocol, _wire(out_fd, "w")
             )
             writer = asyncio.StreamWriter(write_pipe, protocol, None, loop)
             try:

@@ -42,12 +42,11 @@ def main(
         if args.command == "stdio":
             _run_stdio(server, args.grace_period)
         else:
+            settings = settings_from_args(args, parser)  # errors before slow imports
             from .network import serve_network
 
             chosen = _network_transports(args.command, transports)
-            serve_network(
-                server, transports=chosen, settings=settings_from_args(args, parser)
-            )
+            serve_network(server, transports=chosen, settings=settings)
     except KeyboardInterrupt:  # a signal before the handlers were installed
         pass
 

@@ -31,6 +31,17 @@ logger = logging.getLogger(__name__)
 _LINGER = 3  # after the drain, how long uvicorn may wait for stragglers
 
 
+class _RefusedHandshakeFilter(logging.Filter):
+    """Drops uvicorn's error after a handshake we refused with an HTTP answer.
+
+    uvicorn's websockets implementation logs it even when the app answered
+    through the ASGI denial extension (401, 403, 421 ...), which is no error.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("ASGI callable returned without")
+
+
 class _Server(uvicorn.Server):
     """uvicorn without its signal handlers: `serve_network` installs its own."""
 
@@ -63,6 +74,7 @@ def serve_network(
             "Listening on all interfaces but accepting only loopback Host headers: "
             "pass --allowed-host (or MCP_ALLOWED_HOSTS) with the names clients use"
         )
+    logging.getLogger("uvicorn.error").addFilter(_RefusedHandshakeFilter())
     uv = _Server(config)
     options = {"loop_factory": config.get_loop_factory()}
     anyio.run(_serve, uv, shutdown, settings.grace_period, backend_options=options)
@@ -70,27 +82,34 @@ def serve_network(
 
 async def _serve(uv: uvicorn.Server, shutdown: Shutdown, grace_period: float) -> None:
     stop = anyio.Event()
-
-    def force() -> None:
-        uv.force_exit = uv.should_exit = True
-        shutdown.end_streams()
-
+    failure: SystemExit | None = None
+    waiting = anyio.CancelScope()  # a second signal cuts the drain short
     async with anyio.create_task_group() as tg:
-        tg.start_soon(stop_on_signals, stop, force)
-        tg.start_soon(_drain_then_exit, stop, uv, shutdown, grace_period)
+        tg.start_soon(stop_on_signals, stop, waiting.cancel)
+        tg.start_soon(_drain_then_exit, stop, uv, shutdown, grace_period, waiting)
         try:
             await uv.serve()
+        except SystemExit as exc:  # a failed startup (port in use), logged already
+            failure = exc
         finally:
             tg.cancel_scope.cancel()
+    if failure is not None:
+        raise failure  # outside the task group: no exception group, no traceback
 
 
 async def _drain_then_exit(
-    stop: anyio.Event, uv: uvicorn.Server, shutdown: Shutdown, grace_period: float
+    stop: anyio.Event,
+    uv: uvicorn.Server,
+    shutdown: Shutdown,
+    grace_period: float,
+    waiting: anyio.CancelScope,
 ) -> None:
     await stop.wait()
     # Keep listening: clients of open sessions may need a new connection.
     shutdown.drain.draining = True
-    if not await shutdown.drain.wait_idle(grace_period):
+    with waiting:
+        await shutdown.drain.wait_idle(grace_period)
+    if shutdown.drain.count:
         count = shutdown.drain.count
         logger.warning("Grace period over: cancelling %d request(s)", count)
     shutdown.end_streams()
