@@ -7,14 +7,7 @@ from __future__ import annotations
 
 import importlib
 import os
-import secrets
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +25,10 @@ from kitchen_sink import models  # noqa: E402
 from kitchen_sink.client import (  # noqa: E402
     KitchenSinkClient,
     ToolError,
-    transport_for,
 )
 from kitchen_sink.examples import EXAMPLES, example_handlers  # noqa: E402
 from kitchen_sink.server import (  # noqa: E402
-    TOKEN_ENV,
     TOOLS,
-    TRANSPORTS,
     Handlers,
     build_server,
 )
@@ -209,71 +199,6 @@ def test_the_typed_client_raises_tool_errors() -> None:
         return ""
 
     assert anyio.run(call) == f"Tool '{tool}' failed: out of order"
-
-
-# Network roads: (subcommand, extra options, URL path); each runs as a real process.
-ROADS = [
-    road
-    for road in [
-        ("http", [], "/mcp"),
-        ("http", ["--stateless"], "/mcp"),
-        ("http", ["--json-response"], "/mcp"),
-        ("sse", [], "/sse"),
-        ("websocket", [], "/ws"),
-    ]
-    if road[0] in TRANSPORTS
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serving(command: str, options: list[str], token: str) -> Iterator[int]:
-    """The example server on a free loopback port, stopped afterwards."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT), *sys.path])}
-    if TOKEN_ENV:
-        env[TOKEN_ENV] = token
-    argv = [sys.executable, "-m", "kitchen_sink.examples", command, "--port", str(port)]
-    process = subprocess.Popen([*argv, *options], env=env, stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                url = f"http://127.0.0.1:{port}/healthz"
-                with urllib.request.urlopen(url, timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize(
-    ("command", "options", "path"), ROADS, ids=[" ".join([r[0], *r[1]]) for r in ROADS]
-)
-def test_every_example_round_trips_over_the_network(
-    command: str, options: list[str], path: str, mode: str
-) -> None:
-    token = secrets.token_urlsafe(16)
-    with serving(command, options, token) as port:
-        scheme = "ws" if command == "websocket" else "http"
-        url = f"{scheme}://127.0.0.1:{port}{path}"
-        target = transport_for(url, token=token if TOKEN_ENV else None)
-        expected = sum(map(len, EXAMPLES.values()))
-        progress = "--json-response" not in options
-        assert anyio.run(round_trip, target, mode, progress) == expected
 
 
 def test_tools_list_serves_the_spec_schemas() -> None:
