@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import anyio
+from mcp.server.lowlevel import Server
 from weather_server.models import (
     GetConditionsInput,
     GetForecastInput,
     GetForecastOutput,
 )
 from weather_server.runtime import ToolContext
-from weather_server.server import NAME, TOKEN_ENV, TRANSPORTS, Handlers, build_server
+from weather_server.server import TOKEN_ENV, TRANSPORTS, Handlers, build_server
 
 
 def _mark(name: str) -> None:
@@ -56,7 +58,7 @@ async def conditions(args: GetConditionsInput, ctx: ToolContext) -> str:
     return f"echo:{args.city}"
 
 
-def hostile_server() -> object:
+def hostile_server() -> Server[Any]:
     """The SDK server with the hostile handlers."""
     return build_server(Handlers(get_forecast=forecast, get_conditions=conditions))
 
@@ -65,9 +67,8 @@ if __name__ == "__main__":
     from weather_server.transports.cli import main
 
     main(
-        hostile_server(),  # type: ignore[arg-type]
+        hostile_server(),
         name="hostile_server",
         transports=TRANSPORTS,
         token_env=TOKEN_ENV,
     )
-    del NAME

@@ -14,9 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import models
 from .runtime import ToolContext
-from .server import DATA, NAME, TOKEN_ENV, TRANSPORTS, Handlers, build_server
+from .server import DATA, TOKEN_ENV, Handlers, build_server
 
 # tool name → [(arguments, result)]; a result is structuredContent, or the text
 # for tools without an outputSchema.
@@ -67,9 +66,10 @@ def example_handlers() -> Handlers:
 if __name__ == "__main__":
     from .transports.cli import main
 
+    # The fake server takes every road, whatever the spec enables: tests need stdio.
     main(
         build_server(example_handlers()),
-        name=NAME,
-        transports=TRANSPORTS,
+        name="conformance_server.examples",
+        transports=("stdio", "http", "sse", "websocket"),
         token_env=TOKEN_ENV,
     )

@@ -16,9 +16,7 @@ are set by wire name: `Model.model_validate({"class": ...})`.
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import MISSING, BaseModel, ConfigDict, StrictStr, model_validator
+from pydantic import MISSING, BaseModel, ConfigDict, StrictStr
 
 
 class _JsonModel(BaseModel):
@@ -32,60 +30,36 @@ class _JsonModel(BaseModel):
     )
 
 
-class _PropertyCount:
-    """minProperties / maxProperties."""
-
-    def __init__(self, minimum: int, maximum: int | None) -> None:
-        self.minimum = minimum
-        self.maximum = maximum
-
-    def __call__(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            if len(value) < self.minimum:
-                raise ValueError(f"fewer than {self.minimum} properties")
-            if self.maximum is not None and len(value) > self.maximum:
-                raise ValueError(f"more than {self.maximum} properties")
-        return value
-
-
 class TestSimpleTextInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class TestImageContentInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class TestAudioContentInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class TestEmbeddedResourceInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class TestMultipleContentTypesInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class TestErrorHandlingInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class TestToolWithProgressInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class TestToolWithLoggingInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class TestSamplingInput(_JsonModel):
@@ -106,17 +80,14 @@ class TestElicitationInput(_JsonModel):
 
 class TestElicitationSep1034DefaultsInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class TestElicitationSep1330EnumsInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class TestReconnectionInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    _check_json_schema = model_validator(mode="before")(_PropertyCount(0, 0))
 
 
 class JsonSchema202012ToolInputAddress(_JsonModel):

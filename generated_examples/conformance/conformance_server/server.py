@@ -61,7 +61,8 @@ class TestSimpleTextHandler(Protocol):
 
 
 class TestImageContentHandler(Protocol):
-    """The signature of the `test_image_content` handler (tool 'test_image_content')."""
+    """The signature of the `test_image_content` handler (tool
+    'test_image_content')."""
 
     def __call__(
         self, args: models.TestImageContentInput, ctx: ToolContext, /
@@ -69,7 +70,8 @@ class TestImageContentHandler(Protocol):
 
 
 class TestAudioContentHandler(Protocol):
-    """The signature of the `test_audio_content` handler (tool 'test_audio_content')."""
+    """The signature of the `test_audio_content` handler (tool
+    'test_audio_content')."""
 
     def __call__(
         self, args: models.TestAudioContentInput, ctx: ToolContext, /
@@ -77,7 +79,8 @@ class TestAudioContentHandler(Protocol):
 
 
 class TestEmbeddedResourceHandler(Protocol):
-    """The signature of the `test_embedded_resource` handler (tool 'test_embedded_resource')."""
+    """The signature of the `test_embedded_resource` handler (tool
+    'test_embedded_resource')."""
 
     def __call__(
         self, args: models.TestEmbeddedResourceInput, ctx: ToolContext, /
@@ -85,7 +88,8 @@ class TestEmbeddedResourceHandler(Protocol):
 
 
 class TestMultipleContentTypesHandler(Protocol):
-    """The signature of the `test_multiple_content_types` handler (tool 'test_multiple_content_types')."""
+    """The signature of the `test_multiple_content_types` handler (tool
+    'test_multiple_content_types')."""
 
     def __call__(
         self, args: models.TestMultipleContentTypesInput, ctx: ToolContext, /
@@ -93,7 +97,8 @@ class TestMultipleContentTypesHandler(Protocol):
 
 
 class TestErrorHandlingHandler(Protocol):
-    """The signature of the `test_error_handling` handler (tool 'test_error_handling')."""
+    """The signature of the `test_error_handling` handler (tool
+    'test_error_handling')."""
 
     def __call__(
         self, args: models.TestErrorHandlingInput, ctx: ToolContext, /
@@ -101,7 +106,8 @@ class TestErrorHandlingHandler(Protocol):
 
 
 class TestToolWithProgressHandler(Protocol):
-    """The signature of the `test_tool_with_progress` handler (tool 'test_tool_with_progress')."""
+    """The signature of the `test_tool_with_progress` handler (tool
+    'test_tool_with_progress')."""
 
     def __call__(
         self, args: models.TestToolWithProgressInput, ctx: ToolContext, /
@@ -109,7 +115,8 @@ class TestToolWithProgressHandler(Protocol):
 
 
 class TestToolWithLoggingHandler(Protocol):
-    """The signature of the `test_tool_with_logging` handler (tool 'test_tool_with_logging')."""
+    """The signature of the `test_tool_with_logging` handler (tool
+    'test_tool_with_logging')."""
 
     def __call__(
         self, args: models.TestToolWithLoggingInput, ctx: ToolContext, /
@@ -133,7 +140,8 @@ class TestElicitationHandler(Protocol):
 
 
 class TestElicitationSep1034DefaultsHandler(Protocol):
-    """The signature of the `test_elicitation_sep1034_defaults` handler (tool 'test_elicitation_sep1034_defaults')."""
+    """The signature of the `test_elicitation_sep1034_defaults` handler (tool
+    'test_elicitation_sep1034_defaults')."""
 
     def __call__(
         self, args: models.TestElicitationSep1034DefaultsInput, ctx: ToolContext, /
@@ -141,7 +149,8 @@ class TestElicitationSep1034DefaultsHandler(Protocol):
 
 
 class TestElicitationSep1330EnumsHandler(Protocol):
-    """The signature of the `test_elicitation_sep1330_enums` handler (tool 'test_elicitation_sep1330_enums')."""
+    """The signature of the `test_elicitation_sep1330_enums` handler (tool
+    'test_elicitation_sep1330_enums')."""
 
     def __call__(
         self, args: models.TestElicitationSep1330EnumsInput, ctx: ToolContext, /
@@ -157,7 +166,8 @@ class TestReconnectionHandler(Protocol):
 
 
 class JsonSchema202012ToolHandler(Protocol):
-    """The signature of the `json_schema_2020_12_tool` handler (tool 'json_schema_2020_12_tool')."""
+    """The signature of the `json_schema_2020_12_tool` handler (tool
+    'json_schema_2020_12_tool')."""
 
     def __call__(
         self, args: models.JsonSchema202012ToolInput, ctx: ToolContext, /

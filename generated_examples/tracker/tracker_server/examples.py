@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from . import models
 from .runtime import ToolContext
-from .server import DATA, NAME, TOKEN_ENV, Handlers, build_server
+from .server import DATA, TOKEN_ENV, Handlers, build_server
 
 # tool name → [(arguments, result)]; a result is structuredContent, or the text
 # for tools without an outputSchema.
@@ -64,7 +64,7 @@ if __name__ == "__main__":
     # The fake server takes every road, whatever the spec enables: tests need stdio.
     main(
         build_server(example_handlers()),
-        name=NAME,
+        name="tracker_server.examples",
         transports=("stdio", "http", "sse", "websocket"),
         token_env=TOKEN_ENV,
     )

@@ -166,11 +166,13 @@ class _PipeTransport:
         self._broken = False
         self._reading = anyio.CancelScope()
         self._pending = Pending(Drain())
+        self._grace = 10.0
 
     async def serve(
         self, server: Server[Any], stop: anyio.Event | None, grace_period: float
     ) -> None:
         """Run `server` on the pipes until end of input or a drained `stop`."""
+        self._grace = grace_period
         read_send, read_receive = anyio.create_memory_object_stream[
             SessionMessage | Exception
         ](0)
@@ -212,6 +214,9 @@ class _PipeTransport:
                 for line in lines:
                     await self._forward(line, read_send)
             await self._forward(bytes(partial), read_send)
+            # End of input: answer the requests already read before ending, as the
+            # SDK's own transport does (a client may close stdin right after a call).
+            await self._pending.drain.wait_idle(self._grace)
             read_send.close()
 
     async def _forward(self, line: bytes, read_send: ReadSend) -> None:
