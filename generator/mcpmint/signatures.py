@@ -64,10 +64,12 @@ def annotation_imports(tree: ast.Module, params: Iterable[ParamIR]) -> tuple[str
             for alias in node.names:
                 origin[alias.asname or alias.name] = node.module
     by_module: dict[str, set[str]] = {m: set(n) for m, n in _CLIENT_NEEDS.items()}
+    ours = {name: module for module, names in _CLIENT_NEEDS.items() for name in names}
     for name in sorted(used):
         if name not in origin and hasattr(builtins, name):
             continue
-        by_module.setdefault(origin.get(name, ".models"), set()).add(name)
+        module = origin.get(name) or ours.get(name) or ".models"
+        by_module.setdefault(module, set()).add(name)
     sections: list[list[str]] = [["import shlex"], [], ["from . import models"]]
     for module, names in sorted(by_module.items()):
         index = 2 if module.startswith(".") else 0 if module.split(".")[0] in sys.stdlib_module_names else 1

@@ -50,7 +50,11 @@ def result_of(reply: dict[str, Any]) -> dict[str, Any]:
 
 async def initialize(session: Session) -> dict[str, Any]:
     """The MCP handshake: initialize, then notifications/initialized."""
-    params = {"protocolVersion": PROTOCOL, "capabilities": {}, "clientInfo": CLIENT_INFO}
+    params = {
+        "protocolVersion": PROTOCOL,
+        "capabilities": {},
+        "clientInfo": CLIENT_INFO,
+    }
     session.timeout = HANDSHAKE_TIMEOUT
     try:
         result = result_of(await session.request("initialize", params))
@@ -112,7 +116,9 @@ class HttpConnection:
             asyncio.open_connection(self.host, self.port, limit=1 << 22), TIMEOUT
         )
 
-    async def send(self, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> None:
+    async def send(
+        self, method: str, path: str, headers: dict[str, str], body: bytes = b""
+    ) -> None:
         if self.writer is None:
             await self.open()
         assert self.writer is not None
@@ -182,7 +188,7 @@ class HttpConnection:
             self.writer.close()
             try:
                 await asyncio.wait_for(self.writer.wait_closed(), 2)
-            except (OSError, asyncio.TimeoutError):
+            except (TimeoutError, OSError):
                 pass
         self.reader = self.writer = None
 
@@ -221,7 +227,9 @@ class StreamableHttpSession:
 
     async def request(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         self._next_id += 1
-        status, headers, payload = await self._post(_request(self._next_id, method, params))
+        status, headers, payload = await self._post(
+            _request(self._next_id, method, params)
+        )
         if status != 200:
             raise CallError(f"HTTP {status}: {payload[:200]!r}")
         if method == "initialize":
@@ -245,9 +253,11 @@ class StreamableHttpSession:
     async def close(self) -> None:
         try:
             if "Mcp-Session-Id" in self._headers:
-                headers = {k: v for k, v in self._headers.items() if k != "Content-Type"}
+                headers = {
+                    k: v for k, v in self._headers.items() if k != "Content-Type"
+                }
                 await self._conn.exchange("DELETE", self._path, headers)
-        except (OSError, asyncio.TimeoutError, ValueError):
+        except (TimeoutError, OSError, ValueError):
             pass
         await self._conn.close()
 
@@ -293,7 +303,9 @@ class SseSession:
     async def _post(self, body: bytes) -> None:
         headers = {"Content-Type": "application/json"}
         self._post_conn.timeout = self._stream.timeout = self.timeout
-        status, _, payload = await self._post_conn.exchange("POST", self._endpoint, headers, body)
+        status, _, payload = await self._post_conn.exchange(
+            "POST", self._endpoint, headers, body
+        )
         if status not in (200, 202):
             raise CallError(f"POST answered {status}: {payload[:200]!r}")
 
@@ -335,7 +347,9 @@ class WebSocketSession:
         self._next_id += 1
         await self._ws.send(_request(self._next_id, method, params).decode())
         while True:
-            reply: dict[str, Any] = json.loads(await asyncio.wait_for(self._ws.recv(), self.timeout))
+            reply: dict[str, Any] = json.loads(
+                await asyncio.wait_for(self._ws.recv(), self.timeout)
+            )
             if reply.get("id") == self._next_id:
                 return reply
 
@@ -346,5 +360,5 @@ class WebSocketSession:
         if self._ws is not None:
             try:
                 await asyncio.wait_for(self._ws.close(), 5)
-            except (OSError, asyncio.TimeoutError):
+            except (TimeoutError, OSError):
                 pass

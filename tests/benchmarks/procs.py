@@ -83,7 +83,9 @@ class Lineup:
             return "fastmcp not installed (python -m tests.benchmarks.fastmcp_env)"
         return None
 
-    def command(self, server: str, road: str, port: int | None) -> tuple[list[str], dict[str, str]]:
+    def command(
+        self, server: str, road: str, port: int | None
+    ) -> tuple[list[str], dict[str, str]]:
         """argv and environment of `server` serving `road`."""
         sub, flags = road_flags(road)
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
@@ -157,7 +159,9 @@ class ServerProcess:
             return ""
 
 
-async def spawn(lineup: Lineup, server: str, road: str, logs: Path, profile_to: Path | None = None) -> ServerProcess:
+async def spawn(
+    lineup: Lineup, server: str, road: str, logs: Path, profile_to: Path | None = None
+) -> ServerProcess:
     """Start `server` on `road`; network servers are waited for until they accept.
 
     With `profile_to`, the server runs under cProfile (CPU clock) and writes its stats there.
@@ -165,7 +169,12 @@ async def spawn(lineup: Lineup, server: str, road: str, logs: Path, profile_to: 
     port = None if road == "stdio" else free_port()
     argv, env = lineup.command(server, road, port)
     if profile_to is not None:
-        argv = [argv[0], str(SERVERS_DIR / "cpu_profiled.py"), str(profile_to), *argv[1:]]
+        argv = [
+            argv[0],
+            str(SERVERS_DIR / "cpu_profiled.py"),
+            str(profile_to),
+            *argv[1:],
+        ]
     log = logs / f"{server}-{road}.log"
     with open(log, "ab") as err:
         process = await asyncio.create_subprocess_exec(
@@ -207,7 +216,7 @@ async def stop(proc: ServerProcess) -> None:
             process.send_signal(signal.SIGTERM)
         try:
             await asyncio.wait_for(process.wait(), 10)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             process.kill()
             await process.wait()
 
@@ -244,7 +253,9 @@ def versions(python: str, packages: tuple[str, ...]) -> dict[str, str]:
     )
     import json
 
-    done = subprocess.run([python, "-c", code, *packages], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [python, "-c", code, *packages], capture_output=True, text=True, timeout=60
+    )
     if done.returncode != 0:
         return {}
     found: dict[str, str] = json.loads(done.stdout)

@@ -61,10 +61,14 @@ def _wrap(module: Any, name: str, totals: dict[str, list[float]]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.profile_generate", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.profile_generate", description=__doc__
+    )
     parser.add_argument("--tools", type=int, default=100)
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--check", action="store_true", help="also time mcpmint.check after the runs")
+    parser.add_argument(
+        "--check", action="store_true", help="also time mcpmint.check after the runs"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mcpmint-genprof-"))
     os.environ["MCPMINT_CACHE_DIR"] = str(work / "cache")
@@ -89,18 +93,29 @@ def main() -> None:
                 mcpmint.check(spec_path, work / "out")
             else:
                 mcpmint.generate(spec_path, work / "out")
-            what = "check" if checking else ("generate (empty cache)" if run == 0 else "no-op regenerate")
-            print(f"\n{what}, {args.tools} tools: {time.process_time() - cpu:.2f} s CPU, {time.perf_counter() - wall:.2f} s wall")
+            what = (
+                "check"
+                if checking
+                else ("generate (empty cache)" if run == 0 else "no-op regenerate")
+            )
+            print(
+                f"\n{what}, {args.tools} tools: {time.process_time() - cpu:.2f} s CPU, {time.perf_counter() - wall:.2f} s wall"
+            )
             for key, (stage_cpu, stage_wall, calls) in totals.items():
                 if calls:
-                    print(f"  {stage_cpu:7.2f} s CPU {stage_wall:7.2f} s wall {calls:6d} calls  {key}")
+                    print(
+                        f"  {stage_cpu:7.2f} s CPU {stage_wall:7.2f} s wall {calls:6d} calls  {key}"
+                    )
             for module_name, name in STAGES:  # unwrap for the next run
                 module = importlib.import_module(module_name)
                 wrapped = getattr(module, name, None)
                 inner = getattr(wrapped, "__closure__", None)
                 if inner:
                     for cell in inner:
-                        if callable(cell.cell_contents) and getattr(cell.cell_contents, "__name__", "") == name:
+                        if (
+                            callable(cell.cell_contents)
+                            and getattr(cell.cell_contents, "__name__", "") == name
+                        ):
                             setattr(module, name, cell.cell_contents)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 from . import serving
 from .clients import Session, StdioSession, initialize
 from .procs import ROADS, SERVERS, Lineup, ServerProcess, spawn, stop
-from .run import generate_bench_server
+from .run import generate_bench_server, snapshot_generator
 
 # Package of a frame, from its file path; first match wins.
 _PACKAGES = (
@@ -96,7 +96,11 @@ def summarise_cprofile(stats_path: Path, calls: int, top: int) -> str:
     for (filename, _, _), (_, _, tt, _, _) in entries.items():
         packages[package_of(filename)] += tt
     per_call = f", {total / calls * 1e6:.0f} µs per call (profiled)" if calls else ""
-    lines = [f"{total:.2f} s CPU under the profiler{per_call}", "", "own time by package:"]
+    lines = [
+        f"{total:.2f} s CPU under the profiler{per_call}",
+        "",
+        "own time by package:",
+    ]
     lines += [f"  {t / total:6.1%}  {name}" for name, t in packages.most_common()]
 
     def label(key: tuple[str, int, str]) -> str:
@@ -121,7 +125,7 @@ async def _session(proc: ServerProcess, road: str) -> Session:
 
 
 async def profile_cprofile(args: argparse.Namespace, work: Path) -> tuple[Path, int]:
-    lineup = Lineup(generate_bench_server(work))
+    lineup = Lineup(generate_bench_server(work, snapshot_generator(work)))
     stats = work / "profile.pstats"
     proc = await spawn(lineup, args.server, args.road, work, profile_to=stats)
     calls = 0
@@ -148,7 +152,7 @@ async def profile_cprofile(args: argparse.Namespace, work: Path) -> tuple[Path, 
 
 
 async def profile(args: argparse.Namespace, work: Path) -> Path:
-    lineup = Lineup(generate_bench_server(work))
+    lineup = Lineup(generate_bench_server(work, snapshot_generator(work)))
     proc = await spawn(lineup, args.server, args.road, work)
     raw = work / "profile.txt"
     try:
@@ -174,7 +178,9 @@ async def profile(args: argparse.Namespace, work: Path) -> Path:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.profile_server", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.profile_server", description=__doc__
+    )
     parser.add_argument("--server", choices=SERVERS, default="generated")
     parser.add_argument("--road", choices=ROADS, default="stdio")
     parser.add_argument("--tool", choices=serving.TOOLS, default="search")
@@ -182,7 +188,9 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=1000, help="samples per second")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--max-calls", type=int, default=20000)
-    parser.add_argument("--profiler", choices=("cprofile", "py-spy"), default="cprofile")
+    parser.add_argument(
+        "--profiler", choices=("cprofile", "py-spy"), default="cprofile"
+    )
     parser.add_argument("--py-spy", default=shutil.which("py-spy") or "py-spy")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mcpmint-profile-"))

@@ -10,7 +10,13 @@ from .procs import CONCURRENT_ROADS, LABELS, ROADS, SERVERS, SUPPORTS
 from .serving import TOOLS
 
 Record = dict[str, Any]
-GEN_COMMANDS = ("generate", "regenerate (one tool edited)", "regenerate (no-op)", "check", "datamodel-codegen")
+GEN_COMMANDS = (
+    "generate",
+    "regenerate (one tool edited)",
+    "regenerate (no-op)",
+    "check",
+    "datamodel-codegen",
+)
 
 
 def _values(records: Iterable[Record], key: str) -> list[float]:
@@ -46,7 +52,9 @@ class Results:
             self.cells.setdefault(key, []).append(record)
         self.unavailable: dict[str, str] = data.get("unavailable", {})
 
-    def med(self, mode: str, road: str, tool: str, server: str, key: str) -> float | None:
+    def med(
+        self, mode: str, road: str, tool: str, server: str, key: str
+    ) -> float | None:
         return median(_values(self.cells.get((mode, road, tool, server), []), key))
 
     def errors(self, mode: str, road: str, tool: str, server: str) -> int:
@@ -73,7 +81,9 @@ def single_table(res: Results) -> list[str]:
         cell = res.cells.get(("single", road, tool, server), [])
         if not cell:
             reason = res.unavailable.get(server, "not measured")
-            lines.append(f"| {road} | {tool} | {LABELS[server]} | n/a: {reason} | | | | | | | |")
+            lines.append(
+                f"| {road} | {tool} | {LABELS[server]} | n/a: {reason} | | | | | | | |"
+            )
             continue
         cpu = res.med("single", road, tool, server, "cpu_us_per_call")
         p50 = res.med("single", road, tool, server, "p50_ms")
@@ -98,7 +108,9 @@ def concurrent_table(res: Results, clients: int) -> list[str]:
         cell = res.cells.get(("concurrent", road, tool, server), [])
         if not cell:
             reason = res.unavailable.get(server, "not measured")
-            lines.append(f"| {road} | {tool} | {LABELS[server]} | n/a: {reason} | | | | | |")
+            lines.append(
+                f"| {road} | {tool} | {LABELS[server]} | n/a: {reason} | | | | | |"
+            )
             continue
         rate = res.med("concurrent", road, tool, server, "calls_per_s")
         lines.append(
@@ -113,7 +125,13 @@ def concurrent_table(res: Results, clients: int) -> list[str]:
 
 def cold_table(res: Results) -> list[str]:
     records = res.data.get("cold_start", [])
-    base = median([r["seconds"] * 1000 for r in records if r["server"] == "lowlevel" and r["seconds"]])
+    base = median(
+        [
+            r["seconds"] * 1000
+            for r in records
+            if r["server"] == "lowlevel" and r["seconds"]
+        ]
+    )
     lines = [
         "| server | spawn → initialize answered, ms | vs low-level | RSS after initialize, MiB | errors |",
         "| --- | --- | --- | --- | --- |",
@@ -135,7 +153,10 @@ def cold_table(res: Results) -> list[str]:
 
 def rss_table(res: Results) -> list[str]:
     peaks: dict[str, dict[str, float | None]] = res.data.get("peak_rss_mib", {})
-    lines = ["| server | " + " | ".join(ROADS) + " |", "| --- |" + " --- |" * len(ROADS)]
+    lines = [
+        "| server | " + " | ".join(ROADS) + " |",
+        "| --- |" + " --- |" * len(ROADS),
+    ]
     for server in SERVERS:
         cells = []
         for road in ROADS:
@@ -155,7 +176,13 @@ def generation_table(res: Results) -> list[str]:
     for size in sizes:
         cells = []
         for command in GEN_COMMANDS:
-            values = [r["seconds"] for r in records if r["tools"] == size and r["command"] == command]
+            values = [
+                r["seconds"]
+                for r in records
+                if r["tools"] == size
+                and r["command"] == command
+                and r["seconds"] is not None
+            ]
             cells.append(spread(values, 2) + (" s" if values else ""))
         lines.append(f"| {size} | " + " | ".join(cells) + " |")
     return lines
@@ -166,14 +193,27 @@ def generation_table(res: Results) -> list[str]:
 
 
 def _gen_seconds(res: Results, size: int, command: str) -> float | None:
-    return median([r["seconds"] for r in res.data.get("generation", []) if r["tools"] == size and r["command"] == command])
+    return median(
+        [
+            r["seconds"]
+            for r in res.data.get("generation", [])
+            if r["tools"] == size
+            and r["command"] == command
+            and r["seconds"] is not None
+        ]
+    )
 
 
 def targets(res: Results) -> list[dict[str, Any]]:
     """Each target with the measured ratios and whether it is met (None: not measured)."""
     out: list[dict[str, Any]] = []
 
-    def add(name: str, pairs: list[tuple[str, float | None]], limit: float, higher_is_better: bool = False) -> None:
+    def add(
+        name: str,
+        pairs: list[tuple[str, float | None]],
+        limit: float,
+        higher_is_better: bool = False,
+    ) -> None:
         known = [(label, v) for label, v in pairs if v is not None]
         if not known:
             out.append({"target": name, "measured": "not measured", "met": None})
@@ -183,32 +223,90 @@ def targets(res: Results) -> list[dict[str, Any]]:
         out.append({"target": name, "measured": text, "met": ok})
 
     def rel(mode: str, road: str, tool: str, key: str, other: str) -> float | None:
-        a, b = res.med(mode, road, tool, "generated", key), res.med(mode, road, tool, other, key)
+        a, b = (
+            res.med(mode, road, tool, "generated", key),
+            res.med(mode, road, tool, other, key),
+        )
         return None if a is None or not b else a / b
 
-    add("server CPU/call ≤ 0.8× low-level on stdio", [(f"stdio {t}", rel("single", "stdio", t, "cpu_us_per_call", "lowlevel")) for t in TOOLS], 0.8)
+    add(
+        "server CPU/call ≤ 0.8× low-level on stdio",
+        [
+            (f"stdio {t}", rel("single", "stdio", t, "cpu_us_per_call", "lowlevel"))
+            for t in TOOLS
+        ],
+        0.8,
+    )
     others = [r for r in ROADS if r != "stdio" and r in SUPPORTS["lowlevel"]]
-    pairs = [(f"{r} {t}", rel("single", r, t, "cpu_us_per_call", "lowlevel")) for r in others for t in TOOLS]
-    pairs += [(f"{r} {t} ×16", rel("concurrent", r, t, "cpu_us_per_call", "lowlevel")) for r in others if r in CONCURRENT_ROADS for t in TOOLS]
+    pairs = [
+        (f"{r} {t}", rel("single", r, t, "cpu_us_per_call", "lowlevel"))
+        for r in others
+        for t in TOOLS
+    ]
+    pairs += [
+        (f"{r} {t} ×16", rel("concurrent", r, t, "cpu_us_per_call", "lowlevel"))
+        for r in others
+        if r in CONCURRENT_ROADS
+        for t in TOOLS
+    ]
     add("server CPU/call ≤ 1.0× low-level on every other road", pairs, 1.0)
     add(
         "p50 ≤ 1.0× low-level everywhere",
-        [(f"{r} {t}", rel("single", r, t, "p50_ms", "lowlevel")) for r in ROADS if r in SUPPORTS["lowlevel"] for t in TOOLS],
+        [
+            (f"{r} {t}", rel("single", r, t, "p50_ms", "lowlevel"))
+            for r in ROADS
+            if r in SUPPORTS["lowlevel"]
+            for t in TOOLS
+        ],
         1.0,
     )
-    pairs = [(f"{r} {t}", rel("single", r, t, "calls_per_s", "fastmcp")) for r in ROADS if r in SUPPORTS["fastmcp"] for t in TOOLS]
-    pairs += [(f"{r} {t} ×16", rel("concurrent", r, t, "calls_per_s", "fastmcp")) for r in CONCURRENT_ROADS if r in SUPPORTS["fastmcp"] for t in TOOLS]
+    pairs = [
+        (f"{r} {t}", rel("single", r, t, "calls_per_s", "fastmcp"))
+        for r in ROADS
+        if r in SUPPORTS["fastmcp"]
+        for t in TOOLS
+    ]
+    pairs += [
+        (f"{r} {t} ×16", rel("concurrent", r, t, "calls_per_s", "fastmcp"))
+        for r in CONCURRENT_ROADS
+        if r in SUPPORTS["fastmcp"]
+        for t in TOOLS
+    ]
     add("calls/s ≥ 1.5× FastMCP", pairs, 1.5, higher_is_better=True)
     out.append(_websocket_fastest(res))
     cold = res.data.get("cold_start", [])
-    gen_cold = median([r["seconds"] for r in cold if r["server"] == "generated" and r["seconds"]])
-    ll_cold = median([r["seconds"] for r in cold if r["server"] == "lowlevel" and r["seconds"]])
-    add("cold start ≤ low-level", [("generated / low-level", None if gen_cold is None or not ll_cold else gen_cold / ll_cold)], 1.0)
-    add("generate 100 tools ≤ 3 s", [("seconds", _gen_seconds(res, 100, "generate"))], 3.0)
-    add("generate 300 tools ≤ 8 s", [("seconds", _gen_seconds(res, 300, "generate"))], 8.0)
+    gen_cold = median(
+        [r["seconds"] for r in cold if r["server"] == "generated" and r["seconds"]]
+    )
+    ll_cold = median(
+        [r["seconds"] for r in cold if r["server"] == "lowlevel" and r["seconds"]]
+    )
+    add(
+        "cold start ≤ low-level",
+        [
+            (
+                "generated / low-level",
+                None if gen_cold is None or not ll_cold else gen_cold / ll_cold,
+            )
+        ],
+        1.0,
+    )
+    add(
+        "generate 100 tools ≤ 3 s",
+        [("seconds", _gen_seconds(res, 100, "generate"))],
+        3.0,
+    )
+    add(
+        "generate 300 tools ≤ 8 s",
+        [("seconds", _gen_seconds(res, 300, "generate"))],
+        8.0,
+    )
     add(
         "no-op regenerate and check of 100 tools ≤ 0.5 s",
-        [("no-op s", _gen_seconds(res, 100, "regenerate (no-op)")), ("check s", _gen_seconds(res, 100, "check"))],
+        [
+            ("no-op s", _gen_seconds(res, 100, "regenerate (no-op)")),
+            ("check s", _gen_seconds(res, 100, "check")),
+        ],
         0.5,
     )
     return out
@@ -227,12 +325,21 @@ def _websocket_fastest(res: Results) -> dict[str, Any]:
             seen = True
             best_road = min(rest, key=lambda r: rest[r])
             ok = ok and ws <= rest[best_road]
-            parts.append(f"{tool} {label}: ws {ws:.3g} vs best other {best_road} {rest[best_road]:.3g}")
-    return {"target": name, "measured": "; ".join(parts) or "not measured", "met": ok if seen else None}
+            parts.append(
+                f"{tool} {label}: ws {ws:.3g} vs best other {best_road} {rest[best_road]:.3g}"
+            )
+    return {
+        "target": name,
+        "measured": "; ".join(parts) or "not measured",
+        "met": ok if seen else None,
+    }
 
 
 def targets_table(res: Results) -> list[str]:
-    lines = ["| target | measured (generated ÷ other, medians) | met |", "| --- | --- | --- |"]
+    lines = [
+        "| target | measured (generated ÷ other, medians) | met |",
+        "| --- | --- | --- |",
+    ]
     for t in targets(res):
         verdict = {True: "met", False: "**not met**", None: "not measured"}[t["met"]]
         lines.append(f"| {t['target']} | {t['measured']} | {verdict} |")
@@ -255,7 +362,11 @@ def markdown(data: dict[str, Any]) -> str:
         " — other work shares this machine; compare ratios measured side by side, not absolute times",
         f"- Versions: {', '.join(f'{k} {v}' for k, v in sorted(meta['versions'].items()))}",
         f"- FastMCP interpreter: {meta.get('fastmcp_python') or 'none'}"
-        + (f" ({', '.join(f'{k} {v}' for k, v in sorted(meta.get('fastmcp_versions', {}).items()))})" if meta.get("fastmcp_versions") else ""),
+        + (
+            f" ({', '.join(f'{k} {v}' for k, v in sorted(meta.get('fastmcp_versions', {}).items()))})"
+            if meta.get("fastmcp_versions")
+            else ""
+        ),
         f"- mcpmint commit: {meta.get('git', 'unknown')}",
         f"- Counts: {counts['rounds']} rounds; per single-client batch {counts['calls']} calls after {counts['warmup']} warm-up;"
         f" per concurrent batch {counts['concurrent_calls']} calls over {counts['clients']} clients;"

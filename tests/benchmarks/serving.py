@@ -62,8 +62,12 @@ class Counts:
     clients: int = 16
     cold_starts: int = 8
     batch_seconds: float = 30.0  # a batch stops early past this
-    cold_warmup: bool = True  # one unmeasured start per server first (fills .pyc and page caches)
-    overlap: bool = False  # smoke only: roads and generation run at once (numbers meaningless)
+    cold_warmup: bool = (
+        True  # one unmeasured start per server first (fills .pyc and page caches)
+    )
+    overlap: bool = (
+        False  # smoke only: roads and generation run at once (numbers meaningless)
+    )
 
 
 SMOKE = Counts(
@@ -126,7 +130,10 @@ def check(tool: str, reply: dict[str, Any]) -> None:
 
 
 async def call(session: Session, tool: str) -> None:
-    check(tool, await session.request("tools/call", {"name": tool, "arguments": ARGS[tool]}))
+    check(
+        tool,
+        await session.request("tools/call", {"name": tool, "arguments": ARGS[tool]}),
+    )
 
 
 async def open_session(proc: ServerProcess) -> Session:
@@ -147,7 +154,9 @@ async def open_session(proc: ServerProcess) -> Session:
     return session
 
 
-async def single_batch(session: Session, proc: ServerProcess, tool: str, counts: Counts) -> Batch:
+async def single_batch(
+    session: Session, proc: ServerProcess, tool: str, counts: Counts
+) -> Batch:
     """`counts.calls` sequential calls from one client, timed one by one."""
     for _ in range(counts.warmup):
         await call(session, tool)
@@ -161,7 +170,7 @@ async def single_batch(session: Session, proc: ServerProcess, tool: str, counts:
         start = time.perf_counter()
         try:
             await call(session, tool)
-        except (CallError, OSError, asyncio.TimeoutError, ValueError, KeyError) as exc:
+        except (TimeoutError, CallError, OSError, ValueError, KeyError) as exc:
             errors += 1
             first_error = first_error or repr(exc)[:300]
             continue
@@ -172,7 +181,9 @@ async def single_batch(session: Session, proc: ServerProcess, tool: str, counts:
 
 async def concurrent_batch(proc: ServerProcess, tool: str, counts: Counts) -> Batch:
     """`counts.clients` clients, each on its own session, sharing `concurrent_calls`."""
-    sessions = await asyncio.gather(*(open_session(proc) for _ in range(counts.clients)))
+    sessions = await asyncio.gather(
+        *(open_session(proc) for _ in range(counts.clients))
+    )
     try:
         await asyncio.gather(*(call(s, tool) for s in sessions))  # warm every session
         remaining = counts.concurrent_calls
@@ -190,7 +201,7 @@ async def concurrent_batch(proc: ServerProcess, tool: str, counts: Counts) -> Ba
                 start = time.perf_counter()
                 try:
                     await call(session, tool)
-                except (CallError, OSError, asyncio.TimeoutError, ValueError, KeyError) as exc:
+                except (TimeoutError, CallError, OSError, ValueError, KeyError) as exc:
                     errors.append(repr(exc)[:300])
                     continue
                 latencies.append((time.perf_counter() - start) * 1000)
@@ -216,11 +227,17 @@ async def measure_road(
     report: Callable[[str], None],
 ) -> tuple[list[Record], dict[str, float | None]]:
     """Every batch of one road, servers interleaved; and each server's peak RSS."""
-    servers = [s for s in SERVERS if road in SUPPORTS[s] and lineup.available(s) is None]
-    started = await asyncio.gather(*(spawn(lineup, s, road, logs) for s in servers), return_exceptions=True)
+    servers = [
+        s for s in SERVERS if road in SUPPORTS[s] and lineup.available(s) is None
+    ]
+    started = await asyncio.gather(
+        *(spawn(lineup, s, road, logs) for s in servers), return_exceptions=True
+    )
     procs: dict[str, ServerProcess] = {}
-    broken: dict[str, str] = {}  # server → why it cannot be measured; its batches are errors
-    for server, outcome in zip(servers, started):
+    broken: dict[
+        str, str
+    ] = {}  # server → why it cannot be measured; its batches are errors
+    for server, outcome in zip(servers, started, strict=True):
         if isinstance(outcome, BaseException):
             broken[server] = repr(outcome)[:300]
         else:
@@ -234,21 +251,35 @@ async def measure_road(
                 try:
                     await initialize(session)
                     stdio_sessions[server] = session
-                except (CallError, OSError, asyncio.TimeoutError, ValueError) as exc:
-                    broken[server] = f"initialize failed: {exc!r}: {proc.log_tail()}"[:600]
+                except (TimeoutError, CallError, OSError, ValueError) as exc:
+                    broken[server] = f"initialize failed: {exc!r}: {proc.log_tail()}"[
+                        :600
+                    ]
         for round_index in range(counts.rounds):
-            order = servers[round_index % len(servers) :] + servers[: round_index % len(servers)]
-            modes = ("single", "concurrent") if road in CONCURRENT_ROADS else ("single",)
+            order = (
+                servers[round_index % len(servers) :]
+                + servers[: round_index % len(servers)]
+            )
+            modes = (
+                ("single", "concurrent") if road in CONCURRENT_ROADS else ("single",)
+            )
             for mode in modes:
                 for tool in TOOLS:
                     for server in order:
                         if server in broken:
                             batch = Batch(1, 1, 0.0, 0.0, [], broken[server])
                         elif mode == "single":
-                            batch = await _guarded(lambda: _single(procs[server], stdio_sessions.get(server), tool, counts))
+                            stdio = stdio_sessions.get(server)
+                            batch = await _guarded(
+                                _single(procs[server], stdio, tool, counts)
+                            )
                         else:
-                            batch = await _guarded(lambda: concurrent_batch(procs[server], tool, counts))
-                        records.append(_record(mode, road, tool, server, round_index, batch))
+                            batch = await _guarded(
+                                concurrent_batch(procs[server], tool, counts)
+                            )
+                        records.append(
+                            _record(mode, road, tool, server, round_index, batch)
+                        )
             report(f"  {road}: round {round_index + 1}/{counts.rounds} done")
         rss = {server: peak_rss_mib(proc.pid) for server, proc in procs.items()}
     finally:
@@ -261,7 +292,9 @@ async def measure_road(
     return records, rss
 
 
-async def _single(proc: ServerProcess, stdio: Session | None, tool: str, counts: Counts) -> Batch:
+async def _single(
+    proc: ServerProcess, stdio: Session | None, tool: str, counts: Counts
+) -> Batch:
     if stdio is not None:
         return await single_batch(stdio, proc, tool, counts)
     session = await open_session(proc)
@@ -271,16 +304,25 @@ async def _single(proc: ServerProcess, stdio: Session | None, tool: str, counts:
         await session.close()
 
 
-async def _guarded(make: Callable[[], Awaitable[Batch]]) -> Batch:
+async def _guarded(batch: Awaitable[Batch]) -> Batch:
     """A batch that could not even start counts as one error, not as a crash."""
     try:
-        return await make()
-    except (CallError, OSError, asyncio.TimeoutError, ValueError, KeyError) as exc:
+        return await batch
+    except (CallError, OSError, TimeoutError, ValueError, KeyError) as exc:
         return Batch(1, 1, 0.0, 0.0, [], repr(exc)[:300])
 
 
-def _record(mode: str, road: str, tool: str, server: str, round_index: int, batch: Batch) -> Record:
-    return {"mode": mode, "road": road, "tool": tool, "server": server, "round": round_index, **batch.summary()}
+def _record(
+    mode: str, road: str, tool: str, server: str, round_index: int, batch: Batch
+) -> Record:
+    return {
+        "mode": mode,
+        "road": road,
+        "tool": tool,
+        "server": server,
+        "round": round_index,
+        **batch.summary(),
+    }
 
 
 async def cold_starts(lineup: Lineup, counts: Counts, logs: Path) -> list[Record]:
@@ -293,15 +335,29 @@ async def cold_starts(lineup: Lineup, counts: Counts, logs: Path) -> list[Record
         for server in order:
             try:
                 seconds, rss = await _cold_start(lineup, server, logs)
-                record = {"server": server, "rep": rep, "seconds": seconds, "rss_mib": rss, "error": None}
-            except (CallError, OSError, asyncio.TimeoutError, ValueError, RuntimeError) as exc:
-                record = {"server": server, "rep": rep, "seconds": None, "rss_mib": None, "error": repr(exc)[:300]}
+                record = {
+                    "server": server,
+                    "rep": rep,
+                    "seconds": seconds,
+                    "rss_mib": rss,
+                    "error": None,
+                }
+            except (TimeoutError, CallError, OSError, ValueError, RuntimeError) as exc:
+                record = {
+                    "server": server,
+                    "rep": rep,
+                    "seconds": None,
+                    "rss_mib": None,
+                    "error": repr(exc)[:300],
+                }
             if rep > 0:  # rep 0 fills caches (.pyc, page cache)
                 records.append(record)
     return records
 
 
-async def _cold_start(lineup: Lineup, server: str, logs: Path) -> tuple[float, float | None]:
+async def _cold_start(
+    lineup: Lineup, server: str, logs: Path
+) -> tuple[float, float | None]:
     start = time.perf_counter()
     proc = await spawn(lineup, server, "stdio", logs)
     try:

@@ -14,6 +14,7 @@ import pytest
 from golden_support import ROOT
 
 from mcpmint import generate
+from mcpmint.write import is_generated
 
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 EXAMPLES = ROOT / "generated_examples"
@@ -39,9 +40,9 @@ def test_every_spec_has_a_generated_example() -> None:
 
 def mirror(spec: Path, root: Path) -> tuple[Path, Path]:
     """The spec and its example copied under `root` with the repository's layout."""
+    # The whole folder: specs may refer to shared files beside them.
+    shutil.copytree(ROOT / "specs", root / "specs")
     spec_copy = root / "specs" / spec.name
-    spec_copy.parent.mkdir(parents=True)
-    shutil.copy(spec, spec_copy)
     out = root / "generated_examples" / spec.stem
     shutil.copytree(EXAMPLES / spec.stem, out, ignore=shutil.ignore_patterns("__pycache__", ".*_cache"))
     return spec_copy, out
@@ -58,17 +59,17 @@ def test_regenerating_an_example_changes_nothing(spec: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
 def test_generation_is_byte_identical_across_hash_seeds(spec: Path, tmp_path: Path) -> None:
     for seed in ("0", "1", "4242"):
+        shutil.copytree(ROOT / "specs", tmp_path / seed / "specs")
         spec_copy = tmp_path / seed / "specs" / spec.name
-        spec_copy.parent.mkdir(parents=True)
-        shutil.copy(spec, spec_copy)
         out = tmp_path / seed / "generated_examples" / spec.stem
         env = {**os.environ, "PYTHONHASHSEED": seed}
         command = [sys.executable, "-m", "mcpmint", "generate", str(spec_copy), "-o", str(out)]
         subprocess.run(command, check=True, env=env, capture_output=True)
-        # Fresh output has stubs where the committed example may have real handlers.
-        for handler in out.rglob("handlers/*.py"):
-            committed = EXAMPLES / spec.stem / handler.relative_to(out)
-            shutil.copy(committed, handler)
+        # User-owned files: fresh output has stubs where the example has real code.
+        for committed in (EXAMPLES / spec.stem).rglob("*"):
+            caches = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+            if committed.is_file() and not caches & set(committed.parts) and not is_generated(committed):
+                shutil.copy(committed, out / committed.relative_to(EXAMPLES / spec.stem))
         assert diff_dirs(EXAMPLES / spec.stem, out) == [], seed
 
 

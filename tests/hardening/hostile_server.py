@@ -4,8 +4,8 @@ Run as `python -m hostile_server http|sse|websocket|stdio|serve [options]` with 
 weather project and this folder on PYTHONPATH. `get_conditions` echoes its city (so a load test
 can match every answer to its question); `get_forecast` does what its city says:
 
-- `sleep:SECONDS`  answers after SECONDS (a call in flight for the shutdown tests)
-- `hang`           never answers; writes `$HARDENING_STATE_DIR/cancelled` when cancelled
+- `sleep:SECONDS`  answers after SECONDS; writes `$HARDENING_STATE_DIR/started`
+- `hang:TAG`       never answers; writes `hanging-TAG` at once and `cancelled-TAG` when cancelled
 - `boom`           raises RuntimeError
 - `big:N`          (get_conditions) answers N bytes of text
 - anything else    an empty forecast for that city
@@ -40,12 +40,13 @@ async def forecast(args: GetForecastInput, ctx: ToolContext) -> GetForecastOutpu
     if city.startswith("sleep:"):
         _mark("started")
         await anyio.sleep(float(city.removeprefix("sleep:")))
-    elif city == "hang":
-        _mark("hanging")
+    elif city.startswith("hang:"):
+        tag = city.removeprefix("hang:")
+        _mark(f"hanging-{tag}")
         try:
             await anyio.sleep_forever()
         finally:
-            _mark("cancelled")
+            _mark(f"cancelled-{tag}")
     elif city == "boom":
         raise RuntimeError("boom from the handler")
     return GetForecastOutput(city=city, days=[])

@@ -156,16 +156,24 @@ def assert_usable(files: dict[Any, Any]) -> None:
 def run_case(raw: bytes, folder: Path) -> str:
     """Build `raw` as a spec; 'built' or 'refused'; fails on anything else."""
     case = folder / f"case{next(_counter)}"
+    shutil.rmtree(case, ignore_errors=True)
     spec_dir = case / "specs"
     spec_dir.mkdir(parents=True)
     shutil.copytree(ROOT / "specs" / "shared", spec_dir / "shared")  # tracker's external refs
     spec = spec_dir / "fuzz.yaml"
     spec.write_bytes(raw)
+    try:
+        return _run(raw, spec, case / "out")
+    finally:
+        shutil.rmtree(case, ignore_errors=True)
+
+
+def _run(raw: bytes, spec: Path, out: Path) -> str:
     measured = _peak_reset()
     base = _status_mb("VmRSS")
     cpu, wall = time.process_time(), time.monotonic()
     try:
-        result = build(spec, case / "out")
+        result = build(spec, out)
         outcome = "built"
     except SpecError as error:
         assert_located(error, spec, raw)
@@ -178,7 +186,6 @@ def run_case(raw: bytes, folder: Path) -> str:
         assert peak <= CASE_PEAK_MB, f"{peak:.0f} MB peak for one spec ({len(raw)} bytes)"
     if outcome == "built":
         assert_usable(result.files)
-    shutil.rmtree(case, ignore_errors=True)
     return outcome
 
 

@@ -26,5 +26,7 @@ async def search(args: SearchInput, ctx: ToolContext) -> SearchOutput:
         score = round(1.0 - 0.05 * i, 2)
         if score < min_score:
             break
-        hits.append(Hit(id=f"doc-{i}", title=f"{args.query} #{i}", score=score, tags=tags))
+        hits.append(
+            Hit(id=f"doc-{i}", title=f"{args.query} #{i}", score=score, tags=tags)
+        )
     return SearchOutput(total=len(hits), hits=hits)

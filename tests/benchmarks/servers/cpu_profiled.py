@@ -27,6 +27,7 @@ def main() -> None:
         sys.argv = [script, *args]
         sys.path[0] = script.rsplit("/", 1)[0]
         run = lambda: runpy.run_path(script, run_name="__main__")  # noqa: E731
+
     def dump(signum: int, frame: object) -> None:
         profiler.disable()
         profiler.dump_stats(out)

@@ -30,7 +30,12 @@ def search(arguments: dict[str, Any]) -> dict[str, Any]:
         if score < min_score:
             break
         hits.append(
-            {"id": f"doc-{i}", "title": f"{arguments['query']} #{i}", "score": score, "tags": tags}
+            {
+                "id": f"doc-{i}",
+                "title": f"{arguments['query']} #{i}",
+                "score": score,
+                "tags": tags,
+            }
         )
     return {"total": len(hits), "hits": hits}
 
@@ -98,8 +103,17 @@ class HttpFloor:
                 break
         reply = answer(json.loads(body))
         out = b"" if reply is None else json.dumps(reply).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(out)).encode())]
-        await send({"type": "http.response.start", "status": 200 if out else 202, "headers": headers})
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(out)).encode()),
+        ]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200 if out else 202,
+                "headers": headers,
+            }
+        )
         await send({"type": "http.response.body", "body": out})
 
 
