@@ -10,30 +10,20 @@ the disk part off and `MCPMINT_CACHE_DIR` moves it.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 
 import black
 
+from . import cache
 from .render import RenderedFile
 
 _MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
 _KEY = f"black {black.__version__} {_MODE!r}".encode()
 # Formatting in a second process pays off only when there is this much to format.
 _PARALLEL_BYTES = 200_000
-
-
-def _cache_dir() -> Path | None:
-    if os.environ.get("MCPMINT_NO_CACHE"):
-        return None
-    base = os.environ.get("MCPMINT_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mcpmint"
-    )
-    return Path(base) / "black"
 
 
 def _black(text: str) -> str:
@@ -48,28 +38,13 @@ def _black(text: str) -> str:
 @functools.lru_cache(maxsize=512)
 def format_python(text: str) -> str:
     """Black-formatted source, from the cache when this text was formatted before."""
-    folder = _cache_dir()
-    entry = folder / hashlib.sha256(_KEY + text.encode()).hexdigest() if folder else None
-    if entry is not None:
-        try:
-            return entry.read_text(encoding="utf-8")
-        except OSError:
-            pass
+    entry = cache.key(_KEY, text.encode())
+    cached = cache.read("black", entry)
+    if cached is not None:
+        return cached
     formatted = _black(text)
-    if entry is not None:
-        _store(entry, formatted)
+    cache.write("black", entry, formatted)
     return formatted
-
-
-def _store(entry: Path, text: str) -> None:
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temp, entry)
-    except OSError:
-        pass  # a cache that cannot be written is only slower
 
 
 def format_files(files: dict[PurePosixPath, RenderedFile]) -> dict[PurePosixPath, RenderedFile]:

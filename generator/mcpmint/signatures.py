@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import sys
 from collections.abc import Iterable
 
@@ -26,7 +27,7 @@ def input_params(tree: ast.Module, source: str, class_name: str) -> tuple[ParamI
             continue
         if stmt.target.id == "model_config":
             continue
-        annotation = ast.get_source_segment(source, stmt.annotation) or "Any"
+        annotation = _segment(_lines(source), stmt.annotation) or "Any"
         name = stmt.target.id
         arg = f"{name}_" if name in _TAKEN else name
         annotation = " ".join(annotation.split())
@@ -45,6 +46,24 @@ _CLIENT_NEEDS = {
     "mcp": {"Client"},
     "pydantic": {"MISSING", "BaseModel"},
 }
+
+
+@functools.lru_cache(maxsize=4)
+def _lines(source: str) -> tuple[str, ...]:
+    # ast.get_source_segment splits the whole source on every call: quadratic in tools.
+    return tuple(source.splitlines(keepends=True))
+
+
+def _segment(lines: tuple[str, ...], node: ast.expr) -> str:
+    """The source text of `node` (UTF-8 column offsets, as ast gives them)."""
+    end_line = node.end_lineno or node.lineno
+    end_col = node.end_col_offset or 0
+    chunk = [line.encode() for line in lines[node.lineno - 1 : end_line]]
+    if len(chunk) == 1:
+        return chunk[0][node.col_offset : end_col].decode()
+    chunk[0] = chunk[0][node.col_offset :]
+    chunk[-1] = chunk[-1][:end_col]
+    return b"".join(chunk).decode()
 
 
 def annotation_imports(tree: ast.Module, params: Iterable[ParamIR]) -> tuple[str, ...]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -156,11 +158,17 @@ def _tool_schemas(spec: LoadedSpec, tool: dict[str, Any], i: int, spec_defs: dic
 
 def _metaschema(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnostic]:
     found = []
-    for error in _META_VALIDATOR.iter_errors(schema):
+    for error in _meta_errors(json.dumps(schema, sort_keys=True)):
         path = (*base, *error.absolute_path)
         hint = f"JSON types are: {_JSON_TYPES}" if error.absolute_path and error.absolute_path[-1] == "type" or "type" in error.absolute_path else None
         found.append(spec.diagnostic("error", path, f"not valid JSON Schema 2020-12: {_short(error.message)}", hint))
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _meta_errors(schema_json: str) -> tuple[Any, ...]:
+    # Checking against the metaschema is slow ($dynamicRef); equal schemas are checked once.
+    return tuple(_META_VALIDATOR.iter_errors(json.loads(schema_json)))
 
 
 def _refs(spec: LoadedSpec, schema: Any, base: JsonPath, local: Any, spec_defs: dict[str, Any]) -> list[Diagnostic]:

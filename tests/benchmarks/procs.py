@@ -48,10 +48,11 @@ _SCRIPTS = {
 
 
 def fastmcp_python() -> str | None:
-    """An interpreter with fastmcp 4: $MCPMINT_BENCH_FASTMCP_PYTHON, this one, or the /tmp venv."""
+    """An interpreter with fastmcp 4: $MCPMINT_BENCH_FASTMCP_PYTHON (`none`: skip FastMCP),
+    this one, or the venv `python -m tests.benchmarks.fastmcp_env` makes."""
     chosen = os.environ.get("MCPMINT_BENCH_FASTMCP_PYTHON")
     if chosen:
-        return chosen
+        return None if chosen == "none" else chosen
     if importlib.util.find_spec("fastmcp") is not None:
         return sys.executable
     candidate = FASTMCP_VENV / "bin" / "python"
