@@ -409,7 +409,8 @@ class SseSession:
 class StdioProcess:
     """`python -m hostile_server stdio` on pipes, read line by line."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, grace_period: float = 3.0) -> None:
+        self.grace_period = grace_period
         self.state = workdir / "state"
         self.state.mkdir(parents=True, exist_ok=True)
         self.log = workdir / "stdio-stderr.log"
@@ -419,6 +420,7 @@ class StdioProcess:
         with self.log.open("wb") as stderr:
             self.proc = await asyncio.create_subprocess_exec(
                 PYTHON, "-m", "hostile_server", "stdio", "--log-level", "warning",
+                "--grace-period", str(self.grace_period),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=stderr,

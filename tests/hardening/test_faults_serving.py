@@ -197,14 +197,19 @@ PARENT = textwrap.dedent(
 )
 
 
+GRACE = 2.0
+
+
 def test_the_stdio_server_exits_when_its_parent_dies(tmp_path: Path) -> None:
     # The host (here a Python parent) holds both pipes; killed with SIGKILL, the kernel
-    # closes them: the server reads end of input, cancels the hanging call and exits.
+    # closes them: the server reads end of input, waits up to its grace period for the
+    # call in flight (it hangs), cancels it and exits.
     state = tmp_path / "state"
     state.mkdir()
     parent = subprocess.Popen(
         [sys.executable, "-c", PARENT, str(tmp_path / "child-stderr.log")],
-        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, env=server_env(state),
+        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        env=server_env(state, MCP_GRACE_PERIOD=str(GRACE)),
     )
     child = 0
     try:
@@ -213,8 +218,10 @@ def test_the_stdio_server_exits_when_its_parent_dies(tmp_path: Path) -> None:
         assert wait_until((state / "hanging-parent").exists, 15), (tmp_path / "child-stderr.log").read_text()
         parent.kill()
         parent.wait(timeout=10)
-        exited = wait_until(lambda: process_gone(child), 10)
+        killed = time.monotonic()
+        exited = wait_until(lambda: process_gone(child), GRACE + 8)
         assert exited, f"orphan server {child} still running after its parent died"
+        print(f"stdio server exited {time.monotonic() - killed:.1f} s after its parent died (grace period {GRACE} s)")
         assert (state / "cancelled-parent").exists()
     finally:
         if parent.poll() is None:
