@@ -14,10 +14,35 @@ for entry in (HERE, WEATHER):
     if str(entry) not in sys.path:
         sys.path.insert(0, str(entry))
 
+from hardening_support import (
+    ServerProcess,
+    start_server,
+)  # noqa: E402 (needs the path above)
+
 
 @pytest.fixture
-def format_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def format_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Black's disk cache in a temporary folder: hostile specs must not fill ~/.cache."""
     folder = tmp_path_factory.getbasetemp() / "format-cache"
     monkeypatch.setenv("MCPMINT_CACHE_DIR", str(folder))
     yield folder
+
+
+LIMIT = 65_536  # body and frame cap of the shared network server
+
+
+@pytest.fixture(scope="session")
+def network_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One `serve` process (Streamable HTTP, SSE, WebSocket on one port) for the
+    hostile-client tests, with bodies and frames capped at 64 KiB; SIGTERM must exit 0.
+    """
+    workdir = tmp_path_factory.mktemp("network-server")
+    args = ["serve", "--max-body-size", str(LIMIT), "--ws-max-size", str(LIMIT)]
+    running = start_server(workdir, args)
+    try:
+        yield running
+    finally:
+        status = running.stop()
+    assert status == 0, running.stderr()

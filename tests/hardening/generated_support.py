@@ -28,7 +28,9 @@ def write_spec(folder: Path, spec: Any, name: str = "spec.yaml") -> Path:
     elif isinstance(spec, str):
         path.write_text(spec, encoding="utf-8")
     else:
-        path.write_text(yaml.safe_dump(spec, allow_unicode=False, sort_keys=False, width=1_000_000))
+        path.write_text(
+            yaml.safe_dump(spec, allow_unicode=False, sort_keys=False, width=1_000_000)
+        )
     return path
 
 
@@ -74,10 +76,19 @@ def generated_package(spec: Path, out: Path) -> Iterator[ModuleType]:
 def mypy_strict(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     """mypy --strict over a generated project, as the golden tests run it."""
     command = [
-        str(BIN / "mypy"), "--strict", "--no-incremental", "--cache-dir", str(cache),
-        "--python-version", "3.11", "--explicit-package-bases", ".",
+        str(BIN / "mypy"),
+        "--strict",
+        "--no-incremental",
+        "--cache-dir",
+        str(cache),
+        "--python-version",
+        "3.11",
+        "--explicit-package-bases",
+        ".",
     ]
-    return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        command, cwd=project, capture_output=True, text=True, timeout=600
+    )
 
 
 def dump(model: Any) -> Any:

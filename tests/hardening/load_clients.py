@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
-from hardening_support import HttpSession, call, echo_text, http_client, websocket, ws_handshake
+from hardening_support import (
+    HttpSession,
+    call,
+    echo_text,
+    http_client,
+    websocket,
+    ws_handshake,
+)
 
 
 @dataclass
@@ -45,7 +52,9 @@ def expected(client: int, n: int) -> tuple[str, dict[str, Any]]:
     return f"echo:{city}", call(f"{client}:{n}", "get_conditions", {"city": city})
 
 
-async def run_clients(clients: int, one: Callable[[int, Tally], Awaitable[None]]) -> Tally:
+async def run_clients(
+    clients: int, one: Callable[[int, Tally], Awaitable[None]]
+) -> Tally:
     tally = Tally()
     started = time.monotonic()
     await asyncio.gather(*(one(c, tally) for c in range(clients)))
@@ -53,7 +62,9 @@ async def run_clients(clients: int, one: Callable[[int, Tally], Awaitable[None]]
     return tally
 
 
-def http_load(url: str, calls: int, *, retries: int = 0, on_call: Callable[[], None] | None = None) -> Callable[[int, Tally], Awaitable[None]]:
+def http_load(
+    url: str, calls: int, *, retries: int = 0, on_call: Callable[[], None] | None = None
+) -> Callable[[int, Tally], Awaitable[None]]:
     """One Streamable HTTP client: handshake (session id kept if the server gives one),
     then `calls` sequential calls; with `retries`, a failed call is sent again."""
 
@@ -65,11 +76,15 @@ def http_load(url: str, calls: int, *, retries: int = 0, on_call: Callable[[], N
                 text, message = expected(client, n)
                 started = time.perf_counter()
                 try:
-                    answer = await _retrying(lambda m=message: session.request(m), retries, tally)
+                    answer = await _retrying(
+                        lambda m=message: session.request(m), retries, tally
+                    )
                     assert echo_text(answer) == text, answer
                     tally.answered += 1
                 except Exception as exc:  # counted, not raised: the run goes on
-                    tally.errors.append(f"client {client} call {n}: {type(exc).__name__}: {exc}"[:300])
+                    tally.errors.append(
+                        f"client {client} call {n}: {type(exc).__name__}: {exc}"[:300]
+                    )
                 tally.latencies.append(time.perf_counter() - started)
                 if on_call is not None:
                     on_call()
@@ -79,7 +94,9 @@ def http_load(url: str, calls: int, *, retries: int = 0, on_call: Callable[[], N
     return one
 
 
-async def _retrying(attempt: Callable[[], Awaitable[Any]], retries: int, tally: Tally) -> Any:
+async def _retrying(
+    attempt: Callable[[], Awaitable[Any]], retries: int, tally: Tally
+) -> Any:
     for tries in range(retries + 1):
         try:
             return await attempt()
@@ -90,7 +107,9 @@ async def _retrying(attempt: Callable[[], Awaitable[Any]], retries: int, tally: 
             await asyncio.sleep(0.05 * (tries + 1))
 
 
-def websocket_load(url: str, calls: int, window: int = 4) -> Callable[[int, Tally], Awaitable[None]]:
+def websocket_load(
+    url: str, calls: int, window: int = 4
+) -> Callable[[int, Tally], Awaitable[None]]:
     """One WebSocket client with up to `window` calls in flight: answers may come in any
     order, and each must match the call its id names."""
 

@@ -40,7 +40,12 @@ async def http_cycle(server: ServerProcess, n: int, *, delete: bool) -> None:
     async with http_client() as client:  # a new connection every cycle
         session = HttpSession(client, server.base + "/mcp")
         await session.handshake()
-        assert echo_text(await session.request(call(1, "get_conditions", {"city": f"c{n}"}))) == f"echo:c{n}"
+        assert (
+            echo_text(
+                await session.request(call(1, "get_conditions", {"city": f"c{n}"}))
+            )
+            == f"echo:c{n}"
+        )
         if delete:
             await session.close()
 
@@ -48,20 +53,31 @@ async def http_cycle(server: ServerProcess, n: int, *, delete: bool) -> None:
 async def websocket_cycle(server: ServerProcess, n: int) -> None:
     async with websocket(server.ws_url) as ws:
         await ws_handshake(ws)
-        assert echo_text(await ws_request(ws, call(1, "get_conditions", {"city": f"c{n}"}))) == f"echo:c{n}"
+        assert (
+            echo_text(
+                await ws_request(ws, call(1, "get_conditions", {"city": f"c{n}"}))
+            )
+            == f"echo:c{n}"
+        )
         ws.transport.abort()  # gone without a close frame
 
 
 async def sse_cycle(server: ServerProcess, n: int) -> None:
     async with http_client() as client, SseSession(client, server.base) as sse:
         await sse.handshake()
-        assert echo_text(await sse.request(call(1, "get_conditions", {"city": f"c{n}"}))) == f"echo:c{n}"
+        assert (
+            echo_text(await sse.request(call(1, "get_conditions", {"city": f"c{n}"})))
+            == f"echo:c{n}"
+        )
 
 
 CYCLE: dict[str, tuple[list[str], Callable[[ServerProcess, int], Awaitable[None]]]] = {
     "http-delete": (["http"], lambda s, n: http_cycle(s, n, delete=True)),
     "http-abandoned": (["http"], lambda s, n: http_cycle(s, n, delete=False)),
-    "http-stateless": (["http", "--stateless"], lambda s, n: http_cycle(s, n, delete=False)),
+    "http-stateless": (
+        ["http", "--stateless"],
+        lambda s, n: http_cycle(s, n, delete=False),
+    ),
     "websocket": (["websocket"], websocket_cycle),
     "sse": (["sse"], sse_cycle),
 }
@@ -79,7 +95,9 @@ async def cycles(server: ServerProcess, kind: str, start: int, count: int) -> No
 
 
 @pytest.mark.parametrize("kind", list(CYCLE))
-def test_memory_stays_bounded_over_connect_disconnect_cycles(tmp_path: Path, kind: str) -> None:
+def test_memory_stays_bounded_over_connect_disconnect_cycles(
+    tmp_path: Path, kind: str
+) -> None:
     server = start_server(tmp_path, CYCLE[kind][0])
     try:
         asyncio.run(cycles(server, kind, 0, WARM_UP))
@@ -94,6 +112,10 @@ def test_memory_stays_bounded_over_connect_disconnect_cycles(tmp_path: Path, kin
         status = server.stop()
     growth = after - before
     allowed = max(8.0, MB_PER_1000 * CYCLES / 1000)
-    print(f"{kind}: {CYCLES} cycles in {elapsed:.1f} s, RSS {before:.1f} -> {after:.1f} MB (+{growth:.1f})")
+    print(
+        f"{kind}: {CYCLES} cycles in {elapsed:.1f} s, RSS {before:.1f} -> {after:.1f} MB (+{growth:.1f})"
+    )
     assert status == 0, server.stderr()
-    assert growth <= allowed, f"{kind}: RSS grew {growth:.1f} MB over {CYCLES} cycles (allowed {allowed:.0f})"
+    assert (
+        growth <= allowed
+    ), f"{kind}: RSS grew {growth:.1f} MB over {CYCLES} cycles (allowed {allowed:.0f})"

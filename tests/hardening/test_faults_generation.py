@@ -42,10 +42,12 @@ def changed_spec(root: Path) -> Path:
     """The weather spec with a new tool and a changed description: many files change."""
     spec = root / "specs" / "weather.yaml"
     spec.parent.mkdir(parents=True, exist_ok=True)
-    text = SPEC.read_text(encoding="utf-8").replace("Daily forecast for a city.", "Daily forecast for a city (changed).")
+    text = SPEC.read_text(encoding="utf-8").replace(
+        "Daily forecast for a city.", "Daily forecast for a city (changed)."
+    )
     text += (
         "  - name: get_alerts\n    description: Weather alerts.\n"
-        "    inputSchema: {type: object, properties: {city: {$ref: \"#/$defs/City\"}}, required: [city]}\n"
+        '    inputSchema: {type: object, properties: {city: {$ref: "#/$defs/City"}}, required: [city]}\n'
     )
     spec.write_text(text, encoding="utf-8")
     return spec
@@ -53,7 +55,9 @@ def changed_spec(root: Path) -> Path:
 
 def existing_project(root: Path) -> Path:
     out = root / "generated_examples" / "weather"
-    shutil.copytree(EXAMPLE, out, ignore=shutil.ignore_patterns("__pycache__", ".*_cache"))
+    shutil.copytree(
+        EXAMPLE, out, ignore=shutil.ignore_patterns("__pycache__", ".*_cache")
+    )
     return out
 
 
@@ -61,7 +65,9 @@ class Interrupt:
     """Wrap a function so that its n-th call (of those `counts` selects) raises
     KeyboardInterrupt instead."""
 
-    def __init__(self, n: int, counts: Callable[..., bool] = lambda *a, **k: True) -> None:
+    def __init__(
+        self, n: int, counts: Callable[..., bool] = lambda *a, **k: True
+    ) -> None:
         self.n = n
         self.calls = 0
         self.counts = counts
@@ -78,10 +84,14 @@ class Interrupt:
 
 
 def _staged(source: Any, *rest: Any, **kw: Any) -> bool:
-    return str(source).endswith(".mcpmint-tmp")  # write_tree's moves, not the format cache's
+    return str(source).endswith(
+        ".mcpmint-tmp"
+    )  # write_tree's moves, not the format cache's
 
 
-STALE = "weather_server/stale_generated.py"  # a generated file the spec no longer produces
+STALE = (
+    "weather_server/stale_generated.py"  # a generated file the spec no longer produces
+)
 
 
 def prepared(root: Path) -> tuple[Path, Path]:
@@ -105,10 +115,20 @@ def steps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
     return {"stage": stage.calls, "replace": replace.calls, "unlink": 1}
 
 
-@pytest.mark.parametrize("step", ["stage", "replace", "unlink"])
-@pytest.mark.parametrize("when", ["first", "second", "last"])
+WHEN = [
+    (step, when)
+    for step in ("stage", "replace")
+    for when in ("first", "second", "last")
+] + [("unlink", "first")]
+
+
+@pytest.mark.parametrize("step,when", WHEN, ids=[f"{s}-{w}" for s, w in WHEN])
 def test_an_interrupt_while_writing_leaves_the_project_unchanged(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steps: dict[str, int], step: str, when: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    steps: dict[str, int],
+    step: str,
+    when: str,
 ) -> None:
     spec, out = prepared(tmp_path)
     before = snapshot(out)
@@ -116,7 +136,9 @@ def test_an_interrupt_while_writing_leaves_the_project_unchanged(
     n = {"first": 1, "second": min(2, total), "last": total}[when]
     interrupt = Interrupt(n, _staged if step == "replace" else lambda *a, **k: True)
     if step == "stage":
-        monkeypatch.setattr(mcpmint.write, "_stage", interrupt.wrap(mcpmint.write._stage))
+        monkeypatch.setattr(
+            mcpmint.write, "_stage", interrupt.wrap(mcpmint.write._stage)
+        )
     elif step == "replace":
         monkeypatch.setattr(mcpmint.write.os, "replace", interrupt.wrap(os.replace))
     else:
@@ -125,14 +147,20 @@ def test_an_interrupt_while_writing_leaves_the_project_unchanged(
         generate(spec, out)
     monkeypatch.undo()
     after = snapshot(out)
-    changed = sorted(k for k in set(before) | set(after) if before.get(k, b"?") != after.get(k, b"?"))
+    changed = sorted(
+        k for k in set(before) | set(after) if before.get(k, b"?") != after.get(k, b"?")
+    )
     assert changed == [], f"interrupted at {step} #{n} of {total}: {changed}"
 
 
-def test_an_interrupt_during_a_first_generation_leaves_no_folder_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupt_during_a_first_generation_leaves_no_folder_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spec = changed_spec(tmp_path)
     out = tmp_path / "fresh"
-    monkeypatch.setattr(mcpmint.write, "_stage", Interrupt(5).wrap(mcpmint.write._stage))
+    monkeypatch.setattr(
+        mcpmint.write, "_stage", Interrupt(5).wrap(mcpmint.write._stage)
+    )
     with pytest.raises(KeyboardInterrupt):
         generate(spec, out)
     assert not out.exists() or snapshot(out) == {}
@@ -147,7 +175,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path | None]:
     """A 200 KiB tmpfs, or None when mounting is not allowed here."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(disk)], capture_output=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(disk)],
+        capture_output=True,
+    )
     if mounted.returncode != 0:
         yield None
         return
@@ -159,11 +190,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path | None]:
 
 def fill(disk: Path) -> None:
     """Leave a few KiB free: enough for nothing mcpmint writes."""
-    with (disk / "ballast").open("wb") as handle:
+    with (disk / "ballast").open("wb", buffering=0) as handle:
         try:
-            while True:
-                handle.write(b"\0" * 4096)
-                handle.flush()
+            while handle.write(b"\0" * 4096):
+                pass
         except OSError:
             pass
     os.truncate(disk / "ballast", max(0, (disk / "ballast").stat().st_size - 8192))
@@ -192,7 +222,9 @@ def test_a_full_disk_leaves_an_existing_project_unchanged(
     root = small_disk or tmp_path / "plain"
     spec = changed_spec(tmp_path / "spec")
     out = root / "project"
-    shutil.copytree(EXAMPLE, out, ignore=shutil.ignore_patterns("__pycache__", ".*_cache"))
+    shutil.copytree(
+        EXAMPLE, out, ignore=shutil.ignore_patterns("__pycache__", ".*_cache")
+    )
     if small_disk is not None:
         fill(small_disk)
     else:
@@ -211,7 +243,9 @@ def test_a_full_disk_during_a_first_generation_leaves_nothing_behind(
     root.mkdir(exist_ok=True)
     spec = changed_spec(tmp_path / "spec")
     if small_disk is not None:
-        (small_disk / "ballast").write_bytes(b"\0" * 150 * 1024)  # the project needs more
+        (small_disk / "ballast").write_bytes(
+            b"\0" * 150 * 1024
+        )  # the project needs more
     else:
         inject_enospc(monkeypatch, after=8)
     before = snapshot(root)

@@ -29,8 +29,8 @@ from hardening_support import (
     echo_text,
     http_client,
     process_gone,
-    sse_messages,
     server_env,
+    sse_messages,
     start_server,
     wait_until,
     websocket,
@@ -56,7 +56,9 @@ class Conversation:
 
 
 @asynccontextmanager
-async def conversation(transport: str, server: ServerProcess | None, workdir: Path) -> AsyncIterator[Conversation]:
+async def conversation(
+    transport: str, server: ServerProcess | None, workdir: Path
+) -> AsyncIterator[Conversation]:
     """An initialised connection; HTTP sends each message as its own POST."""
     if transport == "stdio":
         async with StdioProcess(workdir) as stdio:
@@ -70,7 +72,11 @@ async def conversation(transport: str, server: ServerProcess | None, workdir: Pa
             async def send(message: Any) -> None:
                 await ws.send(json.dumps(message))
 
-            yield Conversation(send, lambda timeout=10.0: ws_receive(ws, timeout), lambda m: ws_request(ws, m))
+            yield Conversation(
+                send,
+                lambda timeout=10.0: ws_receive(ws, timeout),
+                lambda m: ws_request(ws, m),
+            )
     elif transport == "sse":
         assert server is not None
         async with http_client() as client, SseSession(client, server.base) as sse:
@@ -87,7 +93,9 @@ async def conversation(transport: str, server: ServerProcess | None, workdir: Pa
             async def post(message: Any) -> None:
                 async def one() -> None:
                     response = await session.post(message)
-                    for answer in sse_messages(response.text) if response.text.strip() else []:
+                    for answer in (
+                        sse_messages(response.text) if response.text.strip() else []
+                    ):
                         await answers.put(answer)
 
                 posts.append(asyncio.create_task(one()))
@@ -122,7 +130,9 @@ def state_of(transport: str, server: ServerProcess, workdir: Path) -> Path:
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
-def test_sigterm_lets_calls_in_flight_finish_then_exits_0(tmp_path: Path, transport: str) -> None:
+def test_sigterm_lets_calls_in_flight_finish_then_exits_0(
+    tmp_path: Path, transport: str
+) -> None:
     timings: dict[str, float] = {}
     if transport == "stdio":
         run(_stdio_sigterm(tmp_path, timings))
@@ -136,11 +146,17 @@ def test_sigterm_lets_calls_in_flight_finish_then_exits_0(tmp_path: Path, transp
         finally:
             if server.proc.poll() is None:
                 server.stop(signal.SIGKILL)
-    print(f"{transport}: {IN_FLIGHT} calls answered {timings['answered']:.1f} s after SIGTERM, exit after {timings['exited']:.1f} s")
-    assert timings["exited"] < SLEEP + 5, "the drain waited for something that was no call in flight"
+    print(
+        f"{transport}: {IN_FLIGHT} calls answered {timings['answered']:.1f} s after SIGTERM, exit after {timings['exited']:.1f} s"
+    )
+    assert (
+        timings["exited"] < SLEEP + 5
+    ), "the drain waited for something that was no call in flight"
 
 
-async def _network_sigterm(transport: str, server: ServerProcess, tmp_path: Path, timings: dict[str, float]) -> None:
+async def _network_sigterm(
+    transport: str, server: ServerProcess, tmp_path: Path, timings: dict[str, float]
+) -> None:
     async with conversation(transport, server, tmp_path) as talk:
         for n in range(IN_FLIGHT):
             await talk.send(call(n, "get_forecast", {"city": f"sleep:{SLEEP}"}))
@@ -151,7 +167,10 @@ async def _network_sigterm(transport: str, server: ServerProcess, tmp_path: Path
         answers = [await talk.receive(10.0) for _ in range(IN_FLIGHT)]
         timings["answered"] = time.monotonic() - timings["signalled"]
         assert sorted(a["id"] for a in answers) == list(range(IN_FLIGHT))
-        assert all(a["result"]["structuredContent"]["city"] == f"sleep:{SLEEP}" for a in answers), answers
+        assert all(
+            a["result"]["structuredContent"]["city"] == f"sleep:{SLEEP}"
+            for a in answers
+        ), answers
 
 
 async def _stdio_sigterm(tmp_path: Path, timings: dict[str, float]) -> None:
@@ -175,8 +194,7 @@ async def _stdio_sigterm(tmp_path: Path, timings: dict[str, float]) -> None:
 # The stdio parent dies
 
 
-PARENT = textwrap.dedent(
-    """
+PARENT = textwrap.dedent("""
     import json, subprocess, sys, time
     child = subprocess.Popen([sys.executable, "-m", "hostile_server", "stdio"],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -193,8 +211,7 @@ PARENT = textwrap.dedent(
     send({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
           "params": {"name": "get_forecast", "arguments": {"city": "hang:parent"}}})
     time.sleep(600)
-    """
-)
+    """)
 
 
 GRACE = 2.0
@@ -208,20 +225,25 @@ def test_the_stdio_server_exits_when_its_parent_dies(tmp_path: Path) -> None:
     state.mkdir()
     parent = subprocess.Popen(
         [sys.executable, "-c", PARENT, str(tmp_path / "child-stderr.log")],
-        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
         env=server_env(state, MCP_GRACE_PERIOD=str(GRACE)),
     )
     child = 0
     try:
         assert parent.stdout is not None
         child = int(parent.stdout.readline())
-        assert wait_until((state / "hanging-parent").exists, 15), (tmp_path / "child-stderr.log").read_text()
+        assert wait_until((state / "hanging-parent").exists, 15), (
+            tmp_path / "child-stderr.log"
+        ).read_text()
         parent.kill()
         parent.wait(timeout=10)
         killed = time.monotonic()
         exited = wait_until(lambda: process_gone(child), GRACE + 8)
         assert exited, f"orphan server {child} still running after its parent died"
-        print(f"stdio server exited {time.monotonic() - killed:.1f} s after its parent died (grace period {GRACE} s)")
+        print(
+            f"stdio server exited {time.monotonic() - killed:.1f} s after its parent died (grace period {GRACE} s)"
+        )
         assert (state / "cancelled-parent").exists()
     finally:
         if parent.poll() is None:
@@ -246,9 +268,17 @@ def test_a_handler_that_raises_is_a_tool_error_and_the_server_keeps_serving(
             answer = await talk.request(call(1, "get_forecast", {"city": "boom"}))
             result = answer["result"]
             assert result["isError"] is True
-            assert result["content"][0]["text"] == "Tool 'get_forecast' failed: boom from the handler"
+            assert (
+                result["content"][0]["text"]
+                == "Tool 'get_forecast' failed: boom from the handler"
+            )
             assert "Traceback" not in json.dumps(answer)
-            assert echo_text(await talk.request(call(2, "get_conditions", {"city": "next"}))) == "echo:next"
+            assert (
+                echo_text(
+                    await talk.request(call(2, "get_conditions", {"city": "next"}))
+                )
+                == "echo:next"
+            )
 
     run(main())
 
@@ -263,25 +293,40 @@ def test_a_hanging_handler_is_cancelled_by_the_client_and_the_server_keeps_servi
     async def main() -> None:
         async with conversation(transport, server, tmp_path) as talk:
             await talk.send(call(41, "get_forecast", {"city": f"hang:{tag}"}))
-            assert await asyncio.to_thread(wait_until, (state / f"hanging-{tag}").exists, 10)
+            assert await asyncio.to_thread(
+                wait_until, (state / f"hanging-{tag}").exists, 10
+            )
             await talk.send(cancel(41))
-            assert await asyncio.to_thread(wait_until, (state / f"cancelled-{tag}").exists, 10)
-            assert echo_text(await talk.request(call(42, "get_conditions", {"city": "next"}))) == "echo:next"
+            assert await asyncio.to_thread(
+                wait_until, (state / f"cancelled-{tag}").exists, 10
+            )
+            assert (
+                echo_text(
+                    await talk.request(call(42, "get_conditions", {"city": "next"}))
+                )
+                == "echo:next"
+            )
 
     run(main())
 
 
-def test_the_sdk_client_cancels_a_hanging_call_by_timing_out(server: ServerProcess) -> None:
+def test_the_sdk_client_cancels_a_hanging_call_by_timing_out(
+    server: ServerProcess,
+) -> None:
     # What a host does: give up on the call (a cancel scope); the SDK sends the cancel.
     from mcp import Client
     from weather_server.transports.websocket import websocket_client
 
     async def main() -> None:
-        async with Client(websocket_client(server.ws_url, token=TOKEN), mode="legacy") as client:
+        async with Client(
+            websocket_client(server.ws_url, token=TOKEN), mode="legacy"
+        ) as client:
             with anyio.move_on_after(1.0) as scope:
                 await client.call_tool("get_forecast", {"city": "hang:sdk"})
             assert scope.cancelled_caught
-            assert await anyio.to_thread.run_sync(wait_until, server.marker("cancelled-sdk").exists, 10)
+            assert await anyio.to_thread.run_sync(
+                wait_until, server.marker("cancelled-sdk").exists, 10
+            )
             result = await client.call_tool("get_conditions", {"city": "after"})
             assert result.content[0].text == "echo:after"  # type: ignore[union-attr]
 

@@ -25,7 +25,9 @@ MODES = {
 
 
 @pytest.mark.parametrize("mode", list(MODES))
-def test_concurrent_clients_get_every_answer_matched_and_no_errors(tmp_path: Path, mode: str) -> None:
+def test_concurrent_clients_get_every_answer_matched_and_no_errors(
+    tmp_path: Path, mode: str
+) -> None:
     args, path = MODES[mode]
     server = start_server(tmp_path, args)
     try:
@@ -33,7 +35,9 @@ def test_concurrent_clients_get_every_answer_matched_and_no_errors(tmp_path: Pat
             one = websocket_load(server.ws_url, CALLS)
         else:
             one = http_load(server.base + path, CALLS)
-        tally = asyncio.run(asyncio.wait_for(run_clients(CLIENTS, one), 60 + CALLS * 0.5))
+        tally = asyncio.run(
+            asyncio.wait_for(run_clients(CLIENTS, one), 60 + CALLS * 0.5)
+        )
     finally:
         status = server.stop()
     print(tally.summary(f"{mode} ({CLIENTS} clients x {CALLS} calls)"))

@@ -18,13 +18,14 @@ import time
 from pathlib import Path
 
 import httpx2
-import pytest
 from hardening_support import env_int, free_port, full_run, start_server, wait_until
 from load_clients import http_load, run_clients
 
 CLIENTS = 16
 CALLS = env_int("MCPMINT_LOAD_CALLS", 1000 if full_run() else 50)
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+NGINX = shutil.which("nginx") or next(
+    (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
+)
 
 CONFIG = """
 worker_processes 1;
@@ -65,24 +66,45 @@ def start_nginx(folder: Path, a: int, b: int) -> tuple[subprocess.Popen[bytes], 
     assert NGINX, "nginx is not installed: apt-get install -y nginx"
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    user = "user root;" if os.geteuid() == 0 else ""  # workers must reach the temp folders
-    (folder / "nginx.conf").write_text(CONFIG.format(dir=folder, a=a, b=b, port=port, user=user))
-    command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log"), "-g", "daemon off;"]
+    user = (
+        "user root;" if os.geteuid() == 0 else ""
+    )  # workers must reach the temp folders
+    (folder / "nginx.conf").write_text(
+        CONFIG.format(dir=folder, a=a, b=b, port=port, user=user)
+    )
+    command = [
+        NGINX,
+        "-p",
+        str(folder),
+        "-c",
+        str(folder / "nginx.conf"),
+        "-e",
+        str(folder / "error.log"),
+        "-g",
+        "daemon off;",
+    ]
     with (folder / "stderr.log").open("wb") as stderr:
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
+        proc = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr
+        )
 
     def ready() -> bool:
         if proc.poll() is not None:
             return True
         try:
-            return httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+            return (
+                httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code
+                == 200
+            )
         except httpx2.TransportError:
             return False
 
     wait_until(ready, 20, 0.05)
     if proc.poll() is not None:
         log = (folder / "stderr.log").read_text() + (folder / "error.log").read_text()
-        raise AssertionError(f"nginx exited with status {proc.returncode}: {log[-2000:]}")
+        raise AssertionError(
+            f"nginx exited with status {proc.returncode}: {log[-2000:]}"
+        )
     return proc, port
 
 
@@ -96,7 +118,9 @@ def stop_nginx(proc: subprocess.Popen[bytes]) -> int:
         raise
 
 
-def test_stateless_replicas_behind_nginx_survive_losing_one_midway(tmp_path: Path) -> None:
+def test_stateless_replicas_behind_nginx_survive_losing_one_midway(
+    tmp_path: Path,
+) -> None:
     first = start_server(tmp_path / "a", ["http", "--stateless"])
     second = start_server(tmp_path / "b", ["http", "--stateless"])
     nginx, nginx_status = None, None
@@ -115,7 +139,11 @@ def test_stateless_replicas_behind_nginx_survive_losing_one_midway(tmp_path: Pat
 
         one = http_load(f"http://127.0.0.1:{port}/mcp", CALLS, retries=5, on_call=count)
         tally = asyncio.run(asyncio.wait_for(run_clients(CLIENTS, one), 120 + CALLS))
-        print(tally.summary(f"nginx + 2 stateless replicas, one killed after {kill_after} calls ({CLIENTS} x {CALLS})"))
+        print(
+            tally.summary(
+                f"nginx + 2 stateless replicas, one killed after {kill_after} calls ({CLIENTS} x {CALLS})"
+            )
+        )
         assert killed_at, "the replica was never killed"
         assert second.proc.wait(timeout=10) == -signal.SIGKILL
         assert tally.errors == [], tally.errors[:10]

@@ -40,32 +40,44 @@ def spec_with(properties: dict[str, Any], **tool: Any) -> dict[str, Any]:
     }
 
 
-def test_deep_flow_nesting_is_refused_without_crashing_the_process(tmp_path: Path) -> None:
+def test_deep_flow_nesting_is_refused_without_crashing_the_process(
+    tmp_path: Path,
+) -> None:
     # 50,000 nested `[` (100 kB) overflow the C stack of libyaml's composer: SIGSEGV.
     spec = write_spec(tmp_path, "mcpmint: 1\nx: " + "[" * 50_000 + "]" * 50_000 + "\n")
-    code = textwrap.dedent(
-        f"""
+    code = textwrap.dedent(f"""
         from pathlib import Path
         from mcpmint import SpecError, build
         try:
             build(Path({str(spec)!r}), Path({str(tmp_path / 'out')!r}))
         except SpecError as error:
             print(error.diagnostics[0].format())
-        """
+        """)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, f"exit status {result.returncode}: {result.stderr[-2000:]}"
+    assert (
+        result.returncode == 0
+    ), f"exit status {result.returncode}: {result.stderr[-2000:]}"
     assert f"{spec}:2:" in result.stdout
 
 
-def test_an_integer_of_5000_digits_is_refused_with_a_located_diagnostic(tmp_path: Path) -> None:
+def test_an_integer_of_5000_digits_is_refused_with_a_located_diagnostic(
+    tmp_path: Path,
+) -> None:
     text = "mcpmint: 1\nserver: {name: edge, version: '1'}\ntools:\n  - name: probe\n    description: d\n"
-    text += "    inputSchema: {type: object, properties: {n: {type: integer, maximum: " + "9" * 5000 + "}}}\n"
+    text += (
+        "    inputSchema: {type: object, properties: {n: {type: integer, maximum: "
+        + "9" * 5000
+        + "}}}\n"
+    )
     error = refusal(write_spec(tmp_path, text))
     assert [d.line for d in error.diagnostics] == [6], str(error)
 
 
-def test_a_ref_cycle_between_shared_definitions_is_refused_with_a_located_diagnostic(tmp_path: Path) -> None:
+def test_a_ref_cycle_between_shared_definitions_is_refused_with_a_located_diagnostic(
+    tmp_path: Path,
+) -> None:
     spec = spec_with({"x": {"$ref": "#/$defs/A"}})
     spec["$defs"] = {"A": {"$ref": "#/$defs/B"}, "B": {"$ref": "#/$defs/A"}}
     error = refusal(write_spec(tmp_path, spec))
@@ -74,10 +86,16 @@ def test_a_ref_cycle_between_shared_definitions_is_refused_with_a_located_diagno
 
 @pytest.mark.parametrize(
     "ref",
-    ["missing.yaml#/$defs/U", "https://example.com/schema.json#/$defs/U", "../../outside.yaml#/$defs/U"],
+    [
+        "missing.yaml#/$defs/U",
+        "https://example.com/schema.json#/$defs/U",
+        "../../outside.yaml#/$defs/U",
+    ],
     ids=["missing-file", "url", "outside-root"],
 )
-def test_a_refused_external_ref_is_reported_even_when_the_tool_has_examples(tmp_path: Path, ref: str) -> None:
+def test_a_refused_external_ref_is_reported_even_when_the_tool_has_examples(
+    tmp_path: Path, ref: str
+) -> None:
     # Without examples these are located diagnostics; with examples, jsonschema raised
     # _WrappedReferencingError while checking the examples against the unresolved ref.
     (tmp_path / "outside.yaml").write_text("$defs: {U: {type: integer}}\n")
@@ -97,10 +115,14 @@ def test_a_refused_external_ref_is_reported_even_when_the_tool_has_examples(tmp_
     ],
     ids=["list-bound", "null-bound", "null-type", "dict-bound", "dangling-ref"],
 )
-def test_examples_are_not_checked_against_shared_definitions_that_are_invalid(tmp_path: Path, bad: Any) -> None:
+def test_examples_are_not_checked_against_shared_definitions_that_are_invalid(
+    tmp_path: Path, bad: Any
+) -> None:
     # The invalid definition is reported; checking the example against it crashed
     # (TypeError, AttributeError, UnknownType, _WrappedReferencingError).
-    spec = spec_with({"city": {"$ref": "#/$defs/City"}}, examples=[{"arguments": {"city": "Paris"}}])
+    spec = spec_with(
+        {"city": {"$ref": "#/$defs/City"}}, examples=[{"arguments": {"city": "Paris"}}]
+    )
     spec["$defs"] = {"City": bad}
     error = refusal(write_spec(tmp_path, spec))
     assert any(d.path.startswith("$defs.City") for d in error.diagnostics), str(error)
@@ -108,13 +130,20 @@ def test_examples_are_not_checked_against_shared_definitions_that_are_invalid(tm
 
 def test_a_string_default_longer_than_a_line_builds(tmp_path: Path) -> None:
     # models.py's _split_strings asserted that a long default stays one Constant.
-    spec = spec_with({"url": {"type": "string", "default": "https://example.com/" + "a" * 80}})
+    spec = spec_with(
+        {"url": {"type": "string", "default": "https://example.com/" + "a" * 80}}
+    )
     result = build(write_spec(tmp_path, spec), tmp_path / "out")
     assert compile_errors(result) == []
 
 
-@pytest.mark.parametrize("description", ['Search for "a term"', 'Ends with a quote"', "Ends with a backslash\\"])
-def test_a_description_ending_in_a_quote_or_backslash_builds_code_that_compiles(tmp_path: Path, description: str) -> None:
+@pytest.mark.parametrize(
+    "description",
+    ['Search for "a term"', 'Ends with a quote"', "Ends with a backslash\\"],
+)
+def test_a_description_ending_in_a_quote_or_backslash_builds_code_that_compiles(
+    tmp_path: Path, description: str
+) -> None:
     # `"""{{ description | docstring }}"""`: a final `"` makes four quotes in a row.
     spec = spec_with({"q": {"type": "string"}})
     spec["tools"][0]["description"] = description
@@ -123,7 +152,9 @@ def test_a_description_ending_in_a_quote_or_backslash_builds_code_that_compiles(
 
 
 @pytest.mark.parametrize("where", ["server-title", "tool-description"])
-def test_escapes_in_wrapped_docstrings_are_never_cut_in_half(tmp_path: Path, where: str) -> None:
+def test_escapes_in_wrapped_docstrings_are_never_cut_in_half(
+    tmp_path: Path, where: str
+) -> None:
     # docstring() writes a tab as \u0009 and then wraps at 80 columns, right through it.
     spec = spec_with({"q": {"type": "string"}})
     text = "a" * 75 + "\t" + "b" * 10
@@ -135,9 +166,13 @@ def test_escapes_in_wrapped_docstrings_are_never_cut_in_half(tmp_path: Path, whe
     assert compile_errors(result) == []
 
 
-def test_a_length_bound_beyond_64_bits_is_refused_or_its_models_import(tmp_path: Path) -> None:
+def test_a_length_bound_beyond_64_bits_is_refused_or_its_models_import(
+    tmp_path: Path,
+) -> None:
     # The generated Field(min_length=99999999999999999999) fails at import: OverflowError.
-    spec_path = write_spec(tmp_path, spec_with({"s": {"type": "string", "minLength": 10**20}}))
+    spec_path = write_spec(
+        tmp_path, spec_with({"s": {"type": "string", "minLength": 10**20}})
+    )
     try:
         build(spec_path, tmp_path / "out")
     except SpecError:
@@ -146,13 +181,17 @@ def test_a_length_bound_beyond_64_bits_is_refused_or_its_models_import(tmp_path:
         assert server.TOOLS
 
 
-@pytest.mark.parametrize("pattern", ["(?<", "^\\p{L}+$"], ids=["invalid", "unicode-class"])
+@pytest.mark.parametrize(
+    "pattern", ["(?<", "^\\p{L}+$"], ids=["invalid", "unicode-class"]
+)
 def test_a_pattern_python_cannot_compile_is_refused_or_checked_without_an_internal_error(
     tmp_path: Path, pattern: str
 ) -> None:
     # Both passed validation, then every call of the tool was JSON-RPC "Internal server
     # error": jsonschema's re.error escaped the dispatcher.
-    spec_path = write_spec(tmp_path, spec_with({"s": {"type": "string", "pattern": pattern}}))
+    spec_path = write_spec(
+        tmp_path, spec_with({"s": {"type": "string", "pattern": pattern}})
+    )
     try:
         build(spec_path, tmp_path / "out")
     except SpecError as error:
@@ -163,13 +202,18 @@ def test_a_pattern_python_cannot_compile_is_refused_or_checked_without_an_intern
         async def main() -> None:
             async with Client(server.build_server()) as client:
                 result = await client.call_tool("probe", {"s": "abc"})
-                assert result.content  # a tool result (a stub's error is fine), not an MCPError
+                assert (
+                    result.content
+                )  # a tool result (a stub's error is fine), not an MCPError
 
         anyio.run(main)
 
 
 def test_a_control_character_is_reported_at_its_line_and_column(tmp_path: Path) -> None:
-    spec = write_spec(tmp_path, "mcpmint: 1\nserver: {name: edge, version: '1'}\ntools:\n  - name: probe\n    description: a\x7fb\n")
+    spec = write_spec(
+        tmp_path,
+        "mcpmint: 1\nserver: {name: edge, version: '1'}\ntools:\n  - name: probe\n    description: a\x7fb\n",
+    )
     error = refusal(spec)
     assert [(d.line, d.column) for d in error.diagnostics] == [(5, 19)], str(error)
 
@@ -183,7 +227,9 @@ def test_line_numbers_count_newlines_only(tmp_path: Path, separator: str) -> Non
         "  - {name: bad name, inputSchema: {type: object}}\n"
     )
     error = refusal(write_spec(tmp_path, text))
-    assert {d.line for d in error.diagnostics if "bad name" in d.message} == {5}, str(error)
+    assert {d.line for d in error.diagnostics if "bad name" in d.message} == {5}, str(
+        error
+    )
 
 
 def test_a_json_spec_written_with_ascii_escapes_loads(tmp_path: Path) -> None:
@@ -192,11 +238,15 @@ def test_a_json_spec_written_with_ascii_escapes_loads(tmp_path: Path) -> None:
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(spec))
     result = build(path, tmp_path / "out")
-    tools = json.loads(next(f.text for p, f in result.files.items() if p.name == "tools.json"))["tools"]
+    tools = json.loads(
+        next(f.text for p, f in result.files.items() if p.name == "tools.json")
+    )["tools"]
     assert tools[0]["inputSchema"]["properties"]["q"]["description"] == "weather 😀"
 
 
-def test_a_one_megabyte_description_builds_within_five_cpu_seconds(tmp_path: Path) -> None:
+def test_a_one_megabyte_description_builds_within_five_cpu_seconds(
+    tmp_path: Path,
+) -> None:
     # ~2.3 s of CPU measured for 1 MB (2 MB: ~5.4 s, 5 MB: ~35 s: textwrap's long-word
     # splitting grows faster than the text).
     spec = spec_with({"q": {"type": "string"}})
@@ -212,5 +262,7 @@ def test_a_one_megabyte_description_builds_within_five_cpu_seconds(tmp_path: Pat
 
 def _cpu() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # black may format in a fork
+    children = resource.getrusage(
+        resource.RUSAGE_CHILDREN
+    )  # black may format in a fork
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime

@@ -62,6 +62,8 @@ def serve_network(
         port=settings.port,
         log_config=None,  # keep the root logger's stderr handler
         log_level=settings.log_level,
+        # One log line per request costs CPU on every call: only when debugging.
+        access_log=settings.log_level == "debug",
         lifespan="on",
         ws_max_size=settings.ws_max_size,
         ws_ping_interval=settings.ws_ping_interval,
