@@ -14,10 +14,7 @@ for entry in (HERE, WEATHER):
     if str(entry) not in sys.path:
         sys.path.insert(0, str(entry))
 
-from hardening_support import (
-    ServerProcess,
-    start_server,
-)  # noqa: E402 (needs the path above)
+from hardening_support import LIMIT, ServerProcess, start_server  # noqa: E402
 
 
 @pytest.fixture
@@ -28,9 +25,6 @@ def format_cache(
     folder = tmp_path_factory.getbasetemp() / "format-cache"
     monkeypatch.setenv("MCPMINT_CACHE_DIR", str(folder))
     yield folder
-
-
-LIMIT = 65_536  # body and frame cap of the shared network server
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ PYTHON = sys.executable
 TOKEN = "hardening-token-7f3a"
 PROTOCOL = "2025-11-25"
 STARTUP_TIMEOUT = 30.0
+LIMIT = 65_536  # body and frame cap of the shared network server (conftest.py)
 
 
 def env_int(name: str, default: int) -> int:

@@ -20,6 +20,7 @@ from client_checks import (
     still_serving,
 )
 from hardening_support import (
+    LIMIT,
     ServerProcess,
     call,
     echo_text,
@@ -34,8 +35,6 @@ from raw_clients import (
     raw_post,
     reset,
 )
-
-from conftest import LIMIT
 
 
 def test_http_malformed_json_gets_a_parse_error(network_server: ServerProcess) -> None:

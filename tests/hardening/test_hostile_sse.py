@@ -13,6 +13,7 @@ from client_checks import (
     still_serving,
 )
 from hardening_support import (
+    LIMIT,
     TOKEN,
     ServerProcess,
     call,
@@ -24,8 +25,6 @@ from raw_clients import (
     SseSession,
     http_client,
 )
-
-from conftest import LIMIT
 
 
 def test_sse_malformed_and_wrong_messages_are_refused_and_the_stream_survives(

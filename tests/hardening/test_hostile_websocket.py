@@ -19,6 +19,7 @@ from client_checks import (
     still_serving,
 )
 from hardening_support import (
+    LIMIT,
     ServerProcess,
     call,
     echo_text,
@@ -31,8 +32,6 @@ from raw_clients import (
     ws_receive,
     ws_request,
 )
-
-from conftest import LIMIT
 
 
 def test_websocket_malformed_frames_get_errors_and_keep_the_connection(
