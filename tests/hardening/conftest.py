@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,40 @@ for entry in (HERE, WEATHER):
         sys.path.insert(0, str(entry))
 
 from hardening_support import LIMIT, ServerProcess, start_server  # noqa: E402
+
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def loopback_only() -> Iterator[None]:
+    """Connections from this process may go to the loopback interface only: a generator
+    that fetches a $ref from the internet fails here instead of reaching out."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def allowed(address: object) -> bool:
+        if isinstance(address, tuple) and address:
+            return str(address[0]) in _LOOPBACK
+        return True  # Unix sockets and the like
+
+    def connect(self: socket.socket, address: object) -> None:
+        if not allowed(address):
+            raise OSError(
+                f"hardening tests: no connections outside loopback ({address!r})"
+            )
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        if not allowed(address):
+            raise OSError(
+                f"hardening tests: no connections outside loopback ({address!r})"
+            )
+        return real_connect_ex(self, address)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", connect)
+        patch.setattr(socket.socket, "connect_ex", connect_ex)
+        yield
 
 
 @pytest.fixture

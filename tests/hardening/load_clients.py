@@ -15,14 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
-from hardening_support import (
-    HttpSession,
-    call,
-    echo_text,
-    http_client,
-    websocket,
-    ws_handshake,
-)
+from hardening_support import call, echo_text
+from raw_clients import HttpSession, http_client, websocket, ws_handshake
 
 
 @dataclass

@@ -15,16 +15,18 @@ from pathlib import Path
 
 import pytest
 from hardening_support import (
-    HttpSession,
     ServerProcess,
-    SseSession,
     call,
     echo_text,
     env_int,
     full_run,
-    http_client,
     rss_mb,
     start_server,
+)
+from raw_clients import (
+    HttpSession,
+    SseSession,
+    http_client,
     websocket,
     ws_handshake,
     ws_request,

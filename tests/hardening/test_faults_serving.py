@@ -20,19 +20,21 @@ import anyio
 import pytest
 from hardening_support import (
     TOKEN,
-    HttpSession,
     ServerProcess,
-    SseSession,
-    StdioProcess,
     call,
     cancel,
     echo_text,
-    http_client,
     process_gone,
     server_env,
     sse_messages,
     start_server,
     wait_until,
+)
+from raw_clients import (
+    HttpSession,
+    SseSession,
+    StdioProcess,
+    http_client,
     websocket,
     ws_handshake,
     ws_receive,

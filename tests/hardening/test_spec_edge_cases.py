@@ -6,11 +6,15 @@ another exception, a crash, or minutes of work.
 
 from __future__ import annotations
 
+import http.server
 import json
 import resource
 import subprocess
 import sys
 import textwrap
+import threading
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,12 +90,8 @@ def test_a_ref_cycle_between_shared_definitions_is_refused_with_a_located_diagno
 
 @pytest.mark.parametrize(
     "ref",
-    [
-        "missing.yaml#/$defs/U",
-        "https://example.com/schema.json#/$defs/U",
-        "../../outside.yaml#/$defs/U",
-    ],
-    ids=["missing-file", "url", "outside-root"],
+    ["missing.yaml#/$defs/U", "../../outside.yaml#/$defs/U"],
+    ids=["missing-file", "outside-root"],
 )
 def test_a_refused_external_ref_is_reported_even_when_the_tool_has_examples(
     tmp_path: Path, ref: str
@@ -102,6 +102,61 @@ def test_a_refused_external_ref_is_reported_even_when_the_tool_has_examples(
     spec = spec_with({"u": {"$ref": ref}}, examples=[{"arguments": {"u": 1}}])
     error = refusal(write_spec(tmp_path / "a" / "b", spec))
     assert any(d.path.endswith("$ref") for d in error.diagnostics), str(error)
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        self.hits.append(self.path)
+        body = json.dumps({"$defs": {"U": {"type": "integer"}}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def schema_server() -> Iterator[tuple[str, list[str]]]:
+    """A loopback HTTP server that serves a schema and records every request."""
+    _Recorder.hits = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", _Recorder.hits
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+
+def test_a_url_ref_is_refused_without_fetching_it(
+    tmp_path: Path, schema_server: tuple[str, list[str]]
+) -> None:
+    # With examples, validate.py checked them with a jsonschema validator that still
+    # retrieves remote refs by itself (deprecated, with a DeprecationWarning): the
+    # "refused" URL was fetched. A spec from anywhere could make mcpmint send requests
+    # to any host, cloud metadata endpoints included.
+    base, hits = schema_server
+    spec = spec_with(
+        {"u": {"$ref": f"{base}/schema.json#/$defs/U"}},
+        examples=[{"arguments": {"u": 1}}],
+    )
+    path = write_spec(tmp_path, spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "ignore", DeprecationWarning
+        )  # judge by the requests made
+        try:
+            build(path, tmp_path / "out")
+        except SpecError as error:
+            assert any(d.path.endswith("$ref") for d in error.diagnostics), str(error)
+    assert hits == [], f"mcpmint fetched {hits} from {base}"
 
 
 @pytest.mark.parametrize(
