@@ -110,7 +110,11 @@ class _Builder:
                 return node.value  # JSON has no dates: keep the text as written
             self._problem(node, path, f"unsupported YAML tag {node.tag}", "use plain JSON values")
             return node.value
-        value = _Loader.construct_scalar_value(node)
+        try:
+            value = _Loader.construct_scalar_value(node)
+        except (ValueError, IndexError, KeyError, TypeError, yaml.YAMLError):
+            self._problem(node, path, f"cannot read the value {node.value[:40]!r} as {node.tag.rsplit(':', 1)[-1]}", "quote it if it is text")
+            return node.value
         if isinstance(value, float) and not math.isfinite(value):
             self._problem(node, path, f"{node.value} is not a JSON number")
         return value
@@ -157,6 +161,12 @@ def parse_spec_text(text: str, spec: LoadedSpec) -> LoadedSpec:
     """Parse YAML text into `spec.data` and `spec.marks`."""
     if "\x00" in text:
         raise SpecError([spec.diagnostic("error", (), "the spec contains a NUL character")])
+    too_deep = _too_deep(text)
+    if too_deep is not None:
+        # libyaml recurses on flow collections and can overflow the C stack: refuse first.
+        line, column = too_deep
+        message = f"the spec is nested deeper than {MAX_DEPTH} levels"
+        raise SpecError([Diagnostic("error", spec.display, line, column, "(root)", message)])
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -184,3 +194,26 @@ def _char_at(text: str, line: int, column: int) -> str:
     if 0 < line <= len(lines) and 0 < column <= len(lines[line - 1]):
         return lines[line - 1][column - 1]
     return ""
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where [ and { nesting outside quotes first goes past MAX_DEPTH (line, column)."""
+    depth = 0
+    quote = ""
+    line, column = 1, 0
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        if quote:
+            if char == quote or char == "\n":
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, column
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None

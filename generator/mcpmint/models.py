@@ -35,7 +35,7 @@ import textwrap
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, unquote
 
 from jsonschema import Draft202012Validator
@@ -1728,9 +1728,9 @@ def _split_strings(node: _Node) -> _Node:
                 result = ast.BinOp(result, ast.Add(), ast.Constant(chunk))
             return result
 
-    result = Splitter().visit(node)
-    assert isinstance(result, type(node))
-    return result
+    # A whole node may be a long string itself (a default value): it becomes a BinOp.
+    result: Any = Splitter().visit(node)
+    return cast(_Node, result)
 
 
 def _chunks(text: str) -> list[str]:

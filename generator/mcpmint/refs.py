@@ -64,7 +64,7 @@ def _walk(state: _State, node: Any, path: JsonPath, file: Path, where: LoadedSpe
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
-            if key in ("enum", "const", "default", "examples"):
+            if key in ("enum", "const", "default", "examples", "_meta"):
                 out[key] = value
             else:
                 out[key] = _walk(state, value, (*path, key), file, where)
@@ -89,7 +89,14 @@ def _import(state: _State, ref: str, at: JsonPath, file: Path, where: LoadedSpec
     if target_text.lower().startswith(_SCHEMES) or "://" in target_text:
         state.problems.append(where.diagnostic("error", at, f"$ref {ref!r} is a URL", "copy the schema into a file beside the spec"))
         return None
-    target = (file.parent / target_text).resolve() if target_text else file
+    if "\x00" in ref:
+        state.problems.append(where.diagnostic("error", at, "$ref contains a NUL character"))
+        return None
+    try:
+        target = (file.parent / target_text).resolve() if target_text else file
+    except (OSError, ValueError, RuntimeError) as exc:
+        state.problems.append(where.diagnostic("error", at, f"$ref {ref!r} is not a usable path: {exc}"))
+        return None
     if target_text and not target.is_relative_to(state.root):
         state.problems.append(where.diagnostic("error", at, f"$ref {ref!r} leaves the spec's reference root {state.root}", "set `refRoot` in the spec to allow it"))
         return None

@@ -52,8 +52,14 @@ def docstring(text: str, indent: str = "") -> str:
     safe = "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in safe)
     lines: list[str] = []
     for paragraph in safe.strip().splitlines() or [""]:
-        lines += textwrap.wrap(paragraph, width=80 - len(indent)) or [""]
-    return ("\n" + indent).join(lines).rstrip() or "(no description)"
+        # Never break inside a word: an escape like \u0009 must stay whole.
+        wrapped = textwrap.wrap(
+            paragraph, width=80 - len(indent), break_long_words=False, break_on_hyphens=False
+        )
+        lines += wrapped or [""]
+    text = ("\n" + indent).join(lines).rstrip() or "(no description)"
+    # A quote right before the closing triple quote would make four in a row.
+    return text + " " if text.endswith('"') else text
 
 
 def _environment() -> jinja2.Environment:

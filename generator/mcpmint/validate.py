@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from referencing import Registry
 from pydantic import BaseModel, ValidationError
 
 from . import spec as spec_models
@@ -128,6 +129,7 @@ def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
     defs = data.get("$defs")
     spec_defs: dict[str, Any] = defs if isinstance(defs, dict) else {}
     found: list[Diagnostic] = []
+    found += _bare_ref_cycles(spec, spec_defs)
     for name, schema in spec_defs.items():
         found += _metaschema(spec, schema, ("$defs", name))
         found += _refs(spec, schema, ("$defs", name), {}, spec_defs)
@@ -135,6 +137,27 @@ def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
     for i, tool in enumerate(tools if isinstance(tools, list) else []):
         if isinstance(tool, dict):
             found += _tool_schemas(spec, tool, i, spec_defs)
+    return found
+
+
+def _bare_ref_cycles(spec: LoadedSpec, spec_defs: dict[str, Any]) -> list[Diagnostic]:
+    """Definitions that are only a `$ref` to each other in a loop: no schema anywhere."""
+    found = []
+    for start in spec_defs:
+        seen = [start]
+        node = spec_defs[start]
+        while isinstance(node, dict) and set(node) == {"$ref"} and isinstance(node["$ref"], str):
+            name = def_name(node["$ref"])
+            if name is None or name not in spec_defs:
+                break
+            if name == start:
+                cycle = " → ".join([*seen, start])
+                found.append(spec.diagnostic("error", ("$defs", start, "$ref"), f"$ref cycle with no schema in it: {cycle}"))
+                break
+            if name in seen:
+                break
+            seen.append(name)
+            node = spec_defs[name]
     return found
 
 
@@ -156,8 +179,27 @@ def _tool_schemas(spec: LoadedSpec, tool: dict[str, Any], i: int, spec_defs: dic
     return found
 
 
-def _metaschema(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnostic]:
+def _patterns(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnostic]:
+    """Patterns Python's re cannot compile: every call would fail, so refuse them here."""
     found = []
+    if isinstance(schema, dict):
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            try:
+                re.compile(pattern)
+            except (re.error, OverflowError, RecursionError) as exc:
+                found.append(spec.diagnostic("error", (*base, "pattern"), f"pattern {pattern!r} is not supported by Python's re: {exc}", "rewrite it without ECMA-262-only features (\\p{...}, named groups (?<...>)"))
+        for key, value in schema.items():
+            if key not in ("enum", "const", "default", "examples"):
+                found += _patterns(spec, value, (*base, key))
+    elif isinstance(schema, list):
+        for i, item in enumerate(schema):
+            found += _patterns(spec, item, (*base, i))
+    return found
+
+
+def _metaschema(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnostic]:
+    found = _patterns(spec, schema, base)
     for error in _meta_errors(json.dumps(schema, sort_keys=True)):
         path = (*base, *error.absolute_path)
         hint = f"JSON types are: {_JSON_TYPES}" if error.absolute_path and error.absolute_path[-1] == "type" or "type" in error.absolute_path else None
@@ -195,7 +237,9 @@ def _examples(spec: LoadedSpec, tool: dict[str, Any], i: int, spec_defs: dict[st
     if not isinstance(examples, list):
         return []
     found = []
-    validators = {key: Draft202012Validator(bundle(tool[key], spec_defs)) for key in ("inputSchema", "outputSchema") if ok.get(key)}
+    # An empty registry: refs are resolved inside the bundled schema only, never fetched
+    # (jsonschema would otherwise retrieve http: and file: URLs on its own).
+    validators = {key: Draft202012Validator(bundle(tool[key], spec_defs), registry=Registry()) for key in ("inputSchema", "outputSchema") if ok.get(key)}
     for j, example in enumerate(examples):
         if not isinstance(example, dict):
             continue
@@ -211,7 +255,10 @@ def _examples(spec: LoadedSpec, tool: dict[str, Any], i: int, spec_defs: dict[st
 
 
 def _instance(spec: LoadedSpec, validator: Draft202012Validator, instance: Any, base: JsonPath, what: str) -> list[Diagnostic]:
-    errors = sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    try:
+        errors = sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    except Exception:  # a broken or unresolved schema: reported where it is defined
+        return []
     return [spec.diagnostic("error", (*base, *e.absolute_path), f"example {what} do not match the schema: {_short(e.message)}" if what == "arguments" else f"example result does not match the outputSchema: {_short(e.message)}") for e in errors]
 
 

@@ -75,3 +75,13 @@ def network_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerP
     finally:
         status = running.stop()
     assert status == 0, running.stderr()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Known, unfixed bugs (known_bugs.py) are strict expected failures, never skips."""
+    from known_bugs import reason_for
+
+    for item in items:
+        reason = reason_for(item.nodeid)
+        if reason is not None:
+            item.add_marker(pytest.mark.xfail(strict=True, reason=reason))

@@ -24,12 +24,8 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from test_hostile_specs import (
-    data_mutation,
-    hostile_yaml,
-    run_case,
-    text_mutation,
-)  # noqa: E402
+from spec_mutations import data_mutation, hostile_yaml, text_mutation  # noqa: E402
+from test_hostile_specs import run_case  # noqa: E402
 
 
 def survey(

@@ -16,32 +16,32 @@ from typing import Any
 # fmt: off
 HOSTILE = [
     "'", '"', "'''", '"""', '\\', '\\\\', 'a\\', 'ends with a quote"',
-    'ends with a backslash\\', '\\n', '\\x00', '\\u0000', '\\N{BULLET}', '\n', '\r\n', '\r',
-    '\t', 'x' * 75 + '\ty', '{{ x }}', '{% if x %}{% endif %}', '{# c #}', '{{', '%}', '#',
-    '# comment', '#!/bin/sh', '\u2028', '\u2029', '\x85', '\x00', 'a\x00b', '\u200f', '\u202e',
-    '\u200b', '\ufeff', '\x1b[31m', '"""\nimport os\nos.system("id")\n"""',
-    "'''; import os; '''", '${HOME}', '$(id)', '`id`', '</script>', '*/', '%s %d', '{0}',
-    "f'{x}'", '😀', '漢字', '',
+    'ends with a backslash\\', '\\n', '\\x00', '\\u0000', '\\N{BULLET}', '\n', '\r\n',
+    '\r', '\t', 'x' * 75 + '\ty', '{{ x }}', '{% if x %}{% endif %}', '{# c #}', '{{',
+    '%}', '#', '# comment', '#!/bin/sh', '\u2028', '\u2029', '\x85', '\x00', 'a\x00b',
+    '\u200f', '\u202e', '\u200b', '\ufeff', '\x1b[31m',
+    '"""\nimport os\nos.system("id")\n"""', "'''; import os; '''", '${HOME}', '$(id)',
+    '`id`', '</script>', '*/', '%s %d', '{0}', "f'{x}'", '😀', '漢字', '',
 ]
 # fmt: on
 JOINED = "|".join(HOSTILE)
 
 # fmt: off
 PROPERTY_NAMES = [
-    'class', 'def', 'None', 'True', 'async', 'await', 'match', 'case', 'type', '_', 'print',
-    'list', 'id', 'str', 'int', 'dict', 'object', 'Any', 'MISSING', 'Field', 'BaseModel',
-    'Literal', 'Annotated', 'StrictStr', 'ConfigDict', 'annotations', '__init__', '__class__',
-    '__dict__', '__annotations__', '__slots__', '__pydantic_extra__', '_private',
-    'model_config', 'model_fields', 'model_validate', 'model_dump', 'schema', 'json', 'dict_',
-    'copy', 'construct', 'validate', 'fields', 'self', 'args', 'ctx', 'values', 'a-b', 'a b',
-    'a.b', '1abc', '', ' ', 'ü', '日本', '\u202e', "'", '"', '\\', '{{x}}', '#', 'a\nb',
-    'x' * 200,
+    'class', 'def', 'None', 'True', 'async', 'await', 'match', 'case', 'type', '_',
+    'print', 'list', 'id', 'str', 'int', 'dict', 'object', 'Any', 'MISSING', 'Field',
+    'BaseModel', 'Literal', 'Annotated', 'StrictStr', 'ConfigDict', 'annotations',
+    '__init__', '__class__', '__dict__', '__annotations__', '__slots__',
+    '__pydantic_extra__', '_private', 'model_config', 'model_fields', 'model_validate',
+    'model_dump', 'schema', 'json', 'dict_', 'copy', 'construct', 'validate', 'fields',
+    'self', 'args', 'ctx', 'values', 'a-b', 'a b', 'a.b', '1abc', '', ' ', 'ü', '日本',
+    '\u202e', "'", '"', '\\', '{{x}}', '#', 'a\nb', 'x' * 200,
 ]
 TOOL_NAMES = [
     'class', 'def', 'None', 'print', 'list', 'models', 'server', 'runtime', 'handlers',
     'transports', 'examples', 'client', 'types', 'json', 'mcp', 'anyio', 'Protocol',
-    'ToolContext', 'ToolResult', 'build_server', 'TOOLS', 'DATA', 'NAME', '__init__', '_x',
-    'x.y', '1abc', 'a' * 128,
+    'ToolContext', 'ToolResult', 'build_server', 'TOOLS', 'DATA', 'NAME', '__init__',
+    '_x', 'x.y', '1abc', 'a' * 128,
 ]
 # fmt: on
 

@@ -29,19 +29,21 @@ VALID = [
 # Things a hostile or clumsy author puts in a spec.
 # fmt: off
 TOKENS = [
-    '\t', '\ufeff', '\x00', '\r', '\r\n', '\n', '\u2028', '\u2029', '\x85', '\x1b[31m', '\x7f',
-    '\x01', '\ud7ff', '\ue000', '\U0010ffff', "😀", '\u202e', '\u200f', "é", " ", "  ", "&a ",
-    "*a", "&a [1] ", "<<: *a", "!!python/object/apply:os.system ['true']", "!!binary aGk=",
-    "!!set {a}", "!custom x", "!!str ", "!!int ", "!!float ", "!!timestamp ", "!!omap ", "? ",
-    ": ", "- ", '---\n', '...\n', '%YAML 1.1\n', '%TAG ! tag:x,2000:\n', "#", "'", '"', '"""',
-    "'''", '\\', '\\u0000', '\\0', '\\L', "{{ x }}", "{% if %}", "{# c #}", "[", "]", "{", "}",
-    ",", "|", ">", '|-\n  x\n', "~", "null", "true", "yes", "no", "on", "off", "0x1F", "0o17",
-    "0b101", "1e400", "-1e400", "-.inf", ".nan", "1_000", '9' * 5000, '-' + '9' * 400,
-    "1e-400", "0.1e99999", "2001-12-14t21:59:43.10-05:00", "2001-12-14", "12:30:00", "$ref",
-    "$defs", "#/$defs/", "#/$defs/City", "../", "/etc/passwd", "http://127.0.0.1:9/x.json",
-    "file:///etc/hosts", "type", "object", "string", "properties", "required", "inputSchema",
-    "outputSchema", "tools", "name", "examples", "arguments", "result", "_meta", "annotations",
-    "__init__", "class", "None", "model_config", 'a' * 20000, 'b ' * 5000, 'x' * 1025 + ': 1',
+    '\t', '\ufeff', '\x00', '\r', '\r\n', '\n', '\u2028', '\u2029', '\x85', '\x1b[31m',
+    '\x7f', '\x01', '\ud7ff', '\ue000', '\U0010ffff', "😀", '\u202e', '\u200f', "é", " ",
+    "  ", "&a ", "*a", "&a [1] ", "<<: *a", "!!python/object/apply:os.system ['true']",
+    "!!binary aGk=", "!!set {a}", "!custom x", "!!str ", "!!int ", "!!float ",
+    "!!timestamp ", "!!omap ", "? ", ": ", "- ", '---\n', '...\n', '%YAML 1.1\n',
+    '%TAG ! tag:x,2000:\n', "#", "'", '"', '"""', "'''", '\\', '\\u0000', '\\0', '\\L',
+    "{{ x }}", "{% if %}", "{# c #}", "[", "]", "{", "}", ",", "|", ">", '|-\n  x\n',
+    "~", "null", "true", "yes", "no", "on", "off", "0x1F", "0o17", "0b101", "1e400",
+    "-1e400", "-.inf", ".nan", "1_000", '9' * 5000, '-' + '9' * 400, "1e-400",
+    "0.1e99999", "2001-12-14t21:59:43.10-05:00", "2001-12-14", "12:30:00", "$ref",
+    "$defs", "#/$defs/", "#/$defs/City", "../", "/etc/passwd",
+    "http://127.0.0.1:9/x.json", "file:///etc/hosts", "type", "object", "string",
+    "properties", "required", "inputSchema", "outputSchema", "tools", "name",
+    "examples", "arguments", "result", "_meta", "annotations", "__init__", "class",
+    "None", "model_config", 'a' * 20000, 'b ' * 5000, 'x' * 1025 + ': 1',
 ]
 # fmt: on
 HOSTILE_STRINGS = [t for t in TOKENS if len(t) < 2000] + ["", "a" * 20_000]
@@ -51,10 +53,10 @@ HUGE_INT = (
 # fmt: off
 KEY_NAMES = [
     "name", "type", "properties", "required", "items", "$ref", "$defs", "enum", "const",
-    "default", "pattern", "format", "anyOf", "oneOf", "allOf", "not", "if", "then", "else",
-    "additionalProperties", "minLength", "maxLength", "minimum", "maximum", "multipleOf",
-    "examples", "arguments", "result", "_meta", "title", "description", "class", "__init__",
-    "model_config", "a b", "", "😀", '\u202e', 'x' * 300,
+    "default", "pattern", "format", "anyOf", "oneOf", "allOf", "not", "if", "then",
+    "else", "additionalProperties", "minLength", "maxLength", "minimum", "maximum",
+    "multipleOf", "examples", "arguments", "result", "_meta", "title", "description",
+    "class", "__init__", "model_config", "a b", "", "😀", '\u202e', 'x' * 300,
 ]
 # fmt: on
 

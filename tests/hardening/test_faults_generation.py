@@ -166,7 +166,7 @@ def test_an_interrupt_during_a_first_generation_leaves_no_folder_behind(
     assert not out.exists() or snapshot(out) == {}
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # A full disk
 
 

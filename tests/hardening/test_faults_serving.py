@@ -127,7 +127,7 @@ def state_of(transport: str, server: ServerProcess, workdir: Path) -> Path:
     return workdir / "state" if transport == "stdio" else server.state
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # SIGTERM with calls in flight
 
 
@@ -192,7 +192,7 @@ async def _stdio_sigterm(tmp_path: Path, timings: dict[str, float]) -> None:
         timings["exited"] = time.monotonic() - signalled
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The stdio parent dies
 
 
@@ -257,7 +257,7 @@ def test_the_stdio_server_exits_when_its_parent_dies(tmp_path: Path) -> None:
             subprocess.run(["kill", "-KILL", str(child)], check=False)
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Handlers that raise or hang
 
 

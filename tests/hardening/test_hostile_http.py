@@ -152,7 +152,8 @@ def test_http_slow_senders_and_slow_readers_do_not_hold_up_others(
 ) -> None:
     async def main() -> None:
         async with http_session(network_server) as session:
-            # A sender that stops half way through its headers, and one half way through its body.
+            # A sender that stops half way through its headers, and one half way through
+            # its body.
             stalled_head = await open_raw(network_server.port)
             stalled_head[1].write(raw_post(network_server.port, b"{}")[:40])
             body = json.dumps(call(1, "get_conditions", {"city": "slow"})).encode()
@@ -160,7 +161,8 @@ def test_http_slow_senders_and_slow_readers_do_not_hold_up_others(
             stalled_body[1].write(
                 raw_post(network_server.port, body, session.session_id)[:-10]
             )
-            # Readers that ask for 60 kB answers and read nothing, with a tiny receive buffer.
+            # Readers that ask for 60 kB answers and read nothing, with a tiny receive
+            # buffer.
             lazy = []
             for n in range(8):
                 reader, writer = await open_raw(

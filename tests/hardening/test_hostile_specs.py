@@ -60,7 +60,7 @@ def fuzz_settings(examples: int) -> settings:
     )
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Running one case
 
 
@@ -166,7 +166,7 @@ def _run(raw: bytes, spec: Path, out: Path) -> str:
     return outcome
 
 
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The tests: each runs its Hypothesis search itself, then checks that the family reached
 # both outcomes (a family that only ever refuses tests little).
 

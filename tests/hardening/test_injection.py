@@ -108,11 +108,8 @@ def test_the_generated_project_passes_mypy_strict_and_imports(
     problems = []
     with generated_package(path, out) as module:
         package = module.__name__.rsplit(".", 1)[0]
-        for name in (
-            "client",
-            "examples",
-            "models",
-        ):  # the modules server.py does not import
+        # The modules server.py does not import.
+        for name in ("client", "examples", "models"):
             try:
                 __import__(f"{package}.{name}")
             except Exception as exc:
@@ -155,7 +152,8 @@ def test_unknown_annotation_hints_are_served_as_the_readme_promises(
     ids=["url", "file"],
 )
 def test_meta_is_data_even_when_it_has_a_ref_key(tmp_path: Path, ref: str) -> None:
-    # `_meta` is opaque to mcpmint, yet a "$ref" inside it is imported (rewritten) or refused.
+    # `_meta` is opaque to mcpmint, yet a "$ref" inside it is imported (rewritten) or
+    # refused.
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared" / "defs.yaml").write_text("$defs: {X: {type: string}}\n")
     spec = base("meta_server")
@@ -194,7 +192,8 @@ def test_the_hostile_spec_files_are_plain_yaml(tmp_path: Path) -> None:
 def test_the_typed_client_imports_when_a_property_is_named_like_one_of_its_imports(
     tmp_path: Path, name: str
 ) -> None:
-    # models.py renames its own imports (`from pydantic import MISSING as MISSING_aliased`);
+    # models.py renames its own imports (`from pydantic import MISSING as
+    # MISSING_aliased`);
     # client.py then imports `MISSING_aliased` from pydantic, which has no such name.
     spec = base("shadow_server")
     spec["tools"].append(

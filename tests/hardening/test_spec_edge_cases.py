@@ -66,14 +66,36 @@ def test_deep_flow_nesting_is_refused_without_crashing_the_process(
     assert f"{spec}:2:" in result.stdout
 
 
-def test_an_integer_of_5000_digits_is_refused_with_a_located_diagnostic(
-    tmp_path: Path,
+SCALARS = {
+    "5000-digits": "9" * 5000,  # int() refuses more than 4300 digits: ValueError
+    "hex-underscore": "0x_",  # resolved as an int, int("", 16): ValueError
+    "binary-underscore": "0b_",
+    "empty-int": "!!int ''",  # IndexError
+    "empty-float": "!!float ''",
+    "int-tag": "!!int ten",
+    "bool-tag": "!!bool maybe",  # KeyError
+}
+
+
+@pytest.mark.parametrize("scalar", list(SCALARS.values()), ids=list(SCALARS))
+def test_scalars_yaml_cannot_construct_are_refused_at_their_line(
+    tmp_path: Path, scalar: str
 ) -> None:
-    text = "mcpmint: 1\nserver: {name: edge, version: '1'}\ntools:\n  - name: probe\n    description: d\n"
-    text += (
-        "    inputSchema: {type: object, properties: {n: {type: integer, maximum: "
-        + "9" * 5000
-        + "}}}\n"
+    text = (
+        "mcpmint: 1\nserver: {name: edge, version: '1'}\ntools:\n  - name: probe\n"
+        "    description: d\n    inputSchema:\n      type: object\n"
+        f"      properties: {{n: {{type: integer, maximum: {scalar}}}}}\n"
+    )
+    error = refusal(write_spec(tmp_path, text))
+    assert [d.line for d in error.diagnostics] == [8], str(error)
+
+
+def test_a_ref_with_a_nul_character_is_refused_at_its_line(tmp_path: Path) -> None:
+    # refs.py resolves it as a path: ValueError "embedded null byte".
+    text = (
+        "mcpmint: 1\nserver: {name: edge, version: '1'}\ntools:\n  - name: probe\n"
+        "    description: d\n"
+        '    inputSchema: {type: object, properties: {x: {$ref: "a\\0b.yaml#/X"}}}\n'
     )
     error = refusal(write_spec(tmp_path, text))
     assert [d.line for d in error.diagnostics] == [6], str(error)
@@ -224,7 +246,8 @@ def test_escapes_in_wrapped_docstrings_are_never_cut_in_half(
 def test_a_length_bound_beyond_64_bits_is_refused_or_its_models_import(
     tmp_path: Path,
 ) -> None:
-    # The generated Field(min_length=99999999999999999999) fails at import: OverflowError.
+    # The generated Field(min_length=99999999999999999999) fails at import:
+    # OverflowError.
     spec_path = write_spec(
         tmp_path, spec_with({"s": {"type": "string", "minLength": 10**20}})
     )
@@ -288,7 +311,8 @@ def test_line_numbers_count_newlines_only(tmp_path: Path, separator: str) -> Non
 
 
 def test_a_json_spec_written_with_ascii_escapes_loads(tmp_path: Path) -> None:
-    # json.dumps' default writes 😀 as "\ud83d\ude00", which YAML calls an invalid escape.
+    # json.dumps' default writes 😀 as "\ud83d\ude00", which YAML calls an invalid
+    # escape.
     spec = spec_with({"q": {"type": "string", "description": "weather 😀"}})
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(spec))

@@ -138,8 +138,8 @@ class ConformanceClient:
     async def test_embedded_resource(
         self,
     ) -> str:
-        """Returns an embedded text resource (scenario tools-call-embedded-
-        resource)."""
+        """Returns an embedded text resource (scenario
+        tools-call-embedded-resource)."""
         values: dict[str, Any] = {}
         arguments = _arguments(models.TestEmbeddedResourceInput, values)
         result = await self._call("test_embedded_resource", arguments)
@@ -158,8 +158,8 @@ class ConformanceClient:
     async def test_error_handling(
         self,
     ) -> str:
-        """Always answers with a tool error, isError true (scenario tools-call-
-        error)."""
+        """Always answers with a tool error, isError true (scenario
+        tools-call-error)."""
         values: dict[str, Any] = {}
         arguments = _arguments(models.TestErrorHandlingInput, values)
         result = await self._call("test_error_handling", arguments)
