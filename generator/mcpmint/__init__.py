@@ -68,15 +68,19 @@ def generate(spec_path: Path, out: Path) -> WriteReport:
 
 def _served_tools(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {t["name"]: t for t in data["tools"]}
+        return _tools_by_name(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 
+def _tools_by_name(text: str) -> dict[str, Any]:
+    return {t["name"]: t for t in json.loads(text)["tools"]}
+
+
 def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
     """Handlers whose tool's schemas changed since the last generation: mypy will say how."""
-    now = _served_tools_text(result.files.get(PurePosixPath(result.package, "tools.json")))
+    rendered = result.files.get(PurePosixPath(result.package, "tools.json"))
+    now = _tools_by_name(rendered.text) if rendered else {}
     review = []
     for name, tool in now.items():
         old = before.get(name)
@@ -87,12 +91,6 @@ def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
             handler = handler_name(name)
             review.append(f"{result.package}/handlers/{handler}.py ({' and '.join(changed)} changed)")
     return review
-
-
-def _served_tools_text(rendered: RenderedFile | None) -> dict[str, Any]:
-    if rendered is None:
-        return {}
-    return {t["name"]: t for t in json.loads(rendered.text)["tools"]}
 
 
 def check(spec_path: Path, out: Path) -> list[str]:

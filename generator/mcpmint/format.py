@@ -13,7 +13,7 @@ import functools
 import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import black
 

@@ -37,6 +37,7 @@ class LoadedSpec:
     display: str  # the file name as diagnostics print it
     data: Any
     marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    sources: list[Path] = field(default_factory=list)  # other files its $refs read
 
     def mark(self, path: JsonPath) -> tuple[int, int]:
         """Line and column of the nearest marked ancestor of `path` (1-based)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,10 +95,7 @@ def _cached_models(requests: list[ModelRequest], spec_defs: dict[str, Any]) -> M
         unfaithful = tuple(Unfaithful(**u) for u in data["unfaithful"])
         return ModelsSource(data["source"], unfaithful)
     result = render_models(requests, spec_defs)
-    unfaithful_data = [
-        {"class_name": u.class_name, "tool": u.tool, "pointer": u.pointer, "reason": u.reason}
-        for u in result.unfaithful
-    ]
+    unfaithful_data = [asdict(u) for u in result.unfaithful]
     cache.write("models", entry, json.dumps({"source": result.source, "unfaithful": unfaithful_data}))
     return result
 

@@ -34,11 +34,6 @@ class _State:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
-def external_sources(spec: LoadedSpec) -> list[Path]:
-    """Files the spec's external refs read (after `inline_external_refs`)."""
-    return list(getattr(spec, "sources", []))
-
-
 def inline_external_refs(spec: LoadedSpec) -> list[Diagnostic]:
     """Copy every definition another file provides into `spec.data["$defs"]`."""
     data = spec.data
@@ -56,7 +51,7 @@ def inline_external_refs(spec: LoadedSpec) -> list[Diagnostic]:
             defs[name] = _walk(state, defs[name], ("$defs", name), here, spec)
     if "tools" in data:
         data["tools"] = _walk(state, data["tools"], ("tools",), here, spec)
-    spec.sources = sorted(state.files)  # type: ignore[attr-defined]
+    spec.sources = sorted(state.files)
     return state.problems
 
 

@@ -39,11 +39,6 @@ def py_str(value: str | None) -> str:
     return "(\n" + "\n".join(pieces) + "\n)"
 
 
-def py_json(value: str) -> str:
-    """A JSON text as a Python string expression."""
-    return py_str(value)
-
-
 def docstring(text: str, indent: str = "") -> str:
     """Text made safe inside a triple-quoted docstring, wrapped to fit 88 columns."""
     import textwrap
@@ -72,7 +67,6 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["py"] = py_str
-    env.filters["pyjson"] = py_json
     env.filters["docstring"] = docstring
     env.filters["tojson_compact"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env

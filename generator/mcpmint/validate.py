@@ -202,7 +202,7 @@ def _metaschema(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnosti
     found = _patterns(spec, schema, base)
     for error in _meta_errors(json.dumps(schema, sort_keys=True)):
         path = (*base, *error.absolute_path)
-        hint = f"JSON types are: {_JSON_TYPES}" if error.absolute_path and error.absolute_path[-1] == "type" or "type" in error.absolute_path else None
+        hint = f"JSON types are: {_JSON_TYPES}" if "type" in error.absolute_path else None
         found.append(spec.diagnostic("error", path, f"not valid JSON Schema 2020-12: {_short(error.message)}", hint))
     return found
 

@@ -208,11 +208,10 @@ def to_call_result(entry: ToolEntry, output: Any) -> types.CallToolResult:
             "tool %r returned an invalid result: %s", name, "; ".join(problems)
         )
         return error_result(f"Invalid result from tool '{name}':", problems)
-    text: list[Content] = [
-        types.TextContent(type="text", text=json.dumps(data, ensure_ascii=False))
-    ]
     return types.CallToolResult(
-        content=content or text, structured_content=data, is_error=is_error
+        content=content or _text_content(data),
+        structured_content=data,
+        is_error=is_error,
     )
 
 
