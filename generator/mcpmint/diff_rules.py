@@ -58,6 +58,8 @@ tool-renamed E clients calling the old name now get an error
 tool-added I+ clients gain a tool
 tool-text-changed I models may choose or call the tool differently
 tool-examples-changed I only the generated round-trip tests change
+timeout-shortened W calls that ran longer now end in a tool error
+timeout-lengthened I calls may run longer before they end in a tool error
 output-schema-added W results gain structuredContent and typed clients a new return type
 output-schema-removed E clients reading structuredContent no longer get it
 annotation-read-only-dropped E hosts that trust the hint may let it write unasked

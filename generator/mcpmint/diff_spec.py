@@ -22,6 +22,7 @@ Spec = Mapping[str, Any]
 _SPEC_KEYS = frozenset({"mcpmint", "server", "transports", "$defs", "tools"})
 _TOOL_KEYS = frozenset(
     "name title description annotations inputSchema outputSchema examples".split()
+    + ["timeout"]
 )
 _SERVER_RULES = {
     "name": "server-name-changed",
@@ -55,8 +56,26 @@ def _compare_server(out: list[Change], old: Spec, new: Spec) -> None:
         if canon(o) != canon(n):
             detail = describe_edit(key, o, n, values=key in _QUOTED)
             record(out, rule, join("server", key), detail)
-    known = frozenset(_SERVER_RULES) | {"version"}  # version is judged by the bump
+    before, after = _limit(old, "toolTimeout"), _limit(new, "toolTimeout")
+    _compare_timeout(out, "server.toolTimeout", before, after)
+    # version is judged by the bump
+    known = frozenset(_SERVER_RULES) | {"version", "toolTimeout"}
     compare_unclassified(out, "server", old, new, known)
+
+
+def _limit(mapping: Spec, key: str) -> float:
+    """A timeout in seconds; no limit is infinity."""
+    value = mapping.get(key)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    return float(value) if ok else float("inf")
+
+
+def _compare_timeout(out: list[Change], path: str, old: float, new: float) -> None:
+    if old != new:
+        shown = ["no limit" if s == float("inf") else f"{s:g} s" for s in (old, new)]
+        detail = f"{path.rsplit('.', 1)[-1]} {shown[0]} -> {shown[1]}"
+        rule = "timeout-shortened" if new < old else "timeout-lengthened"
+        record(out, rule, path, detail)
 
 
 def _transports(spec: Spec) -> list[str]:
@@ -127,6 +146,15 @@ def _compare_tool(
     _compare_schemas(out, specs, path, old, new)
     if canon(old.get("examples", [])) != canon(new.get("examples", [])):
         record(out, "tool-examples-changed", join(path, "examples"), "examples changed")
+    if canon(old.get("timeout")) != canon(new.get("timeout")):
+        # The limit a call of this tool has: its own, else the server's default.
+        limits = [
+            _limit(tool, "timeout")
+            if "timeout" in tool
+            else _limit(as_mapping(spec.get("server")), "toolTimeout")
+            for tool, spec in ((old, specs[0]), (new, specs[1]))
+        ]
+        _compare_timeout(out, join(path, "timeout"), *limits)
     compare_unclassified(out, path, old, new, _TOOL_KEYS)
 
 

@@ -34,6 +34,7 @@ class ToolIR:
     check_with_jsonschema: bool  # the models are looser than the schema somewhere
     synthesised_examples: bool  # examples made up from the schemas (the spec had none)
     params: tuple[ParamIR, ...] = ()  # the input model's fields, for the typed client
+    timeout: float | None = None  # seconds; None: the server's default
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class ServerIR:
     instructions: str | None
     website_url: str | None
     package: str
+    tool_timeout: float | None = None  # seconds; None: no limit
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,10 +29,12 @@ def templates_root() -> Any:
     return importlib.resources.files("mcpmint._templates")
 
 
-def py_str(value: str | None) -> str:
-    """A Python expression for a string: one literal, or short literals in parentheses."""
-    if value is None:
-        return "None"
+def py_str(value: str | float | None) -> str:
+    """A Python expression for a string: one literal, or short literals in parentheses.
+
+    (A float or None, as repr prints it: `0.5`.)"""
+    if value is None or isinstance(value, float):
+        return repr(value)
     if len(value) <= _CHUNK:
         return repr(value)
     pieces = [repr(value[i : i + _CHUNK]) for i in range(0, len(value), _CHUNK)]

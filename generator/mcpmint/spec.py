@@ -11,6 +11,7 @@ FORMAT_VERSION = 1
 TRANSPORTS = ("stdio", "http", "sse", "websocket")
 Transport = Literal["stdio", "http", "sse", "websocket"]
 JsonSchema = dict[str, Any]
+MAX_TIMEOUT = 86_400.0  # a day: a longer call is not a tool call
 
 
 class _Strict(BaseModel):
@@ -29,6 +30,13 @@ class Server(_Strict):
     description: str | None = None
     instructions: str | None = Field(None, description="Sent to clients at initialisation")
     websiteUrl: str | None = None
+    toolTimeout: float | None = Field(
+        None,
+        gt=0,
+        le=MAX_TIMEOUT,
+        description="Seconds a tool call may run before it answers a tool error, for tools "
+        "without their own `timeout` (default: no limit; `--tool-timeout` overrides it)",
+    )
 
 
 class Auth(_Strict):
@@ -83,6 +91,13 @@ class Tool(_Strict):
     execution: dict[str, Any] | None = Field(None, description="2025-11-25 only; served as is")
     meta: dict[str, Any] | None = Field(None, alias="_meta")
     examples: list[Example] = Field(default_factory=list)
+    timeout: float | None = Field(
+        None,
+        gt=0,
+        le=MAX_TIMEOUT,
+        description="Seconds a call may run before it answers a tool error (mcpmint's key, "
+        "not served; default: server.toolTimeout)",
+    )
 
 
 class Spec(_Strict):

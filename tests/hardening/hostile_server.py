@@ -59,16 +59,18 @@ async def conditions(args: GetConditionsInput, ctx: ToolContext) -> str:
     return f"echo:{args.city}"
 
 
-def hostile_server() -> Server[Any]:
-    """The SDK server with the hostile handlers."""
-    return build_server(Handlers(get_forecast=forecast, get_conditions=conditions))
+def hostile_server(**options: Any) -> Server[Any]:
+    """The SDK server with the hostile handlers (options: build_server's, e.g.
+    tool_timeout, which the command line's --tool-timeout sets)."""
+    handlers = Handlers(get_forecast=forecast, get_conditions=conditions)
+    return build_server(handlers, **options)
 
 
 if __name__ == "__main__":
     from weather_server.transports.cli import main
 
     main(
-        hostile_server(),
+        hostile_server,
         name="hostile_server",
         transports=TRANSPORTS,
         token_env=TOKEN_ENV,

@@ -12,7 +12,7 @@ import importlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Protocol, TypeVar
 
 import anyio
@@ -43,13 +43,27 @@ class ToolResult(Generic[OutT]):
 
 
 class ToolContext:
-    """What a handler knows of its call: progress, the request, the session."""
+    """What a handler knows of its call: progress, request, session and deadline."""
 
-    __slots__ = ("sdk", "tool")
+    __slots__ = ("deadline", "sdk", "tool")
 
-    def __init__(self, sdk: ServerRequestContext[Any], tool: str) -> None:
+    def __init__(
+        self, sdk: ServerRequestContext[Any], tool: str, deadline: float | None = None
+    ) -> None:
         self.sdk = sdk
         self.tool = tool
+        # When the call's timeout ends it, on anyio's clock (anyio.current_time());
+        # None: no timeout.
+        self.deadline = deadline
+
+    def time_left(self) -> float | None:
+        """Seconds until the call's timeout (never below 0); None without a timeout.
+
+        Pass it on to the handler's own network calls (e.g. an httpx timeout).
+        """
+        if self.deadline is None:
+            return None
+        return max(0.0, self.deadline - anyio.current_time())
 
     @property
     def request_id(self) -> Any:
@@ -93,6 +107,8 @@ class ToolEntry:
     # Set only for tools whose models are looser than their JSON Schemas somewhere.
     input_validator: Validator | None = None
     output_validator: Validator | None = None
+    # Seconds a call may run (the spec's `timeout:`); None: the server's default.
+    timeout: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +120,8 @@ class ServerInfo:
     instructions: str | None = None
     website_url: str | None = None
     tools: tuple[ToolEntry, ...] = field(default_factory=tuple)
+    # Seconds a call of a tool without its own timeout may run; None: no limit.
+    tool_timeout: float | None = None
 
 
 def schema_validator(schema: Mapping[str, Any]) -> Validator:
@@ -118,7 +136,12 @@ def schema_validator(schema: Mapping[str, Any]) -> Validator:
 def build_server(info: ServerInfo) -> Server[Any]:
     """The SDK low-level server answering tools/list and tools/call for `info.tools`."""
     listing = types.ListToolsResult(tools=[entry.tool for entry in info.tools])
-    by_name = {entry.tool.name: entry for entry in info.tools}
+    by_name = {
+        entry.tool.name: (
+            entry if entry.timeout else replace(entry, timeout=info.tool_timeout)
+        )
+        for entry in info.tools
+    }
     input_schemas = {name: entry.tool.input_schema for name, entry in by_name.items()}
 
     async def on_list_tools(
@@ -161,8 +184,18 @@ async def call_tool(
         return error_result(
             f"Invalid arguments for tool '{name}':", pydantic_problems(exc)
         )
+    timeout = entry.timeout
     try:
-        output = await entry.handler(args, ToolContext(ctx, name))
+        if timeout is None:  # no cancel scope: the common case stays cheap
+            output = await entry.handler(args, ToolContext(ctx, name))
+        else:
+            with anyio.move_on_after(timeout) as scope:
+                output = await entry.handler(
+                    args, ToolContext(ctx, name, scope.deadline)
+                )
+            if scope.cancel_called:  # even if the handler swallowed the cancellation
+                logger.warning("tool %r timed out after %g s", name, timeout)
+                return error_result(f"Tool '{name}' timed out after {timeout:g} s")
     except anyio.get_cancelled_exc_class():
         raise
     except NotImplementedError:

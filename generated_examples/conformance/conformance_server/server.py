@@ -50,6 +50,8 @@ NAME = "conformance"
 VERSION = "0.1.0"
 TRANSPORTS = ["stdio", "http"]
 TOKEN_ENV = None
+# Seconds a call may run when its tool has no `timeout:` of its own; None: no limit.
+TOOL_TIMEOUT: float | None = None
 
 
 class TestSimpleTextHandler(Protocol):
@@ -209,8 +211,14 @@ TOOLS: tuple[types.Tool, ...] = tuple(
 )
 
 
-def build_server(handlers: Handlers | None = None) -> Server[Any]:
-    """The SDK server for these tools, answered by `handlers` (default: handlers/)."""
+def build_server(
+    handlers: Handlers | None = None, *, tool_timeout: float | None = TOOL_TIMEOUT
+) -> Server[Any]:
+    """The SDK server for these tools, answered by `handlers` (default: handlers/).
+
+    `tool_timeout`: seconds a call of a tool without its own timeout may run (None: no
+    limit); a call cut short answers the tool error "Tool '...' timed out after N s".
+    """
     h = handlers or Handlers()
     entries = (
         ToolEntry(
@@ -309,5 +317,6 @@ def build_server(handlers: Handlers | None = None) -> Server[Any]:
         instructions=None,
         website_url=None,
         tools=entries,
+        tool_timeout=tool_timeout,
     )
     return _build_server(info)

@@ -32,6 +32,8 @@ NAME = "tracker"
 VERSION = "0.4.0"
 TRANSPORTS = ["stdio", "http", "websocket"]
 TOKEN_ENV = None
+# Seconds a call may run when its tool has no `timeout:` of its own; None: no limit.
+TOOL_TIMEOUT: float | None = None
 
 
 class CreateIssueHandler(Protocol):
@@ -145,8 +147,14 @@ TOOLS: tuple[types.Tool, ...] = tuple(
 )
 
 
-def build_server(handlers: Handlers | None = None) -> Server[Any]:
-    """The SDK server for these tools, answered by `handlers` (default: handlers/)."""
+def build_server(
+    handlers: Handlers | None = None, *, tool_timeout: float | None = TOOL_TIMEOUT
+) -> Server[Any]:
+    """The SDK server for these tools, answered by `handlers` (default: handlers/).
+
+    `tool_timeout`: seconds a call of a tool without its own timeout may run (None: no
+    limit); a call cut short answers the tool error "Tool '...' timed out after N s".
+    """
     h = handlers or Handlers()
     entries = (
         ToolEntry(
@@ -218,5 +226,6 @@ def build_server(handlers: Handlers | None = None) -> Server[Any]:
         instructions=None,
         website_url=None,
         tools=entries,
+        tool_timeout=tool_timeout,
     )
     return _build_server(info)

@@ -45,7 +45,7 @@ def run(argv: Sequence[str] | None = None) -> None:
     from .transports.cli import main
 
     main(
-        build_server(),
+        build_server,  # built by main, with the command line's --tool-timeout
         name="weather_server",
         transports=TRANSPORTS,
         token_env=TOKEN_ENV,

@@ -24,6 +24,8 @@ NAME = "weather"
 VERSION = "1.2.0"
 TRANSPORTS = ["stdio", "http", "sse", "websocket"]
 TOKEN_ENV = "WEATHER_TOKEN"
+# Seconds a call may run when its tool has no `timeout:` of its own; None: no limit.
+TOOL_TIMEOUT: float | None = None
 
 
 class GetForecastHandler(Protocol):
@@ -59,8 +61,14 @@ TOOLS: tuple[types.Tool, ...] = tuple(
 )
 
 
-def build_server(handlers: Handlers | None = None) -> Server[Any]:
-    """The SDK server for these tools, answered by `handlers` (default: handlers/)."""
+def build_server(
+    handlers: Handlers | None = None, *, tool_timeout: float | None = TOOL_TIMEOUT
+) -> Server[Any]:
+    """The SDK server for these tools, answered by `handlers` (default: handlers/).
+
+    `tool_timeout`: seconds a call of a tool without its own timeout may run (None: no
+    limit); a call cut short answers the tool error "Tool '...' timed out after N s".
+    """
     h = handlers or Handlers()
     entries = (
         ToolEntry(
@@ -84,5 +92,6 @@ def build_server(handlers: Handlers | None = None) -> Server[Any]:
         instructions="Call get_forecast before planning outdoor work.",
         website_url=None,
         tools=entries,
+        tool_timeout=tool_timeout,
     )
     return _build_server(info)

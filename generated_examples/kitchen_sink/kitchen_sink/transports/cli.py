@@ -14,7 +14,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import settings as defaults
@@ -22,22 +22,36 @@ from . import settings as defaults
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
 
+    # build_server of the generated package: called with tool_timeout when the command
+    # line overrides the spec's default.
+    ServerFactory = Callable[..., Server[Any]]
+
 NETWORK_TRANSPORTS = ("http", "sse", "websocket")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 def main(
-    server: Server[Any],
+    server: Server[Any] | ServerFactory,
     *,
     name: str,
     transports: Sequence[str],
     token_env: str | None = None,
     argv: Sequence[str] | None = None,
 ) -> None:
-    """Parse the command line and serve `server` until end of input or a signal."""
-    parser = build_parser(name, transports, token_env)
+    """Parse the command line and serve `server` until end of input or a signal.
+
+    `server` is a built server, or a function building one: only then is
+    `--tool-timeout` offered, and passed to it as `tool_timeout`.
+    """
+    from mcp.server import lowlevel
+
+    built = isinstance(server, lowlevel.Server)
+    parser = build_parser(name, transports, token_env, tool_timeout=not built)
     args = parser.parse_args(argv)
     _configure_logging(args.log_level)
+    if not isinstance(server, lowlevel.Server):
+        timeout = args.tool_timeout
+        server = server() if timeout is None else server(tool_timeout=timeout or None)
     try:
         if args.command == "stdio":
             _run_stdio(server, args.grace_period)
@@ -52,12 +66,16 @@ def main(
 
 
 def build_parser(
-    name: str, transports: Sequence[str], token_env: str | None = None
+    name: str,
+    transports: Sequence[str],
+    token_env: str | None = None,
+    *,
+    tool_timeout: bool = False,
 ) -> argparse.ArgumentParser:
     """The argument parser: subcommands for the enabled transports only."""
     parser = argparse.ArgumentParser(prog=f"python -m {name}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    common = _common_options()
+    common = _common_options(tool_timeout)
     if "stdio" in transports:
         commands.add_parser("stdio", parents=[common], help="serve on stdin/stdout")
     helps = {
@@ -89,8 +107,31 @@ def _env_list(key: str) -> list[str]:
     return [item.strip() for item in _env(key, "").split(",") if item.strip()]
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _seconds(text: str) -> float:
+    """A duration on the command line: a finite number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"not a number of seconds (0 or more): {text!r}"
+        )
+    return value
+
+
+def _common_options(tool_timeout: bool = False) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
+    if tool_timeout:
+        common.add_argument(
+            "--tool-timeout",
+            type=_seconds,  # also applied to the environment's value
+            default=os.environ.get("MCP_TOOL_TIMEOUT") or None,
+            metavar="SECONDS",
+            help="a call of a tool without its own `timeout:` in the spec answers a "
+            "tool error after this long (env MCP_TOOL_TIMEOUT; 0: no limit; default: "
+            "the spec's server.toolTimeout)",
+        )
     common.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
