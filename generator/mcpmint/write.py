@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .render import GENERATED_MARK, RenderedFile
 
@@ -74,10 +80,15 @@ def _orphans(files: dict[PurePosixPath, RenderedFile], out: Path, package: str) 
 def write_tree(files: dict[PurePosixPath, RenderedFile], out: Path, package: str) -> WriteReport:
     """Write generated files that changed and user files that are missing; nothing else.
 
-    Every new text is first written to a temporary file beside its target; only when all of
-    them are on disk are they moved into place, so a failure leaves the old tree as it was.
+    All or nothing: every new text is first written to a temporary file beside its target
+    (a full disk fails here, before anything is touched); then, with SIGINT and SIGTERM held
+    back, the old files are moved aside into a backup folder, the new ones moved in and the
+    stale ones moved out. Any failure there moves everything back. Only a SIGKILL or a power
+    cut can leave a mix of old and new files, which the next run completes (generation is
+    idempotent) and whose leftovers it sweeps away.
     """
     report = WriteReport()
+    _sweep_leftovers(out, package)
     staged: list[tuple[Path, Path]] = []
     made: list[Path] = []  # folders this run created, removed again if it fails
     try:
@@ -95,19 +106,105 @@ def write_tree(files: dict[PurePosixPath, RenderedFile], out: Path, package: str
                 report.created.append(str(rel))
             made += _make_parents(target)
             staged.append((_stage(target, rendered.text), target))
+        stale = _stale_generated(files, out, package)
+        with _signals_held():
+            _commit(staged, [out / rel for rel in stale], out)
     except BaseException:
         for temp, _ in staged:
-            temp.unlink(missing_ok=True)
+            _remove(temp)
         for folder in reversed(made):
-            folder.rmdir()
+            _remove_folder(folder)
         raise
-    for temp, target in staged:
-        os.replace(temp, target)
-    for rel in _stale_generated(files, out, package):
-        (out / rel).unlink()
-        report.deleted.append(str(rel))
+    report.deleted = [str(rel) for rel in stale]
     report.orphaned = _orphans(files, out, package)
     return report
+
+
+_BACKUP_PREFIX = ".mcpmint-backup-"
+_TEMP_SUFFIX = ".mcpmint-tmp"
+
+
+def _commit(staged: list[tuple[Path, Path]], stale: list[Path], out: Path) -> None:
+    """Move the staged files in and the stale ones out; on any failure, undo every move."""
+    if not staged and not stale:
+        return
+    backup = Path(tempfile.mkdtemp(prefix=_BACKUP_PREFIX, dir=out))
+    undo: list[tuple[Path, Path | None]] = []  # (path, its old file in backup or None)
+    try:
+        for n, (temp, target) in enumerate(staged):
+            old = backup / str(n)
+            if target.exists():
+                os.replace(target, old)
+                undo.append((target, old))
+            else:
+                undo.append((target, None))
+            os.replace(temp, target)
+        for n, path in enumerate(stale, start=len(staged)):
+            old = backup / str(n)
+            os.replace(path, old)
+            undo.append((path, old))
+    except BaseException:
+        for path, old in reversed(undo):
+            if old is None:
+                _remove(path)
+            elif old.exists():
+                os.replace(old, path)
+        shutil.rmtree(backup, ignore_errors=True)
+        raise
+    # Committed: the backups are no longer needed (an interrupt here leaves only them,
+    # and the next run sweeps them away).
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _sweep_leftovers(out: Path, package: str) -> None:
+    """Remove what an earlier run killed mid-write left: backups and temporary files."""
+    if not out.is_dir():
+        return
+    for folder in out.glob(f"{_BACKUP_PREFIX}*"):
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+    for tree in (out / package, out / "tests"):
+        if tree.is_dir():
+            for temp in tree.rglob(f".*{_TEMP_SUFFIX}"):
+                _remove(temp)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back until the block ends, then act on them as usual."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, Any]] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.getsignal(sig) for sig in held}
+    for sig in held:
+        signal.signal(sig, lambda number, frame: caught.append((number, frame)))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    for number, frame in caught[:1]:
+        handler = previous[number]
+        if callable(handler):
+            handler(number, frame)
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(number)
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _remove_folder(folder: Path) -> None:
+    try:
+        os.rmdir(folder)
+    except OSError:  # not empty: something else wrote there meanwhile; leave it
+        pass
 
 
 def _make_parents(target: Path) -> list[Path]:
@@ -118,15 +215,20 @@ def _make_parents(target: Path) -> list[Path]:
 
 
 def _stage(target: Path, text: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".mcpmint-tmp", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    # mkstemp makes the file 0600; give it the mode the target has, or the usual one.
+    """`text` in a new temporary file beside `target`; nothing left behind if that fails."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=target.parent)
     try:
-        mode = target.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o666 & ~_umask()
-    os.chmod(name, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        # mkstemp makes the file 0600; give it the mode the target has, or the usual one.
+        try:
+            mode = target.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o666 & ~_umask()
+        os.chmod(name, mode)
+    except BaseException:
+        _remove(Path(name))
+        raise
     return Path(name)
 
 

@@ -12,16 +12,6 @@ KNOWN: dict[str, str] = {
         "bug 16: abandoned stateful HTTP sessions live for the SDK's 30-minute idle timeout; "
         "no --session-idle-timeout/--max-sessions option yet"
     ),
-    "test_faults_generation.py::test_a_full_disk": (
-        "bug 14: a full disk leaves a partial .mcpmint-tmp file (and on a first generation "
-        "reports 'Directory not empty')"
-    ),
-    "test_faults_generation.py::test_an_interrupt_while_writing_leaves_the_project_unchanged[replace-": (
-        "bug 15: an interrupt between two os.replace calls leaves a half-updated project"
-    ),
-    "test_faults_generation.py::test_an_interrupt_while_writing_leaves_the_project_unchanged[unlink-": (
-        "bug 15: an interrupt during stale-file deletion leaves a half-updated project"
-    ),
     "test_hostile_http.py::test_http_duplicate_request_ids_are_each_answered": (
         "bug 23 (SDK): two concurrent POSTs with one id in a session: one is never answered"
     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -112,14 +113,18 @@ def steps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
         patch.setattr(mcpmint.write.os, "replace", replace.wrap(os.replace))
         report = generate(spec, out)
     assert report.deleted == [STALE] and stage.calls == replace.calls > 2
-    return {"stage": stage.calls, "replace": replace.calls, "unlink": 1}
+    return {"stage": stage.calls, "replace": replace.calls, "stale": 1}
+
+
+def _moving_stale(source: Any, *rest: Any, **kw: Any) -> bool:
+    return str(source).endswith(STALE)  # the stale file moved out of the project
 
 
 WHEN = [
     (step, when)
     for step in ("stage", "replace")
     for when in ("first", "second", "last")
-] + [("unlink", "first")]
+] + [("stale", "first")]
 
 
 @pytest.mark.parametrize("step,when", WHEN, ids=[f"{s}-{w}" for s, w in WHEN])
@@ -134,15 +139,14 @@ def test_an_interrupt_while_writing_leaves_the_project_unchanged(
     before = snapshot(out)
     total = steps[step]
     n = {"first": 1, "second": min(2, total), "last": total}[when]
-    interrupt = Interrupt(n, _staged if step == "replace" else lambda *a, **k: True)
     if step == "stage":
+        interrupt = Interrupt(n)
         monkeypatch.setattr(
             mcpmint.write, "_stage", interrupt.wrap(mcpmint.write._stage)
         )
-    elif step == "replace":
-        monkeypatch.setattr(mcpmint.write.os, "replace", interrupt.wrap(os.replace))
     else:
-        monkeypatch.setattr(Path, "unlink", interrupt.wrap(Path.unlink))
+        interrupt = Interrupt(n, _staged if step == "replace" else _moving_stale)
+        monkeypatch.setattr(mcpmint.write.os, "replace", interrupt.wrap(os.replace))
     with pytest.raises(KeyboardInterrupt):
         generate(spec, out)
     monkeypatch.undo()
@@ -151,6 +155,68 @@ def test_an_interrupt_while_writing_leaves_the_project_unchanged(
         k for k in set(before) | set(after) if before.get(k, b"?") != after.get(k, b"?")
     )
     assert changed == [], f"interrupted at {step} #{n} of {total}: {changed}"
+
+
+def test_a_sigint_while_moving_files_waits_for_the_last_move(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steps: dict[str, int]
+) -> None:
+    # A real SIGINT (Ctrl-C) in the middle of the moves: held back until every file is in
+    # place, then raised; the project is the new one, whole, with no leftovers.
+    spec, out = prepared(tmp_path)
+    clean = tmp_path / "clean"
+    generate(*prepared(clean))  # the same layout, so the same headers
+    calls = Interrupt(0, _staged)
+    real = os.replace
+
+    def replace(source: Any, target: Any) -> None:
+        if _staged(source):
+            calls.calls += 1
+            if calls.calls == 2:
+                signal.raise_signal(signal.SIGINT)
+        real(source, target)
+
+    monkeypatch.setattr(mcpmint.write.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        generate(spec, out)
+    monkeypatch.undo()
+    assert calls.calls == steps["replace"]
+    assert snapshot(out) == snapshot(clean / "generated_examples" / "weather")
+
+
+def test_an_interrupt_while_removing_backups_leaves_the_new_project_and_no_leftovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After the last move the project is the new one; an interrupt while the backups are
+    # removed leaves a backup folder, which the next run sweeps away.
+    spec, out = prepared(tmp_path)
+    clean = tmp_path / "clean"
+    generate(*prepared(clean))  # the same layout, so the same headers
+    monkeypatch.setattr(
+        mcpmint.write.shutil, "rmtree", Interrupt(1).wrap(shutil.rmtree)
+    )
+    with pytest.raises(KeyboardInterrupt):
+        generate(spec, out)
+    monkeypatch.undo()
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".mcpmint-backup-")]
+    assert len(leftovers) == 1
+    expected = snapshot(clean / "generated_examples" / "weather")
+    assert {k: v for k, v in snapshot(out).items() if ".mcpmint-backup-" not in k} == expected
+    report = generate(spec, out)
+    assert report.created == report.updated == report.deleted == []
+    assert snapshot(out) == expected
+
+
+def test_leftovers_of_a_killed_run_are_swept_away(tmp_path: Path) -> None:
+    # What SIGKILL mid-write leaves: temporary files and a backup folder.
+    spec, out = prepared(tmp_path)
+    (out / "weather_server" / ".server.py.abc123.mcpmint-tmp").write_text("half")
+    (out / "tests" / ".test_weather_server.py.x.mcpmint-tmp").write_text("half")
+    backup = out / ".mcpmint-backup-k1ll3d"
+    backup.mkdir()
+    (backup / "0").write_text("old server.py")
+    generate(spec, out)
+    names = [p.name for p in out.rglob("*")]
+    assert not [n for n in names if "mcpmint-tmp" in n or "mcpmint-backup" in n], names
 
 
 def test_an_interrupt_during_a_first_generation_leaves_no_folder_behind(
