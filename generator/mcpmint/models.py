@@ -1796,14 +1796,17 @@ def _import_block(imports: set[tuple[str, str, str | None]]) -> str:
         plain = sorted(
             {n for m, n, a in imports if m == module and a is None}, key=_import_key
         )
+        # (key of the first name, plain before renamed, text)
         lines = (
-            [(_import_key(plain[0]), f"from {module} import {', '.join(plain)}")]
+            [(_import_key(plain[0]), 0, f"from {module} import {', '.join(plain)}")]
             if plain
             else []
         )
         for name, alias in sorted((n, a) for m, n, a in imports if m == module and a):
-            lines.append((_import_key(name), f"from {module} import {name} as {alias}"))
-        section.extend(line for _, line in sorted(lines))
+            lines.append(
+                (_import_key(name), 1, f"from {module} import {name} as {alias}")
+            )
+        section.extend(line for *_, line in sorted(lines))
     return "\n\n".join("\n".join(s) for s in sections if s)
 
 

@@ -77,23 +77,38 @@ def annotation_imports(tree: ast.Module, params: Iterable[ParamIR]) -> tuple[str
         for node in ast.walk(ast.parse(param.annotation, mode="eval")):
             if isinstance(node, ast.Name):
                 used.add(node.id)
-    origin: dict[str, str] = {}
+    # The name models.py binds -> (module, imported name): `MISSING_aliased` is pydantic's
+    # MISSING, renamed because a field is called MISSING.
+    origin: dict[str, tuple[str, str]] = {}
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:
-                origin[alias.asname or alias.name] = node.module
-    by_module: dict[str, set[str]] = {m: set(n) for m, n in _CLIENT_NEEDS.items()}
+                origin[alias.asname or alias.name] = (node.module, alias.name)
+    by_module: dict[str, set[tuple[str, str]]] = {
+        m: {(n, n) for n in names} for m, names in _CLIENT_NEEDS.items()
+    }
     ours = {name: module for module, names in _CLIENT_NEEDS.items() for name in names}
     for name in sorted(used):
         if name not in origin and hasattr(builtins, name):
             continue
-        module = origin.get(name) or ours.get(name) or ".models"
-        by_module.setdefault(module, set()).add(name)
+        module, real = origin.get(name) or (ours.get(name) or ".models", name)
+        by_module.setdefault(module, set()).add((real, name))
     sections: list[list[str]] = [["import shlex"], [], ["from . import models"]]
     for module, names in sorted(by_module.items()):
         index = 2 if module.startswith(".") else 0 if module.split(".")[0] in sys.stdlib_module_names else 1
-        sections[index].append(f"from {module} import {', '.join(sorted(names, key=_isort_key))}")
+        sections[index] += _from_imports(module, names)
     return tuple(line for section in sections for line in [*section, ""])[:-1]
+
+
+def _from_imports(module: str, names: set[tuple[str, str]]) -> list[str]:
+    """`from module import ...` statements as ruff's isort writes them: the plain names
+    in one statement, each renamed one in its own, ordered by their first name (plain
+    before renamed)."""
+    plain = sorted((real for real, local in names if real == local), key=_isort_key)
+    statements = [(_isort_key(real), 1, f"from {module} import {real} as {local}") for real, local in names if real != local]
+    if plain:
+        statements.append((_isort_key(plain[0]), 0, f"from {module} import {', '.join(plain)}"))
+    return [text for *_, text in sorted(statements)]
 
 
 def _isort_key(name: str) -> tuple[int, str]:

@@ -66,7 +66,7 @@ def transport_for(
     return StdioServerParameters(command=command[0], args=command[1:])
 
 
-def _arguments(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
     """Wire arguments from keyword values: aliases applied, omitted ones left out."""
     data = {
         (info.alias or name): values[name]
@@ -77,6 +77,11 @@ def _arguments(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]
     return model.model_validate(data).model_dump(
         mode="json", by_alias=True, exclude_unset=True
     )
+
+
+def _text(result: Any) -> str:
+    """The text blocks of a result, one per line."""
+    return "\n".join(getattr(c, "text", "") for c in result.content)
 
 
 class ConformanceClient:
@@ -104,86 +109,120 @@ class ConformanceClient:
     async def _call(self, tool: str, arguments: dict[str, Any]) -> Any:
         result = await self.client.call_tool(tool, arguments)
         if result.is_error:
-            text = "\n".join(getattr(c, "text", "") for c in result.content)
-            raise ToolError(tool, text)
+            raise ToolError(tool, _text(result))
         return result
+
+    # The methods' bodies use only names starting with "_", `self` and `models`: a
+    # parameter can be named like anything else (str, Any, MISSING, ...).
 
     async def test_simple_text(
         self,
     ) -> str:
         """Returns one text block (scenario tools-call-simple-text)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestSimpleTextInput, values)
-        result = await self._call("test_simple_text", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_simple_text",
+            _arguments(
+                models.TestSimpleTextInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def test_image_content(
         self,
     ) -> str:
         """Returns a 1x1 red PNG as image content (scenario tools-call-image)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestImageContentInput, values)
-        result = await self._call("test_image_content", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_image_content",
+            _arguments(
+                models.TestImageContentInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def test_audio_content(
         self,
     ) -> str:
         """Returns a short silent WAV as audio content (scenario tools-call-audio)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestAudioContentInput, values)
-        result = await self._call("test_audio_content", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_audio_content",
+            _arguments(
+                models.TestAudioContentInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def test_embedded_resource(
         self,
     ) -> str:
         """Returns an embedded text resource (scenario
         tools-call-embedded-resource)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestEmbeddedResourceInput, values)
-        result = await self._call("test_embedded_resource", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_embedded_resource",
+            _arguments(
+                models.TestEmbeddedResourceInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def test_multiple_content_types(
         self,
     ) -> str:
         """Returns text, an image and an embedded JSON resource in one result
         (scenario tools-call-mixed-content)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestMultipleContentTypesInput, values)
-        result = await self._call("test_multiple_content_types", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_multiple_content_types",
+            _arguments(
+                models.TestMultipleContentTypesInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def test_error_handling(
         self,
     ) -> str:
         """Always answers with a tool error, isError true (scenario
         tools-call-error)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestErrorHandlingInput, values)
-        result = await self._call("test_error_handling", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_error_handling",
+            _arguments(
+                models.TestErrorHandlingInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def test_tool_with_progress(
         self,
     ) -> str:
         """Reports progress 0, 50 and 100 of 100, about 50 ms apart, then answers
         (scenario tools-call-with-progress)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestToolWithProgressInput, values)
-        result = await self._call("test_tool_with_progress", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_tool_with_progress",
+            _arguments(
+                models.TestToolWithProgressInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def test_tool_with_logging(
         self,
     ) -> str:
         """Sends three info log notifications about 50 ms apart, then answers
         (scenario tools-call-with-logging)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestToolWithLoggingInput, values)
-        result = await self._call("test_tool_with_logging", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_tool_with_logging",
+            _arguments(
+                models.TestToolWithLoggingInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def test_sampling(
         self,
@@ -192,12 +231,16 @@ class ConformanceClient:
     ) -> str:
         """Asks the client's LLM to answer the prompt (sampling/createMessage) and
         returns its reply (scenario tools-call-sampling)."""
-        values: dict[str, Any] = {
-            "prompt": prompt,
-        }
-        arguments = _arguments(models.TestSamplingInput, values)
-        result = await self._call("test_sampling", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_sampling",
+            _arguments(
+                models.TestSamplingInput,
+                {
+                    "prompt": prompt,
+                },
+            ),
+        )
+        return _text(_result)
 
     async def test_elicitation(
         self,
@@ -206,22 +249,30 @@ class ConformanceClient:
     ) -> str:
         """Asks the user for a username and an email address (elicitation/create)
         and returns the answer (scenario tools-call-elicitation)."""
-        values: dict[str, Any] = {
-            "message": message,
-        }
-        arguments = _arguments(models.TestElicitationInput, values)
-        result = await self._call("test_elicitation", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_elicitation",
+            _arguments(
+                models.TestElicitationInput,
+                {
+                    "message": message,
+                },
+            ),
+        )
+        return _text(_result)
 
     async def test_elicitation_sep1034_defaults(
         self,
     ) -> str:
         """Elicits a form whose string, integer, number, enum and boolean fields
         all carry defaults (scenario elicitation-sep1034-defaults)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestElicitationSep1034DefaultsInput, values)
-        result = await self._call("test_elicitation_sep1034_defaults", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_elicitation_sep1034_defaults",
+            _arguments(
+                models.TestElicitationSep1034DefaultsInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def test_elicitation_sep1330_enums(
         self,
@@ -229,20 +280,28 @@ class ConformanceClient:
         """Elicits a form with the five enum shapes: untitled and titled single
         select, legacy enumNames, untitled and titled multi select (scenario
         elicitation-sep1330-enums)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestElicitationSep1330EnumsInput, values)
-        result = await self._call("test_elicitation_sep1330_enums", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_elicitation_sep1330_enums",
+            _arguments(
+                models.TestElicitationSep1330EnumsInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def test_reconnection(
         self,
     ) -> str:
         """Closes its SSE stream mid-call when the transport can resume it, then
         answers (scenario server-sse-polling)."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.TestReconnectionInput, values)
-        result = await self._call("test_reconnection", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "test_reconnection",
+            _arguments(
+                models.TestReconnectionInput,
+                {},
+            ),
+        )
+        return _text(_result)
 
     async def json_schema_2020_12_tool(
         self,
@@ -251,10 +310,14 @@ class ConformanceClient:
         address: JsonSchema202012ToolInputAddress | MISSING = MISSING,
     ) -> str:
         """Tool with JSON Schema 2020-12 features"""
-        values: dict[str, Any] = {
-            "name": name,
-            "address": address,
-        }
-        arguments = _arguments(models.JsonSchema202012ToolInput, values)
-        result = await self._call("json_schema_2020_12_tool", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "json_schema_2020_12_tool",
+            _arguments(
+                models.JsonSchema202012ToolInput,
+                {
+                    "name": name,
+                    "address": address,
+                },
+            ),
+        )
+        return _text(_result)

@@ -15,6 +15,7 @@ import mcp_types as types
 from mcp.server.lowlevel import Server
 
 from . import models
+from . import runtime as _runtime
 from .handlers.json_schema_2020_12_tool import (
     json_schema_2020_12_tool as _json_schema_2020_12_tool,
 )
@@ -44,7 +45,6 @@ from .handlers.test_tool_with_progress import (
     test_tool_with_progress as _test_tool_with_progress,
 )
 from .runtime import ServerInfo, ToolContext, ToolEntry, ToolResult
-from .runtime import build_server as _build_server
 
 NAME = "conformance"
 VERSION = "0.1.0"
@@ -319,4 +319,4 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return _build_server(info)
+    return _runtime.build_server(info)

@@ -80,7 +80,7 @@ def transport_for(
     return StdioServerParameters(command=command[0], args=command[1:])
 
 
-def _arguments(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
     """Wire arguments from keyword values: aliases applied, omitted ones left out."""
     data = {
         (info.alias or name): values[name]
@@ -91,6 +91,11 @@ def _arguments(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]
     return model.model_validate(data).model_dump(
         mode="json", by_alias=True, exclude_unset=True
     )
+
+
+def _text(result: Any) -> str:
+    """The text blocks of a result, one per line."""
+    return "\n".join(getattr(c, "text", "") for c in result.content)
 
 
 class KitchenSinkClient:
@@ -118,9 +123,11 @@ class KitchenSinkClient:
     async def _call(self, tool: str, arguments: dict[str, Any]) -> Any:
         result = await self.client.call_tool(tool, arguments)
         if result.is_error:
-            text = "\n".join(getattr(c, "text", "") for c in result.content)
-            raise ToolError(tool, text)
+            raise ToolError(tool, _text(result))
         return result
+
+    # The methods' bodies use only names starting with "_", `self` and `models`: a
+    # parameter can be named like anything else (str, Any, MISSING, ...).
 
     async def scalars_check(
         self,
@@ -141,22 +148,26 @@ class KitchenSinkClient:
     ) -> models.ScalarsCheckOutput:
         """Numbers and strings under every constraint. {{ braces }} {% tags %}
         \"\"\" end"""
-        values: dict[str, Any] = {
-            "count": count,
-            "code": code,
-            "ratio": ratio,
-            "name": name,
-            "flag": flag,
-            "nothing": nothing,
-            "maybe": maybe,
-            "color": color,
-            "fixed": fixed,
-            "level": level,
-            "when": when,
-        }
-        arguments = _arguments(models.ScalarsCheckInput, values)
-        result = await self._call("scalars.check", arguments)
-        return models.ScalarsCheckOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "scalars.check",
+            _arguments(
+                models.ScalarsCheckInput,
+                {
+                    "count": count,
+                    "code": code,
+                    "ratio": ratio,
+                    "name": name,
+                    "flag": flag,
+                    "nothing": nothing,
+                    "maybe": maybe,
+                    "color": color,
+                    "fixed": fixed,
+                    "level": level,
+                    "when": when,
+                },
+            ),
+        )
+        return models.ScalarsCheckOutput.model_validate(_result.structured_content)
 
     async def shapes_and_unions(
         self,
@@ -172,20 +183,24 @@ class KitchenSinkClient:
         open: dict[str, Any] | MISSING = MISSING,
     ) -> models.ShapesAndUnionsOutput:
         """oneOf, anyOf, allOf, nested objects, arrays and tuples"""
-        values: dict[str, Any] = {
-            "shape": shape,
-            "id": id,
-            "point": point,
-            "tags": tags,
-            "pair": pair,
-            "matrix": matrix,
-            "nested": nested,
-            "meta": meta_,
-            "open": open,
-        }
-        arguments = _arguments(models.ShapesAndUnionsInput, values)
-        result = await self._call("shapes-and-unions", arguments)
-        return models.ShapesAndUnionsOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "shapes-and-unions",
+            _arguments(
+                models.ShapesAndUnionsInput,
+                {
+                    "shape": shape,
+                    "id": id,
+                    "point": point,
+                    "tags": tags,
+                    "pair": pair,
+                    "matrix": matrix,
+                    "nested": nested,
+                    "meta": meta_,
+                    "open": open,
+                },
+            ),
+        )
+        return models.ShapesAndUnionsOutput.model_validate(_result.structured_content)
 
     async def keyword_names(
         self,
@@ -210,26 +225,30 @@ class KitchenSinkClient:
     ) -> models.KeywordNamesOutput:
         """Property names that are Python keywords, builtins, pydantic-reserved or
         not identifiers."""
-        values: dict[str, Any] = {
-            "class_": class_,
-            "field_type": field_type,
-            "from_": from_,
-            "type": type,
-            "id": id,
-            "list_": list_,
-            "model_config_": model_config_,
-            "schema_": schema_,
-            "json_": json_,
-            "copy_": copy_,
-            "validate_": validate_,
-            "first_name": first_name,
-            "field_2fa": field_2fa,
-            "with_space": with_space,
-            "é": é,
-        }
-        arguments = _arguments(models.KeywordNamesInput, values)
-        result = await self._call("keyword_names", arguments)
-        return models.KeywordNamesOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "keyword_names",
+            _arguments(
+                models.KeywordNamesInput,
+                {
+                    "class_": class_,
+                    "field_type": field_type,
+                    "from_": from_,
+                    "type": type,
+                    "id": id,
+                    "list_": list_,
+                    "model_config_": model_config_,
+                    "schema_": schema_,
+                    "json_": json_,
+                    "copy_": copy_,
+                    "validate_": validate_,
+                    "first_name": first_name,
+                    "field_2fa": field_2fa,
+                    "with_space": with_space,
+                    "é": é,
+                },
+            ),
+        )
+        return models.KeywordNamesOutput.model_validate(_result.structured_content)
 
     async def recursive_tree(
         self,
@@ -237,12 +256,16 @@ class KitchenSinkClient:
         root: Node,
     ) -> models.RecursiveTreeOutput:
         """Recursive $ref: a tree of nodes. Backslash \\ and tab\u0009inside."""
-        values: dict[str, Any] = {
-            "root": root,
-        }
-        arguments = _arguments(models.RecursiveTreeInput, values)
-        result = await self._call("recursive_tree", arguments)
-        return models.RecursiveTreeOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "recursive_tree",
+            _arguments(
+                models.RecursiveTreeInput,
+                {
+                    "root": root,
+                },
+            ),
+        )
+        return models.RecursiveTreeOutput.model_validate(_result.structured_content)
 
     async def no_output_text(
         self,
@@ -251,12 +274,16 @@ class KitchenSinkClient:
     ) -> str:
         """A tool without an outputSchema: returns text.\u2028Line separator,
         \u200f right-to-left mark."""
-        values: dict[str, Any] = {
-            "text": text,
-        }
-        arguments = _arguments(models.NoOutputTextInput, values)
-        result = await self._call("no.output-text", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "no.output-text",
+            _arguments(
+                models.NoOutputTextInput,
+                {
+                    "text": text,
+                },
+            ),
+        )
+        return _text(_result)
 
     async def create_event(
         self,
@@ -271,13 +298,17 @@ class KitchenSinkClient:
         kind: Literal["meeting", "reminder"] | MISSING = MISSING,
     ) -> models.CreateEventOutput:
         """Create a calendar event."""
-        values: dict[str, Any] = {
-            "title": title,
-            "from_": from_,
-            "attendees": attendees,
-            "location": location,
-            "kind": kind,
-        }
-        arguments = _arguments(models.CreateEventInput, values)
-        result = await self._call("create_event", arguments)
-        return models.CreateEventOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "create_event",
+            _arguments(
+                models.CreateEventInput,
+                {
+                    "title": title,
+                    "from_": from_,
+                    "attendees": attendees,
+                    "location": location,
+                    "kind": kind,
+                },
+            ),
+        )
+        return models.CreateEventOutput.model_validate(_result.structured_content)

@@ -15,6 +15,7 @@ import mcp_types as types
 from mcp.server.lowlevel import Server
 
 from . import models
+from . import runtime as _runtime
 from .handlers.create_event import create_event as _create_event
 from .handlers.keyword_names import keyword_names as _keyword_names
 from .handlers.no_output_text import no_output_text as _no_output_text
@@ -22,7 +23,6 @@ from .handlers.recursive_tree import recursive_tree as _recursive_tree
 from .handlers.scalars_check import scalars_check as _scalars_check
 from .handlers.shapes_and_unions import shapes_and_unions as _shapes_and_unions
 from .runtime import ServerInfo, ToolContext, ToolEntry, ToolResult
-from .runtime import build_server as _build_server
 
 NAME = "kitchen-sink"
 VERSION = "0.0.1"
@@ -169,4 +169,4 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return _build_server(info)
+    return _runtime.build_server(info)

@@ -76,7 +76,7 @@ def transport_for(
     return StdioServerParameters(command=command[0], args=command[1:])
 
 
-def _arguments(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
     """Wire arguments from keyword values: aliases applied, omitted ones left out."""
     data = {
         (info.alias or name): values[name]
@@ -87,6 +87,11 @@ def _arguments(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]
     return model.model_validate(data).model_dump(
         mode="json", by_alias=True, exclude_unset=True
     )
+
+
+def _text(result: Any) -> str:
+    """The text blocks of a result, one per line."""
+    return "\n".join(getattr(c, "text", "") for c in result.content)
 
 
 class TrackerClient:
@@ -114,9 +119,11 @@ class TrackerClient:
     async def _call(self, tool: str, arguments: dict[str, Any]) -> Any:
         result = await self.client.call_tool(tool, arguments)
         if result.is_error:
-            text = "\n".join(getattr(c, "text", "") for c in result.content)
-            raise ToolError(tool, text)
+            raise ToolError(tool, _text(result))
         return result
+
+    # The methods' bodies use only names starting with "_", `self` and `models`: a
+    # parameter can be named like anything else (str, Any, MISSING, ...).
 
     async def create_issue(
         self,
@@ -128,16 +135,20 @@ class TrackerClient:
         assignee: StrictStr | MISSING = MISSING,
     ) -> models.CreateIssueOutput:
         """Open a new issue."""
-        values: dict[str, Any] = {
-            "title": title,
-            "body": body,
-            "labels": labels,
-            "priority": priority,
-            "assignee": assignee,
-        }
-        arguments = _arguments(models.CreateIssueInput, values)
-        result = await self._call("create_issue", arguments)
-        return models.CreateIssueOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "create_issue",
+            _arguments(
+                models.CreateIssueInput,
+                {
+                    "title": title,
+                    "body": body,
+                    "labels": labels,
+                    "priority": priority,
+                    "assignee": assignee,
+                },
+            ),
+        )
+        return models.CreateIssueOutput.model_validate(_result.structured_content)
 
     async def get_issue(
         self,
@@ -146,13 +157,17 @@ class TrackerClient:
         with_comments: StrictBool | MISSING = MISSING,
     ) -> models.GetIssueOutput:
         """One issue with its comments."""
-        values: dict[str, Any] = {
-            "id": id,
-            "with_comments": with_comments,
-        }
-        arguments = _arguments(models.GetIssueInput, values)
-        result = await self._call("get_issue", arguments)
-        return models.GetIssueOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "get_issue",
+            _arguments(
+                models.GetIssueInput,
+                {
+                    "id": id,
+                    "with_comments": with_comments,
+                },
+            ),
+        )
+        return models.GetIssueOutput.model_validate(_result.structured_content)
 
     async def search_issues(
         self,
@@ -164,16 +179,20 @@ class TrackerClient:
         per_page: Annotated[_JsonInt, Field(ge=1, le=100)] | MISSING = MISSING,
     ) -> models.SearchIssuesOutput:
         """Find issues by text, state, labels and assignee, a page at a time."""
-        values: dict[str, Any] = {
-            "query": query,
-            "filter": filter,
-            "sort": sort,
-            "page": page,
-            "per_page": per_page,
-        }
-        arguments = _arguments(models.SearchIssuesInput, values)
-        result = await self._call("search_issues", arguments)
-        return models.SearchIssuesOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "search_issues",
+            _arguments(
+                models.SearchIssuesInput,
+                {
+                    "query": query,
+                    "filter": filter,
+                    "sort": sort,
+                    "page": page,
+                    "per_page": per_page,
+                },
+            ),
+        )
+        return models.SearchIssuesOutput.model_validate(_result.structured_content)
 
     async def update_issue(
         self,
@@ -182,13 +201,17 @@ class TrackerClient:
         changes: UpdateIssueInputChanges,
     ) -> models.UpdateIssueOutput:
         """Change the title, state, priority or assignee of an issue."""
-        values: dict[str, Any] = {
-            "id": id,
-            "changes": changes,
-        }
-        arguments = _arguments(models.UpdateIssueInput, values)
-        result = await self._call("update_issue", arguments)
-        return models.UpdateIssueOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "update_issue",
+            _arguments(
+                models.UpdateIssueInput,
+                {
+                    "id": id,
+                    "changes": changes,
+                },
+            ),
+        )
+        return models.UpdateIssueOutput.model_validate(_result.structured_content)
 
     async def add_comment(
         self,
@@ -197,13 +220,17 @@ class TrackerClient:
         body: Annotated[StrictStr, Field(max_length=65536, min_length=1)],
     ) -> models.AddCommentOutput:
         """Comment on an issue."""
-        values: dict[str, Any] = {
-            "id": id,
-            "body": body,
-        }
-        arguments = _arguments(models.AddCommentInput, values)
-        result = await self._call("add_comment", arguments)
-        return models.AddCommentOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "add_comment",
+            _arguments(
+                models.AddCommentInput,
+                {
+                    "id": id,
+                    "body": body,
+                },
+            ),
+        )
+        return models.AddCommentOutput.model_validate(_result.structured_content)
 
     async def list_comments(
         self,
@@ -212,13 +239,17 @@ class TrackerClient:
         limit: Annotated[_JsonInt | MISSING, Field(ge=1, le=500)] = MISSING,
     ) -> models.ListCommentsOutput:
         """Comments of an issue, oldest first."""
-        values: dict[str, Any] = {
-            "id": id,
-            "limit": limit,
-        }
-        arguments = _arguments(models.ListCommentsInput, values)
-        result = await self._call("list_comments", arguments)
-        return models.ListCommentsOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "list_comments",
+            _arguments(
+                models.ListCommentsInput,
+                {
+                    "id": id,
+                    "limit": limit,
+                },
+            ),
+        )
+        return models.ListCommentsOutput.model_validate(_result.structured_content)
 
     async def label_issue(
         self,
@@ -228,14 +259,18 @@ class TrackerClient:
         remove: list[Label] | MISSING = MISSING,
     ) -> models.LabelIssueOutput:
         """Add and remove labels."""
-        values: dict[str, Any] = {
-            "id": id,
-            "add": add,
-            "remove": remove,
-        }
-        arguments = _arguments(models.LabelIssueInput, values)
-        result = await self._call("label_issue", arguments)
-        return models.LabelIssueOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "label_issue",
+            _arguments(
+                models.LabelIssueInput,
+                {
+                    "id": id,
+                    "add": add,
+                    "remove": remove,
+                },
+            ),
+        )
+        return models.LabelIssueOutput.model_validate(_result.structured_content)
 
     async def delete_issue(
         self,
@@ -244,22 +279,30 @@ class TrackerClient:
         confirm: _JsonLiteral[Literal[True]],
     ) -> str:
         """Delete an issue for good. Cannot be undone."""
-        values: dict[str, Any] = {
-            "id": id,
-            "confirm": confirm,
-        }
-        arguments = _arguments(models.DeleteIssueInput, values)
-        result = await self._call("delete_issue", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "delete_issue",
+            _arguments(
+                models.DeleteIssueInput,
+                {
+                    "id": id,
+                    "confirm": confirm,
+                },
+            ),
+        )
+        return _text(_result)
 
     async def project_stats(
         self,
     ) -> models.ProjectStatsOutput:
         """Counts of issues by state and priority."""
-        values: dict[str, Any] = {}
-        arguments = _arguments(models.ProjectStatsInput, values)
-        result = await self._call("project_stats", arguments)
-        return models.ProjectStatsOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "project_stats",
+            _arguments(
+                models.ProjectStatsInput,
+                {},
+            ),
+        )
+        return models.ProjectStatsOutput.model_validate(_result.structured_content)
 
     async def assign_issue(
         self,
@@ -268,10 +311,14 @@ class TrackerClient:
         assignee: User | None,
     ) -> models.AssignIssueOutput:
         """Give an issue to a user, or take it back with null."""
-        values: dict[str, Any] = {
-            "id": id,
-            "assignee": assignee,
-        }
-        arguments = _arguments(models.AssignIssueInput, values)
-        result = await self._call("assign_issue", arguments)
-        return models.AssignIssueOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "assign_issue",
+            _arguments(
+                models.AssignIssueInput,
+                {
+                    "id": id,
+                    "assignee": assignee,
+                },
+            ),
+        )
+        return models.AssignIssueOutput.model_validate(_result.structured_content)

@@ -66,7 +66,7 @@ def transport_for(
     return StdioServerParameters(command=command[0], args=command[1:])
 
 
-def _arguments(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
     """Wire arguments from keyword values: aliases applied, omitted ones left out."""
     data = {
         (info.alias or name): values[name]
@@ -77,6 +77,11 @@ def _arguments(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]
     return model.model_validate(data).model_dump(
         mode="json", by_alias=True, exclude_unset=True
     )
+
+
+def _text(result: Any) -> str:
+    """The text blocks of a result, one per line."""
+    return "\n".join(getattr(c, "text", "") for c in result.content)
 
 
 class WeatherClient:
@@ -104,9 +109,11 @@ class WeatherClient:
     async def _call(self, tool: str, arguments: dict[str, Any]) -> Any:
         result = await self.client.call_tool(tool, arguments)
         if result.is_error:
-            text = "\n".join(getattr(c, "text", "") for c in result.content)
-            raise ToolError(tool, text)
+            raise ToolError(tool, _text(result))
         return result
+
+    # The methods' bodies use only names starting with "_", `self` and `models`: a
+    # parameter can be named like anything else (str, Any, MISSING, ...).
 
     async def get_forecast(
         self,
@@ -116,14 +123,18 @@ class WeatherClient:
         units: Units | MISSING = MISSING,
     ) -> models.GetForecastOutput:
         """Daily forecast for a city."""
-        values: dict[str, Any] = {
-            "city": city,
-            "days": days,
-            "units": units,
-        }
-        arguments = _arguments(models.GetForecastInput, values)
-        result = await self._call("get_forecast", arguments)
-        return models.GetForecastOutput.model_validate(result.structured_content)
+        _result = await self._call(
+            "get_forecast",
+            _arguments(
+                models.GetForecastInput,
+                {
+                    "city": city,
+                    "days": days,
+                    "units": units,
+                },
+            ),
+        )
+        return models.GetForecastOutput.model_validate(_result.structured_content)
 
     async def get_conditions(
         self,
@@ -131,9 +142,13 @@ class WeatherClient:
         city: City,
     ) -> str:
         """Current temperature and wind for a city, as text."""
-        values: dict[str, Any] = {
-            "city": city,
-        }
-        arguments = _arguments(models.GetConditionsInput, values)
-        result = await self._call("get_conditions", arguments)
-        return "\n".join(getattr(c, "text", "") for c in result.content)
+        _result = await self._call(
+            "get_conditions",
+            _arguments(
+                models.GetConditionsInput,
+                {
+                    "city": city,
+                },
+            ),
+        )
+        return _text(_result)

@@ -15,10 +15,10 @@ import mcp_types as types
 from mcp.server.lowlevel import Server
 
 from . import models
+from . import runtime as _runtime
 from .handlers.get_conditions import get_conditions as _get_conditions
 from .handlers.get_forecast import get_forecast as _get_forecast
 from .runtime import ServerInfo, ToolContext, ToolEntry, ToolResult
-from .runtime import build_server as _build_server
 
 NAME = "weather"
 VERSION = "1.2.0"
@@ -94,4 +94,4 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return _build_server(info)
+    return _runtime.build_server(info)
