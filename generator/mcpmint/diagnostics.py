@@ -1,8 +1,9 @@
-"""Located diagnostics: every problem in a spec points at a file, a line, a column and a path."""
+"""Located diagnostics: each problem in a spec names file, line, column and path."""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -12,6 +13,24 @@ PathPart = str | int
 JsonPath = tuple[PathPart, ...]
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_$@][A-Za-z0-9_$@-]*$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class TextPositions:
+    """Line and column (1-based) of a character index in a text, as editors count them.
+
+    Only \\n, \\r\\n and \\r end a line, as in JSON and in editors; YAML 1.1 parsers
+    also count U+0085, U+2028 and U+2029, which would put every later diagnostic a line
+    too low. Columns count characters (code points).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+    def at(self, index: int) -> tuple[int, int]:
+        index = max(0, index)
+        line = bisect_right(self._starts, index)
+        return line, index - self._starts[line - 1] + 1
 
 
 def format_path(path: Sequence[PathPart]) -> str:
@@ -29,7 +48,8 @@ def format_path(path: Sequence[PathPart]) -> str:
 
 def _quote(key: str) -> str:
     escaped = key.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped) + '"'
+    shown = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped)
+    return f'"{shown}"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +63,9 @@ class Diagnostic:
     hint: str | None = None
 
     def format(self) -> str:
-        """One diagnostic as text: `file:line:col: level: path: message`, then the hint."""
-        text = f"{self.file}:{self.line}:{self.column}: {self.level}: {self.path}: {self.message}"
+        """One diagnostic as text: `file:line:col: level: path: message`, a hint."""
+        where = f"{self.file}:{self.line}:{self.column}"
+        text = f"{where}: {self.level}: {self.path}: {self.message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
@@ -64,7 +85,8 @@ def format_diagnostics(diagnostics: Sequence[Diagnostic]) -> str:
     errors = sum(d.level == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     lines = [d.format() for d in diagnostics]
-    lines.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    plural = "s" * (errors != 1), "s" * (warnings != 1)
+    lines.append(f"{errors} error{plural[0]}, {warnings} warning{plural[1]}")
     return "\n".join(lines)
 
 

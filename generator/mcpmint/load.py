@@ -1,32 +1,30 @@
-"""Read a spec file: YAML (or JSON) into plain data, with a line/column mark for every path."""
+"""Read a spec file, YAML or JSON, into plain data with a line/column mark per path."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-import yaml
+from .diagnostics import (
+    Diagnostic,
+    JsonPath,
+    Level,
+    SpecError,
+    TextPositions,
+    format_path,
+)
+from .load_json import JsonSyntaxError, parse_json
+from .load_yaml import parse_yaml
 
-from .diagnostics import Diagnostic, JsonPath, SpecError, format_path
-
-# Aliases are expanded into plain data; these bound what a hostile file can make us build.
+# Aliases are expanded into plain data; these bound what a hostile file can make us
+# build.
 MAX_NODES = 200_000
 MAX_DEPTH = 64
-
-try:  # the C loader is ~10x faster; the pure one gives the same nodes
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
-
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-}
+_STRICT_JSON = (
+    "a .json spec is strict JSON: no comments, no trailing commas, keys in double"
+    " quotes"
+)
 
 
 @dataclass
@@ -52,169 +50,64 @@ class LoadedSpec:
     ) -> Diagnostic:
         """A diagnostic located at `path` in this file."""
         line, column = self.mark(path)
-        return Diagnostic(
-            level,  # type: ignore[arg-type]
-            self.display,
-            line,
-            column,
-            format_path(path),
-            message,
-            hint,
-        )
-
-
-class _Builder:
-    """Turns composed YAML nodes into plain data, recording marks and problems."""
-
-    def __init__(self, spec: LoadedSpec) -> None:
-        self.spec = spec
-        self.problems: list[Diagnostic] = []
-        self.count = 0
-
-    def build(self, node: yaml.Node, path: JsonPath, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _TooBig(f"more than {MAX_NODES} values (alias expansion?)", path)
-        if depth > MAX_DEPTH:
-            raise _TooBig(f"nested deeper than {MAX_DEPTH} levels", path)
-        self.spec.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
-
-    def _mapping(self, node: yaml.MappingNode, path: JsonPath, depth: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self._problem(key_node, path, "YAML merge keys (<<) are not supported", "write the keys out")
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._problem(key_node, path, "a key must be a plain scalar")
-                continue
-            key = self._scalar(key_node, path)
-            if not isinstance(key, str):
-                key = key_node.value
-                self._problem(key_node, (*path, key), f"key {key!r} is not a string", f'quote it: "{key}"')
-            if key in out:
-                self._problem(key_node, (*path, key), f"duplicate key {key!r}", "remove one of them")
-                continue
-            child = (*path, key)
-            self.spec.marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, child, depth + 1)
-        return out
-
-    def _scalar(self, node: yaml.Node, path: JsonPath) -> Any:
-        if node.tag not in _SCALAR_TAGS:
-            if node.tag == "tag:yaml.org,2002:timestamp":
-                return node.value  # JSON has no dates: keep the text as written
-            self._problem(node, path, f"unsupported YAML tag {node.tag}", "use plain JSON values")
-            return node.value
-        try:
-            value = _Loader.construct_scalar_value(node)
-        except (ValueError, IndexError, KeyError, TypeError, yaml.YAMLError):
-            self._problem(node, path, f"cannot read the value {node.value[:40]!r} as {node.tag.rsplit(':', 1)[-1]}", "quote it if it is text")
-            return node.value
-        if isinstance(value, float) and not math.isfinite(value):
-            self._problem(node, path, f"{node.value} is not a JSON number")
-        return value
-
-    def _problem(self, node: yaml.Node, path: JsonPath, message: str, hint: str | None = None) -> None:
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        self.problems.append(
-            Diagnostic("error", self.spec.display, line, column, format_path(path), message, hint)
-        )
-
-
-class _TooBig(Exception):
-    def __init__(self, message: str, path: JsonPath) -> None:
-        super().__init__(message)
-        self.path = path
-
-
-def _construct_scalar_value(node: yaml.ScalarNode) -> Any:
-    loader = _Loader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    finally:
-        loader.dispose()
-
-
-_Loader.construct_scalar_value = staticmethod(_construct_scalar_value)  # type: ignore[attr-defined]
+        where, kind = format_path(path), cast(Level, level)
+        return Diagnostic(kind, self.display, line, column, where, message, hint)
 
 
 def load_spec(path: Path, display: str | None = None) -> LoadedSpec:
-    """Parse `path`; raise SpecError with located diagnostics if it is not usable data."""
+    """Parse `path`; raise SpecError with located diagnostics if it is not usable data.
+
+    A `.json` file is read as JSON only. Any other file is read as YAML, except that a
+    text starting with `{` or `[` that is JSON is read as JSON: the data YAML 1.2 gives,
+    which PyYAML's YAML 1.1 does not always give (a raw U+0085, long keys).
+    """
     spec = LoadedSpec(path=path, display=display or str(path), data=None)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SpecError([spec.diagnostic("error", (), f"cannot read the spec: {exc.strerror}")]) from None
+        message = f"cannot read the spec: {exc.strerror}"
+        raise SpecError([spec.diagnostic("error", (), message)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError([spec.diagnostic("error", (), f"the spec is not UTF-8 text (byte {exc.start})")]) from None
-    return parse_spec_text(text, spec)
+        valid = raw[: exc.start].decode("utf-8-sig")
+        line, column = TextPositions(valid).at(len(valid))
+        byte = f"byte {exc.start}: {raw[exc.start]:#x} at line {line}, column {column}"
+        message = f"the spec is not UTF-8 text ({byte})"  # at 1:1: it has no lines
+        error = spec.diagnostic("error", (), message, "save it as UTF-8")
+        raise SpecError([error]) from None
+    as_json = True if path.suffix.lower() == ".json" else None
+    return parse_spec_text(text, spec, as_json=as_json)
 
 
-def parse_spec_text(text: str, spec: LoadedSpec) -> LoadedSpec:
-    """Parse YAML text into `spec.data` and `spec.marks`."""
+def parse_spec_text(
+    text: str, spec: LoadedSpec, as_json: bool | None = None
+) -> LoadedSpec:
+    """Parse YAML or JSON text into `spec.data` and `spec.marks`.
+
+    `as_json`: True reads JSON only, False YAML only, None JSON if the text starts with
+    `{` or `[` and is JSON, else YAML.
+    """
+    positions = TextPositions(text)
     if "\x00" in text:
-        raise SpecError([spec.diagnostic("error", (), "the spec contains a NUL character")])
-    too_deep = _too_deep(text)
-    if too_deep is not None:
-        # libyaml recurses on flow collections and can overflow the C stack: refuse first.
-        line, column = too_deep
-        message = f"the spec is nested deeper than {MAX_DEPTH} levels"
-        raise SpecError([Diagnostic("error", spec.display, line, column, "(root)", message)])
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"YAML syntax error: {exc.problem or exc.context}"
-        hint = "indent with spaces, not tabs" if _char_at(text, line, column) == "\t" else None
-        raise SpecError([Diagnostic("error", spec.display, line, column, "(root)", message, hint)]) from None
-    except yaml.YAMLError as exc:
-        raise SpecError([spec.diagnostic("error", (), f"YAML error: {exc}")]) from None
-    if node is None:
-        raise SpecError([spec.diagnostic("error", (), "the spec is empty", "start with `mcpmint: 1`")])
-    builder = _Builder(spec)
-    try:
-        spec.data = builder.build(node, (), 0)
-    except _TooBig as exc:
-        raise SpecError([spec.diagnostic("error", exc.path, f"the spec is too large: {exc}")]) from None
-    if builder.problems:
-        raise SpecError(builder.problems)
+        where = positions.at(text.index("\x00"))
+        message = "the spec contains a NUL character"
+        raise SpecError([Diagnostic("error", spec.display, *where, "(root)", message)])
+    limits = {"max_depth": MAX_DEPTH, "max_nodes": MAX_NODES}
+    if as_json or (as_json is None and text.lstrip(" \t\r\n")[:1] in ("{", "[")):
+        try:
+            spec.data, marks = parse_json(text, positions, spec.display, **limits)
+        except JsonSyntaxError as exc:
+            if as_json:  # else it may still be YAML (flow style): read it so below
+                where, path = positions.at(exc.index), format_path(exc.path)
+                hint = exc.hint or _STRICT_JSON
+                error = Diagnostic(
+                    "error", spec.display, *where, path, exc.message, hint
+                )
+                raise SpecError([error]) from None
+        else:
+            spec.marks.update(marks)
+            return spec
+    spec.data, marks = parse_yaml(text, positions, spec.display, **limits)
+    spec.marks.update(marks)
     return spec
-
-
-def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.splitlines()
-    if 0 < line <= len(lines) and 0 < column <= len(lines[line - 1]):
-        return lines[line - 1][column - 1]
-    return ""
-
-
-def _too_deep(text: str) -> tuple[int, int] | None:
-    """Where [ and { nesting outside quotes first goes past MAX_DEPTH (line, column)."""
-    depth = 0
-    quote = ""
-    line, column = 1, 0
-    for char in text:
-        column += 1
-        if char == "\n":
-            line, column = line + 1, 0
-        if quote:
-            if char == quote or char == "\n":
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return line, column
-        elif char in "]}":
-            depth = max(0, depth - 1)
-    return None

@@ -58,7 +58,8 @@ class Icon(BaseModel):
 
 
 class Annotations(BaseModel):
-    """MCP ToolAnnotations; unknown hints are kept and served as written."""
+    """MCP ToolAnnotations. Other keys are allowed (a tool pasted from any server's
+    tools/list validates) but warned about: the SDK drops them from tools/list."""
 
     model_config = ConfigDict(extra="allow", strict=True)
     title: str | None = None

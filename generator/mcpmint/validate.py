@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from referencing import Registry
 from pydantic import BaseModel, ValidationError
+from referencing import Registry
 
 from . import spec as spec_models
 from .diagnostics import Diagnostic, JsonPath
@@ -23,6 +23,20 @@ TOOL_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 LONG_NAME = 64
 _META_VALIDATOR = Draft202012Validator(Draft202012Validator.META_SCHEMA)
 _JSON_TYPES = "array, boolean, integer, null, number, object, string"
+# Length and count bounds become machine integers in the models (pydantic-core is Rust):
+# past 64 bits, models.py raises OverflowError on import. No value is ever that large.
+_BOUNDS = (
+    "minLength maxLength minItems maxItems minProperties maxProperties minContains"
+    " maxContains"
+).split()
+MAX_BOUND = 2**63 - 1
+# Where a schema holds subschemas: one, a list of them, or a mapping of names to them.
+_ONE_SCHEMA = (
+    "items additionalProperties not if then else contains propertyNames"
+    " unevaluatedItems unevaluatedProperties additionalItems contentSchema"
+).split()
+_SCHEMA_LISTS = "allOf anyOf oneOf prefixItems items".split()
+_SCHEMA_MAPS = "properties patternProperties $defs definitions dependentSchemas".split()
 
 
 def validate(spec: LoadedSpec) -> list[Diagnostic]:
@@ -122,7 +136,22 @@ def _tool_names(spec: LoadedSpec, tools: list[Any]) -> list[Diagnostic]:
             by_python[pascal(name)] = (i, name)
         if not tool.get("description"):
             found.append(spec.diagnostic("warning", ("tools", i), f"tool {name!r} has no description", "clients show the description to the model; add one"))
+        found += _unknown_hints(spec, tool, i)
     return found
+
+
+def _unknown_hints(spec: LoadedSpec, tool: dict[str, Any], i: int) -> list[Diagnostic]:
+    """Annotation keys MCP does not define: the SDK's ToolAnnotations drops them."""
+    annotations = tool.get("annotations")
+    if not isinstance(annotations, dict):
+        return []
+    known = spec_models.known_keys(spec_models.Annotations)
+    hint = f"MCP annotations are {', '.join(known)}; put other data in the tool's _meta"
+    return [
+        spec.diagnostic("warning", ("tools", i, "annotations", key), "not an MCP annotation: tools/list will not serve it", hint)
+        for key in annotations
+        if key not in known
+    ]
 
 
 def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
@@ -198,8 +227,49 @@ def _patterns(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnostic]
     return found
 
 
+def _subschemas(schema: Any, base: JsonPath) -> Iterator[tuple[Any, JsonPath]]:
+    """Every schema object in `schema` (itself included), by keyword, never data."""
+    if not isinstance(schema, dict):
+        return
+    yield schema, base
+    for key, value in schema.items():
+        if key in _ONE_SCHEMA:
+            yield from _subschemas(value, (*base, key))
+        if key in _SCHEMA_LISTS and isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _subschemas(item, (*base, key, i))
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            for name, item in value.items():
+                yield from _subschemas(item, (*base, key, name))
+
+
+def _bounds(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnostic]:
+    """Length and count bounds past 64 bits: refused, the models could not hold them."""
+    found = []
+    hint = f"use at most {MAX_BOUND} (nothing is that large), or drop the bound"
+    for node, path in _subschemas(schema, base):
+        for key in _BOUNDS:
+            value = node.get(key)
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and value > MAX_BOUND:
+                message = (
+                    f"{key} {_number(value)} is larger than 2**63-1, the largest"
+                    " bound the generated pydantic models can hold"
+                )
+                found.append(spec.diagnostic("error", (*path, key), message, hint))
+    return found
+
+
+def _number(value: float) -> str:
+    try:
+        text = str(value)
+    except ValueError:  # over sys.get_int_max_str_digits() digits
+        return "(a number too long to print)"
+    return text if len(text) <= 24 else f"(a {len(text)}-digit number)"
+
+
 def _metaschema(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnostic]:
-    found = _patterns(spec, schema, base)
+    found = _patterns(spec, schema, base) + _bounds(spec, schema, base)
     for error in _meta_errors(json.dumps(schema, sort_keys=True)):
         path = (*base, *error.absolute_path)
         hint = f"JSON types are: {_JSON_TYPES}" if "type" in error.absolute_path else None

@@ -7,7 +7,10 @@ from __future__ import annotations
 import asyncio
 
 from client_checks import (
+    INVALID_REQUEST,
     METHOD_NOT_FOUND,
+    PARSE_ERROR,
+    WRONG_SHAPES,
     assert_error,
     run,
     still_serving,
@@ -52,6 +55,33 @@ def test_sse_malformed_and_wrong_messages_are_refused_and_the_stream_survives(
                 )
                 == "echo:same-stream"
             )
+        await still_serving(network_server)
+
+    run(main())
+
+
+def test_sse_messages_that_are_not_json_rpc_get_their_json_rpc_error(
+    network_server: ServerProcess,
+) -> None:
+    # The POST answers them (400, the error as a JSON body): nothing reaches the
+    # session, which would take an object or boolean id for a notification.
+    async def main() -> None:
+        async with (
+            http_client() as client,
+            SseSession(client, network_server.base) as sse,
+        ):
+            await sse.handshake()
+            response = await sse.post(None, raw=b"{bad")
+            assert response.status_code == 400, response.text
+            assert_error(response.json(), PARSE_ERROR, None)
+            for n, (message, request_id) in enumerate(WRONG_SHAPES.values()):
+                response = await sse.post(message)
+                assert response.status_code == 400, (message, response.text)
+                assert_error(response.json(), INVALID_REQUEST, request_id)
+                answer = await sse.request(
+                    call(100 + n, "get_conditions", {"city": "x"})
+                )
+                assert echo_text(answer) == "echo:x"  # nothing else came first
         await still_serving(network_server)
 
     run(main())

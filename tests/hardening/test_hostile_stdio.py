@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
 from client_checks import (
     INVALID_REQUEST,
     METHOD_NOT_FOUND,
@@ -35,47 +34,47 @@ def test_stdio_malformed_lines_get_a_parse_error_and_the_process_keeps_serving(
     async def main() -> None:
         async with StdioProcess(tmp_path) as stdio:
             await stdio.handshake()
-            await stdio.send_line(b"{bad")
-            try:
-                assert_error(
-                    await answer_to(b"{bad", stdio.receive(timeout=3)),
-                    PARSE_ERROR,
-                    None,
-                )
-            finally:
-                answer = await stdio.request(
-                    call(2, "get_conditions", {"city": "after"})
-                )
-                assert echo_text(answer) == "echo:after"
+            malformed = (
+                b"{bad",
+                b'{"jsonrpc": "2.0", "id": 1',
+                b"\xff\xfe",
+                b"nul\x00",
+            )
+            for n, line in enumerate(malformed):
+                await stdio.send_line(line)
+                try:
+                    assert_error(
+                        await answer_to(line, stdio.receive(timeout=3)),
+                        PARSE_ERROR,
+                        None,
+                    )
+                finally:
+                    answer = await stdio.request(
+                        call(2 + n, "get_conditions", {"city": "after"})
+                    )
+                    assert echo_text(answer) == "echo:after"
 
     run(main())
 
 
-@pytest.mark.parametrize("shape", ["no-method", "jsonrpc-1.0", "array", "object-id"])
 def test_stdio_messages_that_are_not_json_rpc_get_invalid_request(
-    tmp_path: Path, shape: str
+    tmp_path: Path,
 ) -> None:
-    message, request_id = WRONG_SHAPES[shape]
-
+    # Every wrong shape in one process (a process per shape costs ~1 s of CPU each).
     async def main() -> None:
         async with StdioProcess(tmp_path) as stdio:
             await stdio.handshake()
-            await stdio.send(message)
-            try:
+            for n, (message, request_id) in enumerate(WRONG_SHAPES.values()):
+                await stdio.send(message)
                 assert_error(
                     await answer_to(message, stdio.receive(timeout=3)),
                     INVALID_REQUEST,
                     request_id,
                 )
-            finally:
-                assert (
-                    echo_text(
-                        await stdio.request(
-                            call(2, "get_conditions", {"city": "after"})
-                        )
-                    )
-                    == "echo:after"
+                answer = await stdio.request(
+                    call(100 + n, "get_conditions", {"city": "after"})
                 )
+                assert echo_text(answer) == "echo:after"
 
     run(main())
 

@@ -35,7 +35,7 @@ from hostile_strings import (
 )
 from mcp import Client
 
-from mcpmint import build
+from mcpmint import build, diagnose
 
 pytestmark = pytest.mark.usefixtures("format_cache")
 
@@ -120,28 +120,26 @@ def test_the_generated_project_passes_mypy_strict_and_imports(
     assert not problems, "\n\n".join(problems)
 
 
-def test_unknown_annotation_hints_are_served_as_the_readme_promises(
+def test_unknown_annotation_hints_are_warned_about_and_known_ones_served(
     tmp_path: Path,
 ) -> None:
-    # The README: "unknown hints are kept and served as written"; types.Tool drops them.
+    # MCP defines five annotations; the SDK's ToolAnnotations drops any other key on
+    # both sides, so a spec that has one gets a located warning, and tools/list serves
+    # the known ones exactly.
     spec = base("hints_server")
-    spec["tools"].append(
-        text_tool(
-            "probe",
-            annotations={
-                "readOnlyHint": True,
-                "x-cost": "high",
-                "x-nested": {"a": [1]},
-            },
-        )
-    )
+    annotations = {"readOnlyHint": True, "x-cost": "high", "x-nested": {"a": [1]}}
+    spec["tools"].append(text_tool("probe", annotations=annotations))
     path = write_spec(tmp_path, spec)
+    warnings = {d.path: d.message for d in diagnose(path)[1] if d.level == "warning"}
+    unserved = "not an MCP annotation: tools/list will not serve it"
+    assert warnings["tools[0].annotations.x-cost"] == unserved
+    assert warnings["tools[0].annotations.x-nested"] == unserved
     with generated_package(path, tmp_path / "out") as module:
 
         async def main() -> None:
             async with Client(module.build_server()) as client:
                 tools = (await client.list_tools()).tools
-                assert dump(tools[0])["annotations"] == spec["tools"][0]["annotations"]
+                assert dump(tools[0])["annotations"] == {"readOnlyHint": True}
 
         anyio.run(main)
 

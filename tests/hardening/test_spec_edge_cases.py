@@ -259,6 +259,64 @@ def test_a_length_bound_beyond_64_bits_is_refused_or_its_models_import(
         assert server.TOOLS
 
 
+BOUNDS = {
+    "minLength": "string",
+    "maxLength": "string",
+    "minItems": "array",
+    "maxItems": "array",
+    "minProperties": "object",
+    "maxProperties": "object",
+    "minContains": "array",
+    "maxContains": "array",
+}
+
+
+@pytest.mark.parametrize("keyword", list(BOUNDS))
+@pytest.mark.parametrize(
+    "value", [2**63, 10**20, 1.0e30], ids=["2**63", "1e20", "float"]
+)
+def test_every_length_and_count_bound_beyond_64_bits_is_refused_at_its_keyword(
+    tmp_path: Path, keyword: str, value: float
+) -> None:
+    # minLength, maxLength, minItems and maxItems past 2**64-1 made models.py fail at
+    # import (OverflowError); the others are refused alike: no value is ever that large.
+    kind, number = BOUNDS[keyword], repr(value).replace("1e+30", "1.0e+30")
+    text = (
+        "mcpmint: 1\nserver: {name: edge, version: '1'}\ntools:\n  - name: probe\n"
+        "    description: d\n    inputSchema:\n      type: object\n      properties:\n"
+        f"        x: {{type: {kind}, contains: {{}}, {keyword}: {number}}}\n"
+    )
+    error = refusal(write_spec(tmp_path, text))
+    found = [(d.line, d.column, d.path) for d in error.diagnostics]
+    path = f"tools[0].inputSchema.properties.x.{keyword}"
+    assert found == [(9, 35 + len(kind), path)], str(error)
+    assert "2**63-1" in error.diagnostics[0].message
+
+
+def test_a_bound_in_data_or_named_like_a_keyword_is_not_a_bound(tmp_path: Path) -> None:
+    # Only schema keywords are bounds: not a property called minLength, not examples.
+    huge = 10**20
+    spec = spec_with(
+        {
+            "minLength": {"type": "string", "examples": [{"maxLength": huge}]},
+            "q": {"type": "object", "default": {"minItems": huge}},
+        }
+    )
+    build(write_spec(tmp_path, spec), tmp_path / "out")
+
+
+def test_the_largest_accepted_bound_builds_models_that_import(tmp_path: Path) -> None:
+    spec = spec_with(
+        {
+            "s": {"type": "string", "maxLength": 2**63 - 1},
+            "a": {"type": "array", "minItems": 0, "maxItems": 2**63 - 1},
+        }
+    )
+    spec_path = write_spec(tmp_path, spec)
+    with generated_package(spec_path, tmp_path / "out") as server:
+        assert server.TOOLS
+
+
 @pytest.mark.parametrize(
     "pattern", ["(?<", "^\\p{L}+$"], ids=["invalid", "unicode-class"]
 )
@@ -290,7 +348,8 @@ def test_a_pattern_python_cannot_compile_is_refused_or_checked_without_an_intern
 def test_a_control_character_is_reported_at_its_line_and_column(tmp_path: Path) -> None:
     spec = write_spec(
         tmp_path,
-        "mcpmint: 1\nserver: {name: edge, version: '1'}\ntools:\n  - name: probe\n    description: a\x7fb\n",
+        "mcpmint: 1\nserver: {name: edge, version: '1'}\ntools:\n  - name: probe\n"
+        "    description: a\x7fb\n",
     )
     error = refusal(spec)
     assert [(d.line, d.column) for d in error.diagnostics] == [(5, 19)], str(error)
@@ -301,7 +360,8 @@ def test_line_numbers_count_newlines_only(tmp_path: Path, separator: str) -> Non
     # YAML 1.1 counts U+2028, U+2029 and U+0085 as line breaks; editors and JSON do not.
     text = (
         'mcpmint: 1\nserver: {name: edge, version: "1"}\ntools:\n'
-        f'  - {{"name": "probe", "description": "one{separator}two", "inputSchema": {{"type": "object"}}}}\n'
+        f'  - {{"name": "probe", "description": "one{separator}two", '
+        '"inputSchema": {"type": "object"}}\n'
         "  - {name: bad name, inputSchema: {type: object}}\n"
     )
     error = refusal(write_spec(tmp_path, text))
@@ -321,6 +381,85 @@ def test_a_json_spec_written_with_ascii_escapes_loads(tmp_path: Path) -> None:
         next(f.text for p, f in result.files.items() if p.name == "tools.json")
     )["tools"]
     assert tools[0]["inputSchema"]["properties"]["q"]["description"] == "weather 😀"
+
+
+def test_a_tool_pasted_as_json_with_ascii_escapes_into_a_yaml_spec_builds(
+    tmp_path: Path,
+) -> None:
+    # The README: a tool copied from a tools/list answer is a valid entry. Python's
+    # json.dumps writes 😀 as "\ud83d\ude00", which libyaml refused.
+    tool = spec_with({"q": {"type": "string", "description": "weather 😀"}})["tools"][0]
+    text = (
+        "mcpmint: 1\nserver: {name: edge, version: '1', package: edge_server}\n"
+        f"tools:\n  - {json.dumps(tool)}\n  - {{name: bad name, inputSchema: {{}}}}\n"
+    )
+    assert "\\ud83d\\ude00" in text
+    error = refusal(write_spec(tmp_path, text))
+    errors = [(d.line, d.path) for d in error.diagnostics if d.level == "error"]
+    assert errors == [(5, "tools[1].name"), (5, "tools[1].inputSchema")], str(error)
+    result = build(write_spec(tmp_path, text.rsplit("  - {name", 1)[0]), tmp_path / "o")
+    tools = json.loads(
+        next(f.text for p, f in result.files.items() if p.name == "tools.json")
+    )["tools"]
+    assert tools[0]["inputSchema"]["properties"]["q"]["description"] == "weather 😀"
+
+
+def test_a_json_spec_keeps_long_keys_and_raw_separators_in_keys(
+    tmp_path: Path,
+) -> None:
+    # YAML refused a key over 1,024 characters and a raw U+2028 in a key; JSON has
+    # neither limit.
+    long_key = "k" * 2000
+    spec = spec_with(
+        {
+            long_key: {"type": "string"},
+            "line\u2028separator": {"type": "string", "description": "one\x85two"},
+        }
+    )
+    spec_path = tmp_path / "spec.json"
+    spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    with generated_package(spec_path, tmp_path / "out") as server:
+        assert server.TOOLS
+    tools = json.loads(next((tmp_path / "out").glob("*/tools.json")).read_text())
+    properties = tools["tools"][0]["inputSchema"]["properties"]
+    assert list(properties) == [long_key, "line\u2028separator"]
+    assert properties["line\u2028separator"]["description"] == "one\x85two"
+
+
+def test_a_json_spec_is_refused_with_every_problem_located(tmp_path: Path) -> None:
+    text = (
+        '{\n  "mcpmint": 1,\n'
+        '  "server": {"name": "edge", "version": "1", "name": "x"},\n'
+        '  "tools": [{"name": "probe", "description": "lone \\ud83d",\n'
+        '    "inputSchema": {"type": "object", "maxProperties": 1e999}}]\n}\n'
+    )
+    path = tmp_path / "spec.json"
+    path.write_text(text, encoding="utf-8")
+    error = refusal(path)
+    assert [(d.line, d.column, d.path) for d in error.diagnostics] == [
+        (3, 46, "server.name"),
+        (4, 46, "tools[0].description"),
+        (5, 56, "tools[0].inputSchema.maxProperties"),
+    ], str(error)
+
+
+def test_a_json_spec_nested_50000_deep_is_refused_in_process(tmp_path: Path) -> None:
+    # JSON is read by mcpmint's own parser, which stops at the depth cap: no recursion
+    # past it, no libyaml.
+    path = tmp_path / "spec.json"
+    path.write_text("[" * 50_000 + "]" * 50_000)
+    error = refusal(path)
+    assert [(d.line, d.column) for d in error.diagnostics] == [(1, 65)], str(error)
+
+
+def test_a_character_yaml_refuses_after_wide_characters_is_located(
+    tmp_path: Path,
+) -> None:
+    # libyaml reports a UTF-8 byte offset: é and 😀 would push the column right.
+    text = "mcpmint: 1\nserver: {name: édge😀, version: '1', title: \"a\x1bb\"}\n"
+    error = refusal(write_spec(tmp_path, text))
+    assert [(d.line, d.column) for d in error.diagnostics] == [(2, 46)], str(error)
+    assert "U+001B" in error.diagnostics[0].message
 
 
 def test_a_one_megabyte_description_builds_within_five_cpu_seconds(

@@ -48,15 +48,16 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 
 def test_duplicate_keys_are_located_errors(tmp_path: Path) -> None:
     assert errors_of(write(tmp_path, "a: 1\nb: 2\na: 3\n")) == [
-        f"{tmp_path / 'spec.yaml'}:3:1: error: a: duplicate key 'a'\n  hint: remove one of them"
+        f"{tmp_path / 'spec.yaml'}:3:1: error: a: duplicate key 'a'\n"
+        "  hint: remove one of them"
     ]
 
 
 def test_an_alias_bomb_is_refused_without_expanding_it(tmp_path: Path) -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):
-        prev = chr(ord("a") + i - 1)
-        lines.append(f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [" + ", ".join([f"*{prev}"] * 10) + "]")
+        name, prev = chr(ord("a") + i), chr(ord("a") + i - 1)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
     (message,) = errors_of(write(tmp_path, "\n".join(lines) + "\n"))
     assert "too large" in message
 
@@ -80,6 +81,53 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
         ("a: nul\x00\n", "NUL"),
     ],
 )
-def test_unusable_yaml_is_a_located_error(tmp_path: Path, text: str | bytes, needle: str) -> None:
+def test_unusable_yaml_is_a_located_error(
+    tmp_path: Path, text: str | bytes, needle: str
+) -> None:
     messages = errors_of(write(tmp_path, text))
     assert any(needle in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (
+            b"a: 1\nb: \xc3\xa9\xe9\n",  # no text, so no lines: the message says where
+            "spec.yaml:1:1: error: (root): the spec is not UTF-8 text"
+            " (byte 10: 0xe9 at line 2, column 5)",
+        ),
+        ("a: 1\nb: x\x00\n", "spec.yaml:2:5:"),
+        ("a: 1\nb: \ufffe\n", "spec.yaml:2:4:"),
+        ("a: 1\r\nb: 'x\x1b'\r\n", "spec.yaml:2:6:"),
+        ("a: 'x\u2028y\x85z\u2029'\nb: [1,\n", "spec.yaml:3:1:"),
+    ],
+    ids=["not-utf8", "nul", "noncharacter", "escape-after-crlf", "yaml-line-breaks"],
+)
+def test_unreadable_characters_are_located(
+    tmp_path: Path, text: str | bytes, where: str
+) -> None:
+    (message,) = errors_of(write(tmp_path, text))
+    assert message.startswith(f"{tmp_path}/{where}"), message
+
+
+def test_json_surrogate_pairs_pasted_into_yaml_load(tmp_path: Path) -> None:
+    # json.dumps writes 😀 as "\ud83d\ude00"; libyaml refuses surrogates, so the pairs
+    # in double-quoted strings are rewritten as "\U0001f600" and marks moved back.
+    text = (
+        "# '\\ud83d\\ude00' in a comment\n"
+        'x: {"a": "\\ud83d\\ude00", "b": "\\uD83C\\uDF24 \\\\ud83d", "c": 1}\n'
+        "y: ['\\ud83d\\ude00', \\ud83d\\ude00]\n"
+    )
+    spec = load_spec(write(tmp_path, text))
+    assert spec.data == {
+        "x": {"a": "😀", "b": "🌤 \\ud83d", "c": 1},
+        "y": ["\\ud83d\\ude00", "\\ud83d\\ude00"],  # single-quoted and plain: text
+    }
+    assert spec.marks[("x", "c")] == (2, 55)
+    assert spec.marks[("y", 1)] == (3, 21)
+
+
+def test_a_lone_surrogate_escape_in_yaml_is_refused_at_its_line(tmp_path: Path) -> None:
+    (message,) = errors_of(write(tmp_path, 'a: "\\ud83d\\ude00"\nb: "x \\ud83d"\n'))
+    assert f"{tmp_path}/spec.yaml:2:9: error" in message
+    assert "\\U0001f600" in message  # the hint

@@ -143,3 +143,32 @@ def test_a_port_in_use_fails_with_a_message_and_no_traceback(pkg_root: Path) -> 
     assert done.returncode != 0
     assert "address already in use" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.usefixtures("pkg_root")
+def test_session_limits_for_http_from_flags_and_environment_zero_lifts_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    cli = _cli()
+
+    def settings_of(argv: list[str]) -> Any:
+        parser, args = _parse(argv)
+        return cli.settings_from_args(args, parser)
+
+    settings = settings_of(["http"])
+    assert (settings.session_idle_timeout, settings.max_sessions) == (300.0, 10_000)
+    flags = ["serve", "--session-idle-timeout", "2.5", "--max-sessions", "3"]
+    settings = settings_of(flags)
+    assert (settings.session_idle_timeout, settings.max_sessions) == (2.5, 3)
+    monkeypatch.setenv("MCP_SESSION_IDLE_TIMEOUT", "0")
+    monkeypatch.setenv("MCP_MAX_SESSIONS", "0")
+    settings = settings_of(["http"])
+    assert (settings.session_idle_timeout, settings.max_sessions) == (None, None)
+    # Only the subcommands that serve Streamable HTTP take them.
+    with pytest.raises(SystemExit):
+        _parse(["websocket", "--max-sessions", "3"])
+    for wrong in (["--max-sessions", "-1"], ["--session-idle-timeout", "-1"]):
+        with pytest.raises(SystemExit) as exited:
+            settings_of(["http", *wrong])
+        assert exited.value.code == 2

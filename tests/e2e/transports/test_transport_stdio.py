@@ -147,7 +147,11 @@ def test_bad_lines_and_huge_lines_are_handled_and_stdout_stays_protocol_only(
 ) -> None:
     raw.handshake()
     raw.send(b"this is not json")
+    parse_error = raw.receive()
+    assert (parse_error["id"], parse_error["error"]["code"]) == (None, -32700)
     raw.send(b'{"jsonrpc": "2.0", "id": "x"}')  # JSON, not a message
+    invalid = raw.receive()
+    assert (invalid["id"], invalid["error"]["code"]) == ("x", -32600)
     huge = "a" * 3_000_000
     raw.send(_call(2, "echo", {"text": huge}))  # the handler prints to stdout too
     reply = raw.receive()

@@ -114,9 +114,8 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(
-            f"not a number of seconds (0 or more): {text!r}"
-        )
+        message = f"not a number of seconds (0 or more): {text!r}"
+        raise argparse.ArgumentTypeError(message)
     return value
 
 
@@ -175,6 +174,23 @@ def _add_network_options(
     if "http" in transports:
         add("--stateless", action=flag, default=_env_flag("STATELESS"))
         add("--json-response", action=flag, default=_env_flag("JSON_RESPONSE"))
+        idle = str(defaults.DEFAULT_SESSION_IDLE_TIMEOUT)
+        add(
+            "--session-idle-timeout",
+            type=_seconds,  # also applied to the environment's value
+            default=_env("SESSION_IDLE_TIMEOUT", idle),
+            metavar="SECONDS",
+            help="end a session with no request in flight for this long; its id then "
+            "answers 404 (env MCP_SESSION_IDLE_TIMEOUT; 0: never; default %(default)s)",
+        )
+        add(
+            "--max-sessions",
+            type=int,
+            default=_env("MAX_SESSIONS", str(defaults.DEFAULT_MAX_SESSIONS)),
+            metavar="N",
+            help="open sessions at most; past it a new session gets 503 "
+            "(env MCP_MAX_SESSIONS; 0: no limit; default %(default)s)",
+        )
     if "websocket" in transports:
         add(
             "--ws-max-size",
@@ -202,6 +218,10 @@ def settings_from_args(
 ) -> defaults.NetworkSettings:
     """The settings of a network subcommand; exits if the token variable is unset."""
     ping = getattr(args, "ws_ping_interval", defaults.DEFAULT_WS_PING_INTERVAL)
+    max_sessions = getattr(args, "max_sessions", defaults.DEFAULT_MAX_SESSIONS)
+    if max_sessions < 0:
+        parser.error(f"--max-sessions must be 0 (no limit) or more, not {max_sessions}")
+    idle = getattr(args, "session_idle_timeout", defaults.DEFAULT_SESSION_IDLE_TIMEOUT)
     return defaults.NetworkSettings(
         host=args.host,
         port=args.port,
@@ -210,6 +230,8 @@ def settings_from_args(
         token=_read_token(args.token_env, parser),
         stateless=getattr(args, "stateless", False),
         json_response=getattr(args, "json_response", False),
+        session_idle_timeout=idle or None,
+        max_sessions=max_sessions or None,
         max_body_size=args.max_body_size,
         ws_max_size=getattr(args, "ws_max_size", defaults.DEFAULT_WS_MAX_SIZE),
         ws_ping_interval=ping or None,

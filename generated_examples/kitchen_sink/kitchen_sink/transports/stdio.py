@@ -5,9 +5,10 @@
 
 The SDK's stdio transport reads and writes through a worker thread, one hop per
 line; reading the pipes on the event loop halves the server's CPU per call. The
-stream contract is the SDK's: one JSON-RPC message per line, a line that is not a
-valid message is sent into the read stream as the exception, stdout carries
+stream contract is the SDK's: one JSON-RPC message per line, stdout carries
 protocol only (fd 1 points at stderr while serving, so stray prints miss the wire).
+A line that is no message is answered here (-32700 or -32600, see `jsonrpc`) and
+never reaches the server, which would answer nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import anyio
 import mcp_types
@@ -28,6 +29,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from mcp.shared.message import SessionMessage
 
 from .drain import Drain, Pending
+from .jsonrpc import InvalidMessage, parse_message, refusal_of
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -37,6 +39,10 @@ logger = logging.getLogger(__name__)
 _CHUNK = 1 << 16  # read size; the reader pauses the pipe past twice this much
 
 ReadSend = MemoryObjectSendStream[SessionMessage | Exception]
+
+
+class _Sender(Protocol):
+    async def send(self, item: SessionMessage, /) -> None: ...
 
 
 async def run_stdio(
@@ -97,8 +103,33 @@ async def _run_sdk_stdio(server: Server[Any], stop: anyio.Event | None) -> None:
     async with stdio_server() as (read, write), anyio.create_task_group() as tg:
         if stop is not None:
             tg.start_soon(_cancel_when_set, stop, tg.cancel_scope)
-        await server.run(read, write, server.create_initialization_options())
+        relay_send, relay_receive = anyio.create_memory_object_stream[
+            SessionMessage | Exception
+        ](0)
+        tg.start_soon(_answer_unparsed, read, relay_send, write)
+        await server.run(relay_receive, write, server.create_initialization_options())
         tg.cancel_scope.cancel()
+
+
+async def _answer_unparsed(
+    read: AsyncIterable[SessionMessage | Exception],
+    relay: ReadSend,
+    write: _Sender,
+) -> None:
+    """Pass messages on; answer the lines the SDK's transport could not parse.
+
+    The SDK sends such a line into the session as an exception, which answers
+    nothing. (A request with an object or boolean id reaches the server as a
+    notification on this fallback path: the SDK dropped the id before it.)
+    """
+    async with relay:
+        async for item in read:
+            if isinstance(item, SessionMessage):
+                await relay.send(item)
+                continue
+            logger.debug("Line refused: %s", item)
+            with suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
+                await write.send(SessionMessage(refusal_of(item).reply))
 
 
 async def _cancel_when_set(event: anyio.Event, scope: anyio.CancelScope) -> None:
@@ -226,11 +257,11 @@ class _PipeTransport:
         if not line or line.isspace():
             return
         try:
-            message = mcp_types.jsonrpc_message_adapter.validate_json(
-                line, by_name=False
-            )
-        except Exception as exc:  # as the SDK does: the session decides
-            await read_send.send(exc)
+            message = parse_message(line)
+        except InvalidMessage as exc:
+            # Answered here: the server would take it for nothing, or a notification.
+            logger.debug("Line refused: %s", exc)
+            await self._write(exc.reply)
             return
         self._pending.received(message)
         await read_send.send(SessionMessage(message))
@@ -241,12 +272,17 @@ class _PipeTransport:
         async with write_receive:
             async for item in write_receive:
                 self._pending.sent(item.message)
-                if self._broken:
-                    continue  # the client left; keep draining the server's output
-                data = item.message.model_dump_json(by_alias=True, exclude_unset=True)
-                self._writer.write(data.encode() + b"\n")
-                try:
-                    await self._writer.drain()
-                except ConnectionError:
-                    logger.debug("stdout closed by the client")
-                    self._broken = True
+                await self._write(item.message)
+
+    async def _write(self, message: mcp_types.JSONRPCMessage) -> None:
+        # One whole line per write(): the reader's error answers never split the
+        # server's lines, whichever task drains first.
+        if self._broken:
+            return  # the client left; keep draining the server's output
+        data = message.model_dump_json(by_alias=True, exclude_unset=True)
+        self._writer.write(data.encode() + b"\n")
+        try:
+            await self._writer.drain()
+        except ConnectionError:
+            logger.debug("stdout closed by the client")
+            self._broken = True

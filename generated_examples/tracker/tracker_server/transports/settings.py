@@ -13,6 +13,13 @@ DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024  # the SDK's default
 DEFAULT_WS_MAX_SIZE = 16 * 1024 * 1024  # uvicorn's default
 DEFAULT_WS_PING_INTERVAL = 20.0
 DEFAULT_GRACE_PERIOD = 10.0
+# A stateful Streamable HTTP session with no request in flight (and no GET stream
+# open) for this long is ended; its id then answers 404 and the client starts a
+# new one. ~40 kB each: the SDK's own default, 30 minutes, let a client that never
+# sends DELETE pile them up.
+DEFAULT_SESSION_IDLE_TIMEOUT = 300.0
+# Open stateful sessions at most; past it, a new session is refused with 503.
+DEFAULT_MAX_SESSIONS = 10_000
 
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -29,6 +36,8 @@ class NetworkSettings:
     token: str | None = field(default=None, repr=False)  # never printed
     stateless: bool = False
     json_response: bool = False
+    session_idle_timeout: float | None = DEFAULT_SESSION_IDLE_TIMEOUT  # None: never
+    max_sessions: int | None = DEFAULT_MAX_SESSIONS  # None: no limit
     max_body_size: int = DEFAULT_MAX_BODY_SIZE
     ws_max_size: int = DEFAULT_WS_MAX_SIZE
     ws_ping_interval: float | None = DEFAULT_WS_PING_INTERVAL

@@ -6,14 +6,13 @@
 One JSON-RPC message per text frame, subprotocol `mcp`. A handshake that does
 not offer `mcp` is refused with HTTP 400, so a client that speaks something else
 learns at once instead of failing on its first frame. Invalid JSON gets -32700
-and a binary frame, a batch or a non-message -32600, each with the connection
-kept; a disconnect cancels the connection's handlers. Frame size and keep-alive
-pings are uvicorn's (`ws_max_size`, `ws_ping_interval`).
+and a binary frame, a batch or a non-message -32600 (see `jsonrpc`), each with
+the connection kept; a disconnect cancels the connection's handlers. Frame size
+and keep-alive pings are uvicorn's (`ws_max_size`, `ws_ping_interval`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
@@ -27,6 +26,7 @@ from pydantic import ValidationError
 from starlette.types import Message, Receive, Scope, Send
 
 from .drain import Pending
+from .jsonrpc import InvalidMessage, parse_message
 from .security import deny
 from .settings import DEFAULT_WS_MAX_SIZE
 from .shutdown import Shutdown
@@ -41,34 +41,14 @@ SUBPROTOCOL = "mcp"
 ReadSend = MemoryObjectSendStream[SessionMessage | Exception]
 WriteReceive = MemoryObjectReceiveStream[SessionMessage]
 
-
-class FrameError(Exception):
-    """A frame that carries no JSON-RPC message; `reply` is the error to answer."""
-
-    def __init__(self, code: int, message: str, request_id: int | str | None = None):
-        super().__init__(message)
-        error = mcp_types.ErrorData(code=code, message=message)
-        self.reply = mcp_types.JSONRPCError(jsonrpc="2.0", id=request_id, error=error)
+FrameError = InvalidMessage  # a frame that carries no message; `reply` is the answer
 
 
 def parse_frame(text: str | None) -> mcp_types.JSONRPCMessage:
     """The message in a text frame (None for a binary one); raises FrameError."""
     if text is None:
         raise FrameError(mcp_types.INVALID_REQUEST, "Binary frames are not supported")
-    try:
-        return mcp_types.jsonrpc_message_adapter.validate_json(text, by_name=False)
-    except ValidationError:
-        pass
-    try:
-        document = json.loads(text)
-    except ValueError:
-        raise FrameError(mcp_types.PARSE_ERROR, "Parse error") from None
-    if isinstance(document, list):
-        raise FrameError(mcp_types.INVALID_REQUEST, "Batches are not supported")
-    request_id = document.get("id") if isinstance(document, dict) else None
-    if not isinstance(request_id, int | str) or isinstance(request_id, bool):
-        request_id = None
-    raise FrameError(mcp_types.INVALID_REQUEST, "Invalid request", request_id)
+    return parse_message(text)
 
 
 class WebSocketEndpoint:

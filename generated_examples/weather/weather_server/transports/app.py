@@ -5,6 +5,9 @@
 
 Plus `GET /healthz`. Every route but /healthz is behind the request guard
 (Host, Origin, bearer token); the SDK's transports check Host and Origin again.
+A POST whose body is JSON but no JSON-RPC message is answered here with -32600
+(see `jsonrpc`); on Streamable HTTP, a POST that reuses the id of a request still
+in flight in its session waits for that one's answer (the SDK would lose one).
 Run it with `python -m <package> serve`, or under your own ASGI server:
 
     app = create_app(server, transports=("http", "websocket"), token="...")
@@ -17,6 +20,8 @@ from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
+import anyio
+import mcp_types
 from mcp.server.lowlevel import Server
 from mcp.server.sse import SseServerTransport
 from mcp.server.streamable_http_manager import (
@@ -24,14 +29,16 @@ from mcp.server.streamable_http_manager import (
     StreamableHTTPSessionManager,
 )
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .drain import CountedReadStream, CountedWriteStream, Pending
-from .security import RequestGuard
+from .jsonrpc import PARSE_ERROR_MESSAGE, InvalidMessage, check_document, parse_json
+from .security import RequestGuard, deny
 from .settings import NetworkSettings
 from .shutdown import Shutdown
 from .websocket import WebSocketEndpoint
@@ -81,8 +88,16 @@ def build_app(
             stateless=settings.stateless,
             security_settings=security,
             max_request_body_size=settings.max_body_size,
+            # 0 or None: sessions live until DELETEd; no limit on their number.
+            session_idle_timeout=settings.session_idle_timeout or None,
+            max_sessions=settings.max_sessions or None,
         )
-        http = _HttpEndpoint(StreamableHTTPASGIApp(manager), shutdown)
+        http = _HttpEndpoint(
+            StreamableHTTPASGIApp(manager),
+            shutdown,
+            max_body_size=settings.max_body_size,
+            stateful=not settings.stateless,
+        )
         routes.append(Route("/mcp", http, methods=["GET", "POST", "DELETE"]))
     if "sse" in transports:
         sse = SseServerTransport(
@@ -93,7 +108,8 @@ def build_app(
         routes.append(
             Route("/sse", _SseEndpoint(server, sse, shutdown), methods=["GET"])
         )
-        routes.append(Mount("/messages/", app=sse.handle_post_message))
+        posts = _SsePosts(sse.handle_post_message, settings.max_body_size)
+        routes.append(Mount("/messages/", app=posts))
     if "websocket" in transports:
         routes.append(WebSocketRoute("/ws", WebSocketEndpoint(server, shutdown)))
     guard = Middleware(
@@ -134,19 +150,160 @@ class _Health:
 
 
 class _HttpEndpoint:
-    """Streamable HTTP: POSTs counted for the drain, GET streams endable."""
+    """Streamable HTTP: POSTs checked and counted for the drain, GET streams endable."""
 
-    def __init__(self, app: ASGIApp, shutdown: Shutdown) -> None:
+    def __init__(
+        self, app: ASGIApp, shutdown: Shutdown, *, max_body_size: int, stateful: bool
+    ) -> None:
         self._app = app
         self._shutdown = shutdown
+        self._max_body_size = max_body_size
+        self._stateful = stateful
+        # (session id, str(request id)) of each request in flight, and the POSTs
+        # with the same id waiting for it to be answered.
+        self._in_flight: dict[tuple[str, str], list[anyio.Event]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] == "POST":
-            await self._shutdown.run_counted(self._app, scope, receive, send)
+            await self._shutdown.run_counted(self._post, scope, receive, send)
         elif scope["method"] == "GET":
             await self._shutdown.run_stream(self._app, scope, receive, send)
         else:
             await self._app(scope, receive, send)
+
+    async def _post(self, scope: Scope, receive: Receive, send: Send) -> None:
+        length, session, version = _post_headers(scope)
+        if version is not None and version not in HANDSHAKE_PROTOCOL_VERSIONS:
+            # 2026-07-28 and unknown versions: the SDK's single-exchange entry
+            # refuses what is no request itself, and has no sessions.
+            await self._app(scope, receive, send)
+            return
+        body = await _read_body(scope, receive, send, length, self._max_body_size)
+        if body is None:
+            return
+        replay = _replay(body, receive)
+        try:
+            # ~2 µs for a typical call; the SDK parses it again.
+            document = parse_json(body)
+        except ValueError:
+            await self._app(scope, replay, send)  # the SDK answers -32700
+            return
+        try:
+            request_id = check_document(document)
+        except InvalidMessage as invalid:
+            await _refuse(send, invalid)
+            return
+        if request_id is None or session is None or not self._stateful:
+            await self._app(scope, replay, send)
+            return
+        # The SDK routes a session's answers by request id: a second POST with
+        # the id of a request in flight would take over the first one's answer
+        # stream, and one of the two would never be answered. It waits until the
+        # first POST is answered (or its client leaves), then goes through.
+        key = (session, str(request_id))  # the SDK's key: 7 and "7" are one
+        while (waiting := self._in_flight.get(key)) is not None:
+            turn = anyio.Event()
+            waiting.append(turn)
+            await turn.wait()
+        self._in_flight[key] = []
+        try:
+            await self._app(scope, replay, send)
+        finally:
+            for turn in self._in_flight.pop(key):
+                turn.set()
+
+
+class _SsePosts:
+    """POST /messages/: a body that is no JSON-RPC message gets its JSON-RPC error.
+
+    With status 400 and the error as an `application/json` body: the SDK answers
+    400 "Could not parse message" (with a logged traceback) to what it cannot
+    parse, and takes a request with an object or boolean id for a notification.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
+        self._app = app
+        self._max_body_size = max_body_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self._app(scope, receive, send)
+            return
+        length = _post_headers(scope)[0]
+        body = await _read_body(scope, receive, send, length, self._max_body_size)
+        if body is None:
+            return
+        try:
+            check_document(parse_json(body))
+        except ValueError:
+            parse_error = mcp_types.PARSE_ERROR
+            await _refuse(send, InvalidMessage(parse_error, PARSE_ERROR_MESSAGE))
+            return
+        except InvalidMessage as invalid:
+            await _refuse(send, invalid)
+            return
+        await self._app(scope, _replay(body, receive), send)
+
+
+def _post_headers(scope: Scope) -> tuple[bytes | None, str | None, str | None]:
+    """Content-Length, Mcp-Session-Id and MCP-Protocol-Version (first of each)."""
+    length: bytes | None = None
+    session: str | None = None
+    version: str | None = None
+    for name, value in scope["headers"]:
+        if name == b"content-length" and length is None:
+            length = value
+        elif name == b"mcp-session-id" and session is None:
+            session = value.decode("latin-1")
+        elif name == b"mcp-protocol-version" and version is None:
+            version = value.decode("latin-1")
+    return length, session, version
+
+
+async def _read_body(
+    scope: Scope, receive: Receive, send: Send, length: bytes | None, limit: int
+) -> bytes | None:
+    """The whole body; None if the client left or it was too large (413 sent)."""
+    if length is not None and length.isdigit() and int(length) > limit:
+        await deny(scope, send, 413, "Request body too large", {})
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None  # the client left
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            await deny(scope, send, 413, "Request body too large", {})
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands over the body already read, then the real one."""
+    pending: list[Message] = [{"type": "http.request", "body": body}]
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop()
+        return await receive()
+
+    return replay
+
+
+async def _refuse(send: Send, invalid: InvalidMessage) -> None:
+    logger.debug("POST refused: %s", invalid)
+    body = invalid.wire()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 400, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class _SseEndpoint:
