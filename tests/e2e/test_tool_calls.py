@@ -128,6 +128,8 @@ def test_progress_reaches_the_client_and_a_cancel_cancels_the_handler() -> None:
     started = anyio.Event()
 
     async def slow(args: Any, ctx: ToolContext) -> str:
+        if started.is_set():
+            return "the next call"  # answered at once: the server serves on
         await ctx.report_progress(1, 10, "started")
         started.set()
         try:
@@ -151,7 +153,8 @@ def test_progress_reaches_the_client_and_a_cancel_cancels_the_handler() -> None:
                     await started.wait()
                     tg.cancel_scope.cancel()
             await anyio.sleep(0.2)
-            assert (await client.call_tool("no.output-text", {"text": "héllo \"\"\" {% x %}"})).content
+            after = await client.call_tool("no.output-text", {"text": "héllo"})
+            assert after.content[0].text == "the next call"  # type: ignore[union-attr]
 
     anyio.run(run)
     assert events == ["progress 1/10 started", "cancelled"]
@@ -169,3 +172,16 @@ def test_tools_list_serves_the_spec_s_tool_objects_unchanged() -> None:
     served = {t["name"]: t for t in anyio.run(listed)}
     assert served["create_event"] == {k: v for k, v in pasted.items() if k != "examples"}
     assert [t.name for t in TOOLS] == [t["name"] for t in spec["tools"]]
+
+
+def test_a_tool_s_own_timeout_from_the_spec_ends_a_slow_call() -> None:
+    # kitchen_sink's no.output-text has `timeout: 2.5` in the spec.
+    async def slow(args: Any, ctx: ToolContext) -> str:
+        left = ctx.time_left()
+        assert left is not None and 0 < left <= 2.5
+        await anyio.sleep(30)
+        return "too late"
+
+    result = call(replace(no_output_text=slow), "no.output-text", {})
+    assert result.is_error
+    assert text_of(result) == "Tool 'no.output-text' timed out after 2.5 s"

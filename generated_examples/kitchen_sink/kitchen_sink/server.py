@@ -148,6 +148,7 @@ def build_server(
             models.NoOutputTextInput,
             None,
             h.no_output_text,
+            timeout=2.5,
         ),
         ToolEntry(
             TOOLS[5],

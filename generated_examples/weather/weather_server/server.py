@@ -25,7 +25,7 @@ VERSION = "1.2.0"
 TRANSPORTS = ["stdio", "http", "sse", "websocket"]
 TOKEN_ENV = "WEATHER_TOKEN"
 # Seconds a call may run when its tool has no `timeout:` of its own; None: no limit.
-TOOL_TIMEOUT: float | None = None
+TOOL_TIMEOUT: float | None = 30.0
 
 
 class GetForecastHandler(Protocol):
