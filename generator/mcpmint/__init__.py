@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import uptodate
 from .diagnostics import Diagnostic, SpecError, sort_diagnostics
-from .load import LoadedSpec, load_spec
 from .naming import handler_name
-from .refs import inline_external_refs
-from .render import RenderedFile
-from .validate import validate
 from .write import WriteReport, diff_tree, write_tree
+
+# The stages import pydantic, jsonschema, PyYAML, Jinja, datamodel-code-generator and black:
+# imported when a build runs, so that an up-to-date project is known in milliseconds.
+if TYPE_CHECKING:
+    from .load import LoadedSpec
+    from .render import RenderedFile
 
 __all__ = ["Build", "SpecError", "build", "check", "diagnose", "generate", "load_and_validate"]
 
@@ -30,6 +33,10 @@ class Build:
 
 def diagnose(spec_path: Path, display: str | None = None) -> tuple[LoadedSpec, list[Diagnostic]]:
     """The loaded spec (external refs inlined) and every diagnostic, errors and warnings."""
+    from .load import load_spec
+    from .refs import inline_external_refs
+    from .validate import validate
+
     loaded = load_spec(spec_path, display=display)
     found = inline_external_refs(loaded) + validate(loaded)
     return loaded, sort_diagnostics(found)
@@ -53,16 +60,27 @@ def build(spec_path: Path, out: Path) -> Build:
     from .render import render
 
     project = to_ir(loaded, out)
-    return Build(format_files(render(project)), project.server.package, warnings, project.warnings)
+    result = Build(format_files(render(project)), project.server.package, warnings, project.warnings)
+    files = {str(rel): (f.owner, uptodate.digest(f.text.encode("utf-8"))) for rel, f in result.files.items()}
+    sources = {str(path): uptodate.digest(path.read_bytes()) for path in loaded.sources}
+    uptodate.remember(spec_path, out, uptodate.Record(result.package, files, sources, _warnings(result)))
+    return result
+
+
+def _warnings(result: Build) -> list[str]:
+    return [w.format() for w in result.warnings] + [f"warning: {n}" for n in result.notes]
 
 
 def generate(spec_path: Path, out: Path) -> WriteReport:
     """Write or refresh the project in `out`; user-owned files are created once, never touched."""
+    record = uptodate.current(spec_path, out)
+    if record is not None:  # nothing to write, nothing to review
+        return uptodate.report_of(record, out)
     result = build(spec_path, out)
     before = _served_tools(out / result.package / "tools.json")
     report = write_tree(result.files, out, result.package)
     report.review = _handlers_to_review(before, result)
-    report.warnings = [w.format() for w in result.warnings] + [f"warning: {n}" for n in result.notes]
+    report.warnings = _warnings(result)
     return report
 
 
@@ -95,5 +113,7 @@ def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
 
 def check(spec_path: Path, out: Path) -> list[str]:
     """What is stale, missing or extra in `out`; nothing is written."""
+    if uptodate.current(spec_path, out) is not None:
+        return []
     result = build(spec_path, out)
     return diff_tree(result.files, out, result.package)

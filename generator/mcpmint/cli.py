@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from . import check
+from .constants import DEFAULT_IMPORT_TIMEOUT, TRANSPORTS
 from .diagnostics import SpecError, format_diagnostics
-from .importer import add_import_parser, run_import
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +38,21 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--vcs-ref", help="template version (git tag or commit)")
     add_import_parser(sub)
     return parser
+
+
+def add_import_parser(sub: Any) -> None:
+    """The `import` subcommand and its options."""
+    cmd = sub.add_parser("import", help="write a spec from a running server's tools")
+    add = cmd.add_argument
+    add("server", help="a command line (stdio), or an http(s) URL (…/sse: SSE)")
+    add("-o", "--out", type=Path, required=True, help="the spec to write")
+    add("--transport", action="append", choices=TRANSPORTS,
+        help="a transport of the spec; repeatable (default: stdio)")  # fmt: skip
+    add("--token-env", metavar="NAME", help="environment variable holding a token")
+    add("--name", help="server name of the spec (default: serverInfo.name)")
+    add("--package", help="Python package of the spec (default: from the name)")
+    add("--timeout", type=float, default=DEFAULT_IMPORT_TIMEOUT, metavar="SECONDS")
+    add("--force", action="store_true", help="overwrite the spec if it exists")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -129,4 +144,10 @@ def _diff_side(ref: str) -> Any:
     return diff.load_side(ref, cwd=Path.cwd())
 
 
-_COMMANDS = {"import": run_import, "new": _new, "generate": _generate, "check": _check, "validate": _validate, "schema": _schema, "diff": _diff}
+def _import(args: argparse.Namespace) -> int:
+    from .importer import run_import
+
+    return run_import(args)
+
+
+_COMMANDS = {"import": _import, "new": _new, "generate": _generate, "check": _check, "validate": _validate, "schema": _schema, "diff": _diff}

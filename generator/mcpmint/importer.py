@@ -21,9 +21,10 @@ import yaml
 
 from .diagnostics import Diagnostic, SpecError, format_diagnostics
 from .naming import package_name
-from .spec import FORMAT_VERSION, TRANSPORTS
+from .cli import add_import_parser as add_import_parser  # its home, kept importable here
+from .constants import DEFAULT_IMPORT_TIMEOUT as DEFAULT_TIMEOUT
+from .constants import FORMAT_VERSION
 
-DEFAULT_TIMEOUT = 30.0
 URL_SCHEMES = ("http", "https", "ws", "wss")
 _SERVER_KEYS = ("title", "description", "instructions", "websiteUrl")
 _TOOL_KEYS = ("name", "title", "description", "inputSchema", "outputSchema",  # README
@@ -255,21 +256,6 @@ def _yaml(data: dict[str, Any], source: str, out: Path) -> tuple[str, list[Diagn
     if json.dumps(loaded.data) != json.dumps(data):  # never seen: a PyYAML bug
         raise ImportFailed("the YAML written does not read back as served")
     return text, located(warnings)
-
-
-def add_import_parser(sub: Any) -> None:
-    """The `import` subcommand and its options."""
-    cmd = sub.add_parser("import", help="write a spec from a running server's tools")
-    add = cmd.add_argument
-    add("server", help="a command line (stdio), or an http(s) URL (…/sse: SSE)")
-    add("-o", "--out", type=Path, required=True, help="the spec to write")
-    add("--transport", action="append", choices=TRANSPORTS,
-        help="a transport of the spec; repeatable (default: stdio)")  # fmt: skip
-    add("--token-env", metavar="NAME", help="environment variable holding a token")
-    add("--name", help="server name of the spec (default: serverInfo.name)")
-    add("--package", help="Python package of the spec (default: from the name)")
-    add("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
-    add("--force", action="store_true", help="overwrite the spec if it exists")
 
 
 def run_import(args: argparse.Namespace) -> int:

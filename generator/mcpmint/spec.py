@@ -7,8 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FORMAT_VERSION = 1
-TRANSPORTS = ("stdio", "http", "sse", "websocket")
+# Defined where light modules (the CLI, the importer) can read them without pydantic.
+from .constants import FORMAT_VERSION as FORMAT_VERSION
+from .constants import TRANSPORTS as TRANSPORTS
+
 Transport = Literal["stdio", "http", "sse", "websocket"]
 JsonSchema = dict[str, Any]
 MAX_TIMEOUT = 86_400.0  # a day: a longer call is not a tool call

@@ -1,0 +1,7 @@
+"""Facts of the spec format that light modules need without importing pydantic."""
+
+from __future__ import annotations
+
+FORMAT_VERSION = 1
+TRANSPORTS = ("stdio", "http", "sse", "websocket")
+DEFAULT_IMPORT_TIMEOUT = 30.0  # seconds `mcpmint import` waits for a server
