@@ -25,8 +25,8 @@ from .generation import synthesise
 
 # (module, function): the stages worth timing, where they are looked up.
 STAGES = (
-    ("mcpmint", "load_spec"),
-    ("mcpmint", "validate"),
+    ("mcpmint.load", "load_spec"),  # looked up by mcpmint.diagnose when it runs
+    ("mcpmint.validate", "validate"),
     ("mcpmint.lower", "to_ir"),
     ("mcpmint.lower", "render_models"),
     ("mcpmint.models", "_generate"),
