@@ -21,7 +21,6 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from typing import Any
 
 import anyio
-import mcp_types
 from mcp.server.lowlevel import Server
 from mcp.server.sse import SseServerTransport
 from mcp.server.streamable_http_manager import (
@@ -34,11 +33,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .drain import CountedReadStream, CountedWriteStream, Pending
-from .jsonrpc import PARSE_ERROR_MESSAGE, InvalidMessage, check_document, parse_json
-from .security import RequestGuard, deny
+from .jsonrpc import InvalidMessage, check_document, parse_json
+from .posts import SsePosts, post_headers, read_body, refuse, replay
+from .security import RequestGuard
 from .settings import NetworkSettings
 from .shutdown import Shutdown
 from .websocket import WebSocketEndpoint
@@ -108,7 +108,7 @@ def build_app(
         routes.append(
             Route("/sse", _SseEndpoint(server, sse, shutdown), methods=["GET"])
         )
-        posts = _SsePosts(sse.handle_post_message, settings.max_body_size)
+        posts = SsePosts(sse.handle_post_message, settings.max_body_size)
         routes.append(Mount("/messages/", app=posts))
     if "websocket" in transports:
         routes.append(WebSocketRoute("/ws", WebSocketEndpoint(server, shutdown)))
@@ -172,29 +172,29 @@ class _HttpEndpoint:
             await self._app(scope, receive, send)
 
     async def _post(self, scope: Scope, receive: Receive, send: Send) -> None:
-        length, session, version = _post_headers(scope)
+        length, session, version = post_headers(scope)
         if version is not None and version not in HANDSHAKE_PROTOCOL_VERSIONS:
             # 2026-07-28 and unknown versions: the SDK's single-exchange entry
             # refuses what is no request itself, and has no sessions.
             await self._app(scope, receive, send)
             return
-        body = await _read_body(scope, receive, send, length, self._max_body_size)
+        body = await read_body(scope, receive, send, length, self._max_body_size)
         if body is None:
             return
-        replay = _replay(body, receive)
+        replayed = replay(body, receive)
         try:
             # ~2 µs for a typical call; the SDK parses it again.
             document = parse_json(body)
         except ValueError:
-            await self._app(scope, replay, send)  # the SDK answers -32700
+            await self._app(scope, replayed, send)  # the SDK answers -32700
             return
         try:
             request_id = check_document(document)
         except InvalidMessage as invalid:
-            await _refuse(send, invalid)
+            await refuse(send, invalid)
             return
         if request_id is None or session is None or not self._stateful:
-            await self._app(scope, replay, send)
+            await self._app(scope, replayed, send)
             return
         # The SDK routes a session's answers by request id: a second POST with
         # the id of a request in flight would take over the first one's answer
@@ -207,103 +207,10 @@ class _HttpEndpoint:
             await turn.wait()
         self._in_flight[key] = []
         try:
-            await self._app(scope, replay, send)
+            await self._app(scope, replayed, send)
         finally:
             for turn in self._in_flight.pop(key):
                 turn.set()
-
-
-class _SsePosts:
-    """POST /messages/: a body that is no JSON-RPC message gets its JSON-RPC error.
-
-    With status 400 and the error as an `application/json` body: the SDK answers
-    400 "Could not parse message" (with a logged traceback) to what it cannot
-    parse, and takes a request with an object or boolean id for a notification.
-    """
-
-    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
-        self._app = app
-        self._max_body_size = max_body_size
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
-            await self._app(scope, receive, send)
-            return
-        length = _post_headers(scope)[0]
-        body = await _read_body(scope, receive, send, length, self._max_body_size)
-        if body is None:
-            return
-        try:
-            check_document(parse_json(body))
-        except ValueError:
-            parse_error = mcp_types.PARSE_ERROR
-            await _refuse(send, InvalidMessage(parse_error, PARSE_ERROR_MESSAGE))
-            return
-        except InvalidMessage as invalid:
-            await _refuse(send, invalid)
-            return
-        await self._app(scope, _replay(body, receive), send)
-
-
-def _post_headers(scope: Scope) -> tuple[bytes | None, str | None, str | None]:
-    """Content-Length, Mcp-Session-Id and MCP-Protocol-Version (first of each)."""
-    length: bytes | None = None
-    session: str | None = None
-    version: str | None = None
-    for name, value in scope["headers"]:
-        if name == b"content-length" and length is None:
-            length = value
-        elif name == b"mcp-session-id" and session is None:
-            session = value.decode("latin-1")
-        elif name == b"mcp-protocol-version" and version is None:
-            version = value.decode("latin-1")
-    return length, session, version
-
-
-async def _read_body(
-    scope: Scope, receive: Receive, send: Send, length: bytes | None, limit: int
-) -> bytes | None:
-    """The whole body; None if the client left or it was too large (413 sent)."""
-    if length is not None and length.isdigit() and int(length) > limit:
-        await deny(scope, send, 413, "Request body too large", {})
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return None  # the client left
-        chunk: bytes = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            await deny(scope, send, 413, "Request body too large", {})
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A `receive` that hands over the body already read, then the real one."""
-    pending: list[Message] = [{"type": "http.request", "body": body}]
-
-    async def replay() -> Message:
-        if pending:
-            return pending.pop()
-        return await receive()
-
-    return replay
-
-
-async def _refuse(send: Send, invalid: InvalidMessage) -> None:
-    logger.debug("POST refused: %s", invalid)
-    body = invalid.wire()
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    await send({"type": "http.response.start", "status": 400, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 class _SseEndpoint:
