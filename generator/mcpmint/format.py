@@ -22,8 +22,9 @@ from .render import RenderedFile
 
 _MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
 _KEY = f"black {black.__version__} {_MODE!r}".encode()
-# Formatting in a second process pays off only when there is this much to format.
+# Formatting in other processes pays off only when there is this much to format.
 _PARALLEL_BYTES = 200_000
+_MAX_WORKERS = 4
 
 
 def _black(text: str) -> str:
@@ -58,11 +59,25 @@ def format_files(files: dict[PurePosixPath, RenderedFile]) -> dict[PurePosixPath
 
 
 def _format_many(texts: list[str]) -> dict[str, str]:
-    if sum(map(len, texts)) < _PARALLEL_BYTES or (os.cpu_count() or 1) < 2:
+    """Every text formatted; big projects spread over up to 4 processes (this one too)."""
+    workers = min(os.cpu_count() or 1, _MAX_WORKERS)
+    if sum(map(len, texts)) < _PARALLEL_BYTES or workers < 2:
         return {t: format_python(t) for t in texts}
-    # The largest text (the models) goes to a second process while this one does the rest.
-    with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
-        first = pool.submit(format_python, texts[0])
-        done = {t: format_python(t) for t in texts[1:]}
-        done[texts[0]] = first.result()
+    # Longest first, each into the lightest group (black's time grows with the length):
+    # the models, the client, server.py and the tests end up in different processes.
+    groups: list[list[str]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for text in texts:  # sorted longest first by format_files
+        lightest = loads.index(min(loads))
+        groups[lightest].append(text)
+        loads[lightest] += len(text)
+    with ProcessPoolExecutor(workers - 1, mp_context=get_context("fork")) as pool:
+        others = [pool.submit(_format_group, group) for group in groups[1:] if group]
+        done = _format_group(groups[0])
+        for future in others:
+            done.update(future.result())
     return done
+
+
+def _format_group(texts: list[str]) -> dict[str, str]:
+    return {t: format_python(t) for t in texts}
