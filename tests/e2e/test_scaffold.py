@@ -296,3 +296,38 @@ def test_the_template_pins_the_mcpmint_it_ships_with() -> None:
 def test_no_template_file_name_starts_with_a_dot() -> None:
     # setuptools leaves dotfiles out of the wheel, and `mcpmint new` copies from it.
     assert list(TEMPLATE.rglob(".*")) == []
+
+
+# ---- hostile answers -----------------------------------------------------------------
+
+HOSTILE = {
+    "description": 'a "quoted" \\ {{ 7*7 }} {% raw %} $(touch PWNED) `touch PWNED` é😀',
+    "author": "O'Brien \"x\" \\ {{ 1+1 }} ; touch PWNED",
+}
+
+
+def test_hostile_answers_are_written_as_data_and_nothing_runs(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    # The template's only commands are argv lists naming no answer; answers reach files
+    # as escaped strings, and copier renders no answer as a template.
+    data = [arg for key, value in HOSTILE.items() for arg in ("--data", f"{key}={value}")]
+    run(env, tmp_path, PYTHON, "-m", "mcpmint", "new", "demo", "--defaults", *data)
+    project = tmp_path / "demo"
+    pyproject = tomllib.loads(read(project / "pyproject.toml"))["project"]
+    assert pyproject["description"] == HOSTILE["description"]
+    assert pyproject["authors"] == [{"name": HOSTILE["author"]}]
+    assert read_yaml(project / "spec.yaml")["server"]["description"] == HOSTILE["description"]
+    assert not list(tmp_path.rglob("PWNED"))
+    run(env, project, PYTHON, "-m", "mcpmint", "check", "spec.yaml", "-o", ".")
+
+
+@pytest.mark.parametrize("key", ["description", "author"])
+@pytest.mark.parametrize("bad", ["two\nlines", "a\ttab", "bell\x07", "next\x85line", "sep\u2028x"])
+def test_answers_that_would_break_the_files_are_refused_and_nothing_is_written(
+    tmp_path: Path, key: str, bad: str
+) -> None:
+    dest = tmp_path / "demo"
+    code = new_project(dest, data={key: bad}, defaults=True, template=None, vcs_ref=None)
+    assert code != 0
+    assert not dest.exists() or not any(dest.iterdir())
