@@ -167,6 +167,19 @@ async def spawn(
 
     With `profile_to`, the server runs under cProfile (CPU clock) and writes its stats there.
     """
+    for attempt in range(3):
+        proc = await _spawn_once(lineup, server, road, logs, profile_to)
+        if proc.port is None or await _owns_listener(proc):
+            return proc
+        # Another test's server took the port between free_port() and the bind: this
+        # one exited (or is about to) and the port answers for someone else. Again.
+        await stop(proc)
+    raise RuntimeError(f"{server} {road}: no free port after 3 attempts")
+
+
+async def _spawn_once(
+    lineup: Lineup, server: str, road: str, logs: Path, profile_to: Path | None
+) -> ServerProcess:
     port = None if road == "stdio" else free_port()
     argv, env = lineup.command(server, road, port)
     if profile_to is not None:
@@ -191,6 +204,46 @@ async def spawn(
     if port is not None:
         await _wait_listening(proc, port)
     return proc
+
+
+async def _owns_listener(proc: ServerProcess) -> bool:
+    """Whether the socket listening on the server's port is the server's own."""
+    for _ in range(20):  # a server that lost the race exits within a moment
+        if proc.process.returncode is not None:
+            return False
+        if _listening_socket(proc.port) in _sockets_of(proc.pid) - {None}:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+def _listening_socket(port: int | None) -> str | None:
+    """`socket:[inode]` of the TCP socket in LISTEN state on `port`, from /proc/net."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                return f"socket:[{fields[9]}]"
+    return None
+
+
+def _sockets_of(pid: int) -> set[str | None]:
+    """What each open file descriptor of `pid` points to (`socket:[inode]` for sockets)."""
+    found: set[str | None] = set()
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return found
+    for fd in fds:
+        try:
+            found.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except OSError:  # closed meanwhile
+            pass
+    return found
 
 
 async def _wait_listening(proc: ServerProcess, port: int, limit: float = 90.0) -> None:
