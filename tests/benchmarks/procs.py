@@ -14,6 +14,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+try:
+    from listening import owns_port  # under pytest: tests/ is on sys.path
+except ImportError:  # python -m tests.benchmarks
+    from tests.listening import owns_port
+
 HERE = Path(__file__).resolve().parent
 SERVERS_DIR = HERE / "servers"
 HOST = "127.0.0.1"  # loopback only
@@ -211,39 +216,10 @@ async def _owns_listener(proc: ServerProcess) -> bool:
     for _ in range(20):  # a server that lost the race exits within a moment
         if proc.process.returncode is not None:
             return False
-        if _listening_socket(proc.port) in _sockets_of(proc.pid) - {None}:
+        if proc.port is not None and owns_port(proc.pid, proc.port):
             return True
         await asyncio.sleep(0.05)
     return False
-
-
-def _listening_socket(port: int | None) -> str | None:
-    """`socket:[inode]` of the TCP socket in LISTEN state on `port`, from /proc/net."""
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            rows = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            fields = row.split()
-            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                return f"socket:[{fields[9]}]"
-    return None
-
-
-def _sockets_of(pid: int) -> set[str | None]:
-    """What each open file descriptor of `pid` points to (`socket:[inode]` for sockets)."""
-    found: set[str | None] = set()
-    try:
-        fds = os.listdir(f"/proc/{pid}/fd")
-    except OSError:
-        return found
-    for fd in fds:
-        try:
-            found.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
-        except OSError:  # closed meanwhile
-            pass
-    return found
 
 
 async def _wait_listening(proc: ServerProcess, port: int, limit: float = 90.0) -> None:

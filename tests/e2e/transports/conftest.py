@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from transport_helpers import ServerProcess, build_package, free_port, spawn
+from transport_helpers import ServerProcess, build_package, free_port, ready, spawn
 
 # name -> (arguments, environment): every network way of running the CLI.
 NETWORK_SERVERS: dict[str, tuple[list[str], dict[str, str]]] = {
@@ -38,16 +38,21 @@ def servers(
 ) -> Iterator[dict[str, ServerProcess]]:
     """Every entry of NETWORK_SERVERS running, started side by side."""
     running: dict[str, ServerProcess] = {}
+
+    def launch(name: str) -> ServerProcess:
+        args, env = NETWORK_SERVERS[name]
+        port = free_port()
+        env = {"FAKEPKG_TOKEN_ENV": "FAKEPKG_TEST_TOKEN", **env}
+        if name == "websocket":
+            env["MCP_PORT"] = str(port)
+        workdir = tmp_path_factory.mktemp(name)
+        return spawn(pkg_root, workdir, args, env=env, port=port)
+
     try:
-        for name, (args, env) in NETWORK_SERVERS.items():
-            port = free_port()
-            env = {"FAKEPKG_TOKEN_ENV": "FAKEPKG_TEST_TOKEN", **env}
-            if name == "websocket":
-                env["MCP_PORT"] = str(port)
-            workdir = tmp_path_factory.mktemp(name)
-            running[name] = spawn(pkg_root, workdir, args, env=env, port=port)
-        for server in running.values():
-            server.wait_ready()
+        for name in NETWORK_SERVERS:
+            running[name] = launch(name)  # all at once: they start side by side
+        for name, server in running.items():
+            running[name] = ready(server, lambda name=name: launch(name))
         yield running
     finally:
         for server in running.values():

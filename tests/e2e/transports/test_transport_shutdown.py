@@ -11,7 +11,7 @@ from typing import Any
 import anyio
 import anyio.to_thread
 import pytest
-from transport_helpers import ServerProcess, connect, spawn, wait_for
+from transport_helpers import ServerProcess, connect, ready, spawn, wait_for
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -19,9 +19,10 @@ KINDS = ["http", "sse", "websocket"]
 
 
 def _serve(pkg_root: Path, tmp_path: Path, grace: str) -> ServerProcess:
-    server = spawn(pkg_root, tmp_path, ["serve", "--grace-period", grace])
-    server.wait_ready()
-    return server
+    def launch() -> ServerProcess:
+        return spawn(pkg_root, tmp_path, ["serve", "--grace-period", grace])
+
+    return ready(launch(), launch)
 
 
 async def _calls_across_sigterm(server: ServerProcess, steps: int) -> dict[str, Any]:
