@@ -117,7 +117,7 @@ def write_tree(files: dict[PurePosixPath, RenderedFile], out: Path, package: str
             _commit(staged, [out / rel for rel in stale], out)
     except BaseException:
         for temp, _ in staged:
-            _remove(temp)
+            temp.unlink(missing_ok=True)
         for folder in reversed(made):
             _remove_folder(folder)
         raise
@@ -152,7 +152,7 @@ def _commit(staged: list[tuple[Path, Path]], stale: list[Path], out: Path) -> No
     except BaseException:
         for path, old in reversed(undo):
             if old is None:
-                _remove(path)
+                path.unlink(missing_ok=True)
             elif old.exists():
                 os.replace(old, path)
         shutil.rmtree(backup, ignore_errors=True)
@@ -172,7 +172,7 @@ def _sweep_leftovers(out: Path, package: str) -> None:
     for tree in (out / package, out / "tests"):
         if tree.is_dir():
             for temp in tree.rglob(f".*{_TEMP_SUFFIX}"):
-                _remove(temp)
+                temp.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -197,13 +197,6 @@ def _signals_held() -> Iterator[None]:
             handler(number, frame)
         elif handler == signal.SIG_DFL:
             signal.raise_signal(number)
-
-
-def _remove(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def _remove_folder(folder: Path) -> None:
@@ -233,7 +226,7 @@ def _stage(target: Path, text: str) -> Path:
             mode = 0o666 & ~_umask()
         os.chmod(name, mode)
     except BaseException:
-        _remove(Path(name))
+        Path(name).unlink(missing_ok=True)
         raise
     return Path(name)
 
