@@ -9,7 +9,13 @@ whether the listener is the started process's own, and start again on another po
 from __future__ import annotations
 
 import os
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, TypeVar
+
+import httpx2
 
 # What uvicorn writes when the port is taken.
 PORT_TAKEN = ("Errno 98", "address already in use")
@@ -63,3 +69,44 @@ def owns_port(pid: int, port: int) -> bool:
 def port_taken(log: str) -> bool:
     """Whether a server's stderr says its port was taken."""
     return any(mark in log for mark in PORT_TAKEN)
+
+
+def wait_ready(
+    proc: subprocess.Popen[bytes], port: int, stderr: Callable[[], str], timeout: float
+) -> None:
+    """Poll the server's /healthz until it answers from its own listener; fail if the
+    process exits first or `timeout` seconds pass (with its stderr)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited early:\n{stderr()}")
+        try:
+            url = f"http://127.0.0.1:{port}/healthz"
+            answered = httpx2.get(url, timeout=1).status_code
+        except httpx2.TransportError:
+            answered = None
+        if answered == 200 and owns_port(proc.pid, port):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"server not ready:\n{stderr()}")
+
+
+class Startable(Protocol):
+    def wait_ready(self) -> None: ...
+
+
+S = TypeVar("S", bound=Startable)
+
+
+def ready(server: S, restart: Callable[[], S]) -> S:
+    """`server` once ready; started again by `restart` (on another port) if another
+    test took its port first, up to 3 times."""
+    for attempt in range(3):
+        try:
+            server.wait_ready()
+            return server
+        except AssertionError as exc:
+            if attempt == 2 or not port_taken(str(exc)):
+                raise
+            server = restart()
+    raise AssertionError("unreachable")

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx2
-from listening import owns_port, port_taken
+from listening import ready, wait_ready
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -111,19 +110,7 @@ class ServerProcess:
 
     def wait_ready(self) -> None:
         """Poll /healthz until the server answers; fail if it died."""
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited early:\n{self.stderr()}")
-            try:
-                answered = httpx2.get(self.base + "/healthz", timeout=1).status_code
-            except httpx2.TransportError:
-                answered = None
-            # The answer counts only from our own listener (see tests/listening.py).
-            if answered == 200 and owns_port(self.proc.pid, self.port):
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"server not ready:\n{self.stderr()}")
+        wait_ready(self.proc, self.port, self.stderr, STARTUP_TIMEOUT)
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
         """Signal the process and return its exit status (killed if it hangs)."""
@@ -143,16 +130,23 @@ def start_server(
     workdir: Path, args: Sequence[str], *, wait: bool = True
 ) -> ServerProcess:
     """Start the hostile server with `args` (a transport and its options) on a free port."""
-    for attempt in range(3):
-        try:
-            return _start_server(workdir, args, wait=wait)
-        except AssertionError as exc:
-            if attempt == 2 or not port_taken(str(exc)):
-                raise
-    raise AssertionError("unreachable")
+    started = [_spawn(workdir, args)]
+    if not wait:
+        return started[0]
+
+    def again() -> ServerProcess:
+        started.append(_spawn(workdir, args))
+        return started[-1]
+
+    try:
+        return ready(started[0], again)
+    except BaseException:
+        for server in started:
+            server.stop(signal.SIGKILL)
+        raise
 
 
-def _start_server(workdir: Path, args: Sequence[str], *, wait: bool) -> ServerProcess:
+def _spawn(workdir: Path, args: Sequence[str]) -> ServerProcess:
     state = workdir / "state"
     state.mkdir(parents=True, exist_ok=True)
     log = workdir / "stderr.log"
@@ -175,14 +169,7 @@ def _start_server(workdir: Path, args: Sequence[str], *, wait: bool) -> ServerPr
             stdout=subprocess.DEVNULL,
             stderr=stderr,
         )
-    server = ServerProcess(proc, port, state, log)
-    if wait:
-        try:
-            server.wait_ready()
-        except BaseException:
-            server.stop(signal.SIGKILL)
-            raise
-    return server
+    return ServerProcess(proc, port, state, log)
 
 
 # --------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from transport_helpers import ServerProcess, build_package, free_port, ready, spawn
+from transport_helpers import ServerProcess, build_package, free_port, spawn
+
+from listening import ready
 
 # name -> (arguments, environment): every network way of running the CLI.
 NETWORK_SERVERS: dict[str, tuple[list[str], dict[str, str]]] = {

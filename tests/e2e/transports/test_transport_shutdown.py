@@ -11,7 +11,9 @@ from typing import Any
 import anyio
 import anyio.to_thread
 import pytest
-from transport_helpers import ServerProcess, connect, ready, spawn, wait_for
+from transport_helpers import ServerProcess, connect, spawn, wait_for
+
+from listening import ready
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -9,17 +9,18 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx2
-from listening import owns_port, port_taken
 from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
+
+from listening import wait_ready
 
 HERE = Path(__file__).resolve().parent
 # Overridable to run the tests against a mutated copy (checking they can fail).
@@ -86,19 +87,7 @@ class ServerProcess:
 
     def wait_ready(self) -> None:
         """Poll /healthz until the server answers; fail if it died."""
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited early:\n{self.stderr()}")
-            try:
-                answered = httpx2.get(self.base + "/healthz", timeout=1).status_code
-            except httpx2.TransportError:
-                answered = None
-            # The answer counts only from our own listener (see tests/listening.py).
-            if answered == 200 and owns_port(self.proc.pid, self.port):
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"server not ready:\n{self.stderr()}")
+        wait_ready(self.proc, self.port, self.stderr, STARTUP_TIMEOUT)
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> int:
         """Signal the process and return its exit status (kill it if it hangs)."""
@@ -149,22 +138,6 @@ def spawn(
             argv, env=full_env, stdin=stdin, stdout=stdout, stderr=stderr
         )
     return ServerProcess(proc, port, state, log)
-
-
-def ready(
-    server: ServerProcess, restart: Callable[[], ServerProcess]
-) -> ServerProcess:
-    """`server` once ready; started again by `restart` (on another port) if another
-    test took its port first, up to 3 times."""
-    for attempt in range(3):
-        try:
-            server.wait_ready()
-            return server
-        except AssertionError as exc:
-            if attempt == 2 or not port_taken(str(exc)):
-                raise
-            server = restart()
-    raise AssertionError("unreachable")
 
 
 def wait_for(path: Path, timeout: float = 10.0) -> bool:
