@@ -33,7 +33,7 @@ import re
 import sys
 import textwrap
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 from urllib.parse import quote, unquote
@@ -1793,21 +1793,25 @@ def _import_block(imports: set[tuple[str, str, str | None]]) -> str:
     sections: list[list[str]] = [[], []]
     for module in sorted({m for m, _, _ in imports}):
         section = sections[0 if module.split(".")[0] in sys.stdlib_module_names else 1]
-        plain = sorted(
-            {n for m, n, a in imports if m == module and a is None}, key=_import_key
-        )
-        # (key of the first name, plain before renamed, text)
-        lines = (
-            [(_import_key(plain[0]), 0, f"from {module} import {', '.join(plain)}")]
-            if plain
-            else []
-        )
-        for name, alias in sorted((n, a) for m, n, a in imports if m == module and a):
-            lines.append(
-                (_import_key(name), 1, f"from {module} import {name} as {alias}")
-            )
-        section.extend(line for *_, line in sorted(lines))
+        section += from_imports(module, {(n, a) for m, n, a in imports if m == module})
     return "\n\n".join("\n".join(s) for s in sections if s)
+
+
+def from_imports(module: str, names: Iterable[tuple[str, str | None]]) -> list[str]:
+    """`from module import ...` statements as ruff's isort writes them: the plain names
+    (alias None) in one statement, each renamed one in its own, ordered by their first
+    name, plain before renamed."""
+    unique = set(names)
+    plain = sorted({n for n, a in unique if a is None}, key=_import_key)
+    # (key of the first name, plain before renamed, text)
+    lines = (
+        [(_import_key(plain[0]), 0, f"from {module} import {', '.join(plain)}")]
+        if plain
+        else []
+    )
+    for name, alias in sorted((n, a) for n, a in unique if a is not None):
+        lines.append((_import_key(name), 1, f"from {module} import {name} as {alias}"))
+    return [line for *_, line in sorted(lines)]
 
 
 def _import_key(name: str) -> tuple[int, str]:

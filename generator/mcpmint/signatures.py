@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable
 
 from .ir import ParamIR
+from .models import from_imports
 
 # Names the client module defines itself; a field with one of these names gets a suffix.
 _TAKEN = frozenset({"self", "models", "meta", "timeout"})
@@ -96,22 +97,5 @@ def annotation_imports(tree: ast.Module, params: Iterable[ParamIR]) -> tuple[str
     sections: list[list[str]] = [["import shlex"], [], ["from . import models"]]
     for module, names in sorted(by_module.items()):
         index = 2 if module.startswith(".") else 0 if module.split(".")[0] in sys.stdlib_module_names else 1
-        sections[index] += _from_imports(module, names)
+        sections[index] += from_imports(module, ((real, None if real == local else local) for real, local in names))
     return tuple(line for section in sections for line in [*section, ""])[:-1]
-
-
-def _from_imports(module: str, names: set[tuple[str, str]]) -> list[str]:
-    """`from module import ...` statements as ruff's isort writes them: the plain names
-    in one statement, each renamed one in its own, ordered by their first name (plain
-    before renamed)."""
-    plain = sorted((real for real, local in names if real == local), key=_isort_key)
-    statements = [(_isort_key(real), 1, f"from {module} import {real} as {local}") for real, local in names if real != local]
-    if plain:
-        statements.append((_isort_key(plain[0]), 0, f"from {module} import {', '.join(plain)}"))
-    return [text for *_, text in sorted(statements)]
-
-
-def _isort_key(name: str) -> tuple[int, str]:
-    # isort's order inside one import: CONSTANTS, then Classes, then functions.
-    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
-    return (kind, name.lower())
