@@ -50,7 +50,7 @@ def to_ir(loaded: LoadedSpec, out: Path) -> ProjectIR:
         replace(
             _tool(raw, tool_spec.examples, spec_defs, raw["name"] in loose),
             params=input_params(tree, models.source, f"{pascal(raw['name'])}Input"),
-            timeout=_seconds(tool_spec.timeout),
+            timeout=tool_spec.timeout,  # pydantic makes 30 a float: 30.0
         )
         for raw, tool_spec in zip(raw_tools, spec.tools, strict=True)
     )
@@ -63,7 +63,7 @@ def to_ir(loaded: LoadedSpec, out: Path) -> ProjectIR:
         instructions=spec.server.instructions,
         website_url=spec.server.websiteUrl,
         package=spec.server.package or package_name(spec.server.name),
-        tool_timeout=_seconds(spec.server.toolTimeout),
+        tool_timeout=spec.server.toolTimeout,
     )
     warnings = tuple(f"{u.tool}: {u.pointer}: {u.reason}; this tool is also checked with its JSON Schema" for u in models.unfaithful)
     return ProjectIR(
@@ -145,11 +145,6 @@ def _examples(raw: dict[str, Any], examples: Any, served: dict[str, Any]) -> tup
 def _synth_result(served: dict[str, Any]) -> Any:
     found, value = synthesise(served["outputSchema"])
     return value if found else None
-
-
-def _seconds(value: float | None) -> float | None:
-    """A timeout as printed into server.py: always a float (`30` → `30.0`)."""
-    return None if value is None else float(value)
 
 
 def _json(value: Any) -> str:
