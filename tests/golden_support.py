@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from mcpmint import diagnose
-from mcpmint.diagnostics import SpecError, format_diagnostics
+from mcpmint.spec.diagnostics import SpecError, format_diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = ROOT / "tests" / "golden" / "invalid"

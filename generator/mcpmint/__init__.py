@@ -1,119 +1,27 @@
-"""mcpmint: typed MCP servers from a YAML spec of tools."""
+"""mcpmint: typed MCP servers from a YAML spec of tools.
+
+The public API, re-exported from `mcpmint.pipeline`; nothing else lives here.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from mcpmint.pipeline import (
+    Build,
+    build,
+    check,
+    diagnose,
+    generate,
+    load_and_validate,
+)
+from mcpmint.spec.diagnostics import Diagnostic, SpecError
 
-from . import uptodate
-from .diagnostics import Diagnostic, SpecError, sort_diagnostics
-from .naming import handler_name
-from .write import WriteReport, diff_tree, write_tree
-
-# The stages import pydantic, jsonschema, PyYAML, Jinja, datamodel-code-generator and black:
-# imported when a build runs, so that an up-to-date project is known in milliseconds.
-if TYPE_CHECKING:
-    from .load import LoadedSpec
-    from .render import RenderedFile
-
-__all__ = ["Build", "SpecError", "build", "check", "diagnose", "generate", "load_and_validate"]
-
-
-@dataclass(frozen=True)
-class Build:
-    """A rendered project: every file, the package name, and what the generator noticed."""
-
-    files: dict[PurePosixPath, RenderedFile]
-    package: str
-    warnings: list[Diagnostic]
-    notes: tuple[str, ...]
-
-
-def diagnose(spec_path: Path, display: str | None = None) -> tuple[LoadedSpec, list[Diagnostic]]:
-    """The loaded spec (external refs inlined) and every diagnostic, errors and warnings."""
-    from .load import load_spec
-    from .refs import inline_external_refs
-    from .validate import validate
-
-    loaded = load_spec(spec_path, display=display)
-    found = inline_external_refs(loaded) + validate(loaded)
-    return loaded, sort_diagnostics(found)
-
-
-def load_and_validate(spec_path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
-    """The loaded spec and its warnings; SpecError with every diagnostic if any is an error."""
-    loaded, found = diagnose(spec_path)
-    if any(d.level == "error" for d in found):
-        raise SpecError(found)
-    return loaded, found
-
-
-def build(spec_path: Path, out: Path) -> Build:
-    """Every file of the project, rendered and formatted in memory."""
-    loaded, warnings = load_and_validate(spec_path)
-    # Imported only now: datamodel-code-generator and black take ~0.5 s to import, and a spec
-    # with errors needs neither.
-    from .format import format_files
-    from .lower import to_ir
-    from .render import render
-
-    project = to_ir(loaded, out)
-    result = Build(format_files(render(project)), project.server.package, warnings, project.warnings)
-    files = {str(rel): (f.owner, uptodate.digest(f.text.encode("utf-8"))) for rel, f in result.files.items()}
-    sources = {str(path): uptodate.digest(path.read_bytes()) for path in loaded.sources}
-    uptodate.remember(spec_path, out, uptodate.Record(result.package, files, sources, _warnings(result)))
-    return result
-
-
-def _warnings(result: Build) -> list[str]:
-    return [w.format() for w in result.warnings] + [f"warning: {n}" for n in result.notes]
-
-
-def generate(spec_path: Path, out: Path) -> WriteReport:
-    """Write or refresh the project in `out`; user-owned files are created once, never touched."""
-    record = uptodate.current(spec_path, out)
-    if record is not None:  # nothing to write, nothing to review
-        return uptodate.report_of(record, out)
-    result = build(spec_path, out)
-    before = _served_tools(out / result.package / "tools.json")
-    report = write_tree(result.files, out, result.package)
-    report.review = _handlers_to_review(before, result)
-    report.warnings = _warnings(result)
-    return report
-
-
-def _served_tools(path: Path) -> dict[str, Any]:
-    try:
-        return _tools_by_name(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-
-
-def _tools_by_name(text: str) -> dict[str, Any]:
-    return {t["name"]: t for t in json.loads(text)["tools"]}
-
-
-def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
-    """Handlers whose tool's schemas changed since the last generation: mypy will say how."""
-    rendered = result.files.get(PurePosixPath(result.package, "tools.json"))
-    now = _tools_by_name(rendered.text) if rendered else {}
-    review = []
-    for name, tool in now.items():
-        old = before.get(name)
-        if old is None:
-            continue
-        changed = [k for k in ("inputSchema", "outputSchema") if old.get(k) != tool.get(k)]
-        if changed:
-            handler = handler_name(name)
-            review.append(f"{result.package}/handlers/{handler}.py ({' and '.join(changed)} changed)")
-    return review
-
-
-def check(spec_path: Path, out: Path) -> list[str]:
-    """What is stale, missing or extra in `out`; nothing is written."""
-    if uptodate.current(spec_path, out) is not None:
-        return []
-    result = build(spec_path, out)
-    return diff_tree(result.files, out, result.package)
+__all__ = [
+    "Build",
+    "Diagnostic",
+    "SpecError",
+    "build",
+    "check",
+    "diagnose",
+    "generate",
+    "load_and_validate",
+]

@@ -1,6 +1,6 @@
 """`python -m mcpmint`."""
 
-from .cli import main
+from mcpmint.cli import main
 
 if __name__ == "__main__":
     main()

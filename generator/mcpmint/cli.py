@@ -8,9 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import check
-from .constants import DEFAULT_IMPORT_TIMEOUT, TRANSPORTS
-from .diagnostics import SpecError, format_diagnostics
+from mcpmint.pipeline import check
+from mcpmint.spec.vocabulary import TRANSPORTS
+from mcpmint.spec.diagnostics import SpecError, format_diagnostics
+
+
+DEFAULT_IMPORT_TIMEOUT = 30.0  # seconds `mcpmint import` waits for a server
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,7 +74,7 @@ def _out(args: argparse.Namespace) -> Path:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from . import generate
+    from mcpmint.pipeline import generate
 
     report = generate(args.spec, _out(args))
     for warning in report.warnings:
@@ -93,7 +96,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from . import load_and_validate
+    from mcpmint.pipeline import load_and_validate
 
     _, warnings = load_and_validate(args.spec)
     print(format_diagnostics(warnings))
@@ -101,14 +104,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .spec import spec_json_schema
+    from mcpmint.spec.format import spec_json_schema
 
     sys.stdout.write(spec_json_schema())
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from . import diff
+    from mcpmint.specdiff import report as diff
 
     try:
         old = _diff_side(args.old)
@@ -122,7 +125,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .new import new_project
+    from mcpmint.new import new_project
 
     data = dict(item.split("=", 1) for item in args.data)
     return new_project(args.dest, data=data, defaults=args.defaults, template=args.template, vcs_ref=args.vcs_ref)
@@ -130,7 +133,8 @@ def _new(args: argparse.Namespace) -> int:
 
 def _diff_side(ref: str) -> Any:
     """A spec to compare: files get their refs to other files inlined, as generate sees them."""
-    from . import diagnose, diff
+    from mcpmint.pipeline import diagnose
+    from mcpmint.specdiff import report as diff
 
     path = Path(ref)
     if not ref.startswith("git:") and path.is_file():
@@ -145,7 +149,7 @@ def _diff_side(ref: str) -> Any:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import run_import
+    from mcpmint.importer import run_import
 
     return run_import(args)
 

@@ -19,11 +19,9 @@ from urllib.parse import urlsplit, urlunsplit
 import anyio
 import yaml
 
-from .diagnostics import Diagnostic, SpecError, format_diagnostics
-from .naming import package_name
-from .cli import add_import_parser as add_import_parser  # its home, kept importable here
-from .constants import DEFAULT_IMPORT_TIMEOUT as DEFAULT_TIMEOUT
-from .constants import FORMAT_VERSION
+from mcpmint.spec.diagnostics import Diagnostic, SpecError, format_diagnostics
+from mcpmint.spec.naming import package_name
+from mcpmint.spec.vocabulary import FORMAT_VERSION
 
 URL_SCHEMES = ("http", "https", "ws", "wss")
 _SERVER_KEYS = ("title", "description", "instructions", "websiteUrl")
@@ -61,7 +59,7 @@ def import_spec(
     server: str, out: Path, *, token: str | None = None, name: str | None = None,
     package: str | None = None, force: bool = False,
     transports: Sequence[str] = ("stdio",), token_env: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float,
 ) -> ImportReport:  # fmt: skip
     """Write a spec regenerating `server`'s tools; ImportFailed or SpecError if not."""
     if out.exists() and not force:
@@ -233,7 +231,7 @@ for _type in (str, list, dict, _Block):
 
 def _yaml(data: dict[str, Any], source: str, out: Path) -> tuple[str, list[Diagnostic]]:
     """The spec as YAML, read back and validated by mcpmint; SpecError if invalid."""
-    from . import load_and_validate
+    from mcpmint.pipeline import load_and_validate
     text = (f"# Imported by mcpmint from {source}.\n"
             f"# Regenerate the server: mcpmint generate {out.name} -o OUT\n"
             + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,

@@ -25,16 +25,16 @@ from .generation import synthesise
 
 # (module, function): the stages worth timing, where they are looked up.
 STAGES = (
-    ("mcpmint.load", "load_spec"),  # looked up by mcpmint.diagnose when it runs
-    ("mcpmint.validate", "validate"),
-    ("mcpmint.lower", "to_ir"),
-    ("mcpmint.lower", "render_models"),
+    ("mcpmint.spec.load", "load_spec"),  # looked up by mcpmint.diagnose when it runs
+    ("mcpmint.spec.validate", "validate"),
+    ("mcpmint.codegen.lower", "to_ir"),
+    ("mcpmint.codegen.lower", "render_models"),
     ("mcpmint.models", "_generate"),
-    ("mcpmint.lower", "input_params"),
-    ("mcpmint.lower", "bundle"),
-    ("mcpmint.render", "render"),
-    ("mcpmint.format", "format_files"),
-    ("mcpmint.format", "_black"),
+    ("mcpmint.codegen.lower", "input_params"),
+    ("mcpmint.codegen.lower", "bundle"),
+    ("mcpmint.codegen.render", "render"),
+    ("mcpmint.codegen.format", "format_files"),
+    ("mcpmint.codegen.format", "_black"),
     ("mcpmint", "write_tree"),
     ("mcpmint", "diff_tree"),
 )
@@ -77,10 +77,10 @@ def main() -> None:
         spec_path.write_text(json.dumps(synthesise(args.tools), indent=1))
         start = time.process_time()
         import mcpmint
-        import mcpmint.format
-        import mcpmint.lower
+        import mcpmint.codegen.format
+        import mcpmint.codegen.lower
         import mcpmint.models
-        import mcpmint.render
+        import mcpmint.codegen.render
 
         print(f"import mcpmint + stages: {time.process_time() - start:.2f} s CPU")
         for run in range(args.runs + (1 if args.check else 0)):

@@ -20,7 +20,8 @@ import yaml
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcpmint import cli, generate
-from mcpmint.importer import add_import_parser, run_import
+from mcpmint.cli import add_import_parser
+from mcpmint.importer import run_import
 
 ROOT = Path(__file__).resolve().parents[2]
 KITCHEN_SINK = ROOT / "generated_examples" / "kitchen_sink"
@@ -33,7 +34,8 @@ Served = tuple[list[dict[str, Any]], dict[str, Any], str | None]
 
 # `mcpmint import` before the subcommand is wired into cli.py: the same two functions.
 SHIM = """import argparse, sys
-from mcpmint.importer import add_import_parser, run_import
+from mcpmint.cli import add_import_parser
+from mcpmint.importer import run_import
 parser = argparse.ArgumentParser(prog="mcpmint")
 add_import_parser(parser.add_subparsers(dest="command", required=True))
 sys.exit(run_import(parser.parse_args(sys.argv[1:])))

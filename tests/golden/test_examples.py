@@ -14,7 +14,7 @@ import pytest
 from golden_support import ROOT
 
 from mcpmint import generate
-from mcpmint.write import is_generated
+from mcpmint.output.write import is_generated
 
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 EXAMPLES = ROOT / "generated_examples"

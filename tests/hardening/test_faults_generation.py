@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hardening_support import ROOT
 
-import mcpmint.write
+import mcpmint.output.write
 from mcpmint import generate
 
 pytestmark = pytest.mark.usefixtures("format_cache")
@@ -109,8 +109,8 @@ def steps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
     spec, out = prepared(tmp_path_factory.mktemp("count"))
     stage, replace = Interrupt(0), Interrupt(0, _staged)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(mcpmint.write, "_stage", stage.wrap(mcpmint.write._stage))
-        patch.setattr(mcpmint.write.os, "replace", replace.wrap(os.replace))
+        patch.setattr(mcpmint.output.write, "_stage", stage.wrap(mcpmint.output.write._stage))
+        patch.setattr(mcpmint.output.write.os, "replace", replace.wrap(os.replace))
         report = generate(spec, out)
     assert report.deleted == [STALE] and stage.calls == replace.calls > 2
     return {"stage": stage.calls, "replace": replace.calls, "stale": 1}
@@ -142,11 +142,11 @@ def test_an_interrupt_while_writing_leaves_the_project_unchanged(
     if step == "stage":
         interrupt = Interrupt(n)
         monkeypatch.setattr(
-            mcpmint.write, "_stage", interrupt.wrap(mcpmint.write._stage)
+            mcpmint.output.write, "_stage", interrupt.wrap(mcpmint.output.write._stage)
         )
     else:
         interrupt = Interrupt(n, _staged if step == "replace" else _moving_stale)
-        monkeypatch.setattr(mcpmint.write.os, "replace", interrupt.wrap(os.replace))
+        monkeypatch.setattr(mcpmint.output.write.os, "replace", interrupt.wrap(os.replace))
     with pytest.raises(KeyboardInterrupt):
         generate(spec, out)
     monkeypatch.undo()
@@ -175,7 +175,7 @@ def test_a_sigint_while_moving_files_waits_for_the_last_move(
                 signal.raise_signal(signal.SIGINT)
         real(source, target)
 
-    monkeypatch.setattr(mcpmint.write.os, "replace", replace)
+    monkeypatch.setattr(mcpmint.output.write.os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
         generate(spec, out)
     monkeypatch.undo()
@@ -192,7 +192,7 @@ def test_an_interrupt_while_removing_backups_leaves_the_new_project_and_no_lefto
     clean = tmp_path / "clean"
     generate(*prepared(clean))  # the same layout, so the same headers
     monkeypatch.setattr(
-        mcpmint.write.shutil, "rmtree", Interrupt(1).wrap(shutil.rmtree)
+        mcpmint.output.write.shutil, "rmtree", Interrupt(1).wrap(shutil.rmtree)
     )
     with pytest.raises(KeyboardInterrupt):
         generate(spec, out)
@@ -225,7 +225,7 @@ def test_an_interrupt_during_a_first_generation_leaves_no_folder_behind(
     spec = changed_spec(tmp_path)
     out = tmp_path / "fresh"
     monkeypatch.setattr(
-        mcpmint.write, "_stage", Interrupt(5).wrap(mcpmint.write._stage)
+        mcpmint.output.write, "_stage", Interrupt(5).wrap(mcpmint.output.write._stage)
     )
     with pytest.raises(KeyboardInterrupt):
         generate(spec, out)
@@ -268,7 +268,7 @@ def fill(disk: Path) -> None:
 def inject_enospc(monkeypatch: pytest.MonkeyPatch, after: int) -> None:
     """Without a small disk: the `after`-th staged file fails with ENOSPC half written."""
     interrupt = Interrupt(after)
-    real = mcpmint.write._stage
+    real = mcpmint.output.write._stage
 
     def stage(target: Path, text: str) -> Path:
         interrupt.calls += 1
@@ -279,7 +279,7 @@ def inject_enospc(monkeypatch: pytest.MonkeyPatch, after: int) -> None:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
         return real(target, text)
 
-    monkeypatch.setattr(mcpmint.write, "_stage", stage)
+    monkeypatch.setattr(mcpmint.output.write, "_stage", stage)
 
 
 def test_a_full_disk_leaves_an_existing_project_unchanged(

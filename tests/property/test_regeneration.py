@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mcpmint import build, generate
-from mcpmint.write import is_generated
+from mcpmint.output.write import is_generated
 
 EXAMPLES = int(os.environ.get("MCPMINT_PROPERTY_EXAMPLES", "150"))
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mcpmint.diff import (
+from mcpmint.specdiff.report import (
     Change,
     DiffInputError,
     DiffReport,
@@ -27,7 +27,7 @@ from mcpmint.diff import (
     render_json,
     render_text,
 )
-from mcpmint.diff_rules import RULES
+from mcpmint.specdiff.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data" / "diff"

@@ -6,8 +6,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-import mcpmint.format as fmt
-from mcpmint.render import RenderedFile
+import mcpmint.codegen.format as fmt
+from mcpmint.codegen.render import RenderedFile
 
 MESSY = "def f{n}( a,b = {n} ) :\n    return {{ 'k{n}' :[a,b,  {n}] }}\n\n" * 10
 

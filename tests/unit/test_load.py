@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mcpmint.diagnostics import SpecError
-from mcpmint.load import load_spec
+from mcpmint.spec.diagnostics import SpecError
+from mcpmint.spec.load import load_spec
 
 
 def write(tmp_path: Path, text: str | bytes) -> Path:

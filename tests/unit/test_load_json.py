@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mcpmint.diagnostics import SpecError, TextPositions
-from mcpmint.load import LoadedSpec, load_spec, parse_spec_text
+from mcpmint.spec.diagnostics import SpecError, TextPositions
+from mcpmint.spec.load import LoadedSpec, load_spec, parse_spec_text
 
 SPEC = {
     "mcpmint": 1,

@@ -29,9 +29,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from mcpmint.load import load_spec as mcpmint_load_spec
+from mcpmint.spec.load import load_spec as mcpmint_load_spec
 from mcpmint.models import ModelRequest, ModelsSource, render_models
-from mcpmint.refs import inline_external_refs
+from mcpmint.spec.refs import inline_external_refs
 from pydantic import BaseModel, ValidationError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcpmint.naming import handler_name, is_package_name, package_name, pascal, snake
+from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal, snake
 
 
 @pytest.mark.parametrize(

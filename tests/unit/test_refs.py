@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mcpmint import load_and_validate
-from mcpmint.diagnostics import SpecError
+from mcpmint.spec.diagnostics import SpecError
 
 SPEC_HEAD = "mcpmint: 1\nserver: {name: places, version: 1.0.0}\n"
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from mcpmint.schemas import bundle, resolve_pointer, spec_defs_used
-from mcpmint.synth import synthesise
+from mcpmint.schema.walk import bundle, resolve_pointer, spec_defs_used
+from mcpmint.schema.synth import synthesise
 
 DEFS = {
     "City": {"type": "string", "minLength": 1},

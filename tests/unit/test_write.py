@@ -7,8 +7,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from mcpmint.render import GENERATED_MARK, RenderedFile
-from mcpmint.write import diff_tree, write_tree
+from mcpmint.codegen.render import GENERATED_MARK, RenderedFile
+from mcpmint.output.write import diff_tree, write_tree
 
 HEADER = f"# {GENERATED_MARK} from spec.yaml. DO NOT EDIT.\n"
 
@@ -59,7 +59,7 @@ def test_generated_files_no_longer_produced_are_deleted_but_user_files_are_orpha
 def test_a_failure_while_staging_leaves_the_tree_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_tree(tree(pkg__a="1\n", pkg__b="2\n"), tmp_path, "pkg")
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    import mcpmint.write as write_module
+    import mcpmint.output.write as write_module
 
     real_stage = write_module._stage
     calls = []

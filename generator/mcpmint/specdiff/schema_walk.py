@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .diff_rules import (
+from mcpmint.specdiff.rules import (
     CONSTRAINTS,
     MISSING,
     Change,

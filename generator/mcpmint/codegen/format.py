@@ -17,8 +17,8 @@ from pathlib import PurePosixPath
 
 import black
 
-from . import cache
-from .render import RenderedFile
+from mcpmint.output import cache
+from mcpmint.output.files import RenderedFile
 
 _MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
 _KEY = f"black {black.__version__} {_MODE!r}".encode()

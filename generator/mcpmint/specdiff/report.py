@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 import yaml
 
-from .diff_rules import RULES, Bump, Change, Level
-from .diff_spec import compare_specs
+from mcpmint.specdiff.rules import RULES, Bump, Change, Level
+from mcpmint.specdiff.spec_walk import compare_specs
 
 __all__ = [
     "Change",

@@ -13,11 +13,11 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 from referencing import Registry
 
-from . import spec as spec_models
-from .diagnostics import Diagnostic, JsonPath
-from .load import LoadedSpec
-from .naming import handler_name, is_package_name, package_name, pascal
-from .schemas import bundle, def_name, iter_refs, own_defs, resolve_pointer
+from mcpmint.spec import format as spec_models
+from mcpmint.spec.diagnostics import Diagnostic, JsonPath
+from mcpmint.spec.load import LoadedSpec
+from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal
+from mcpmint.schema.walk import bundle, def_name, iter_refs, own_defs, resolve_pointer
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 LONG_NAME = 64

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from .diagnostics import (
+from mcpmint.spec.diagnostics import (
     Diagnostic,
     JsonPath,
     Level,
@@ -14,8 +14,8 @@ from .diagnostics import (
     TextPositions,
     format_path,
 )
-from .load_json import JsonSyntaxError, parse_json
-from .load_yaml import parse_yaml
+from mcpmint.spec.load_json import JsonSyntaxError, parse_json
+from mcpmint.spec.load_yaml import parse_yaml
 
 # Aliases are expanded into plain data; these bound what a hostile file can make us
 # build.

@@ -8,9 +8,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from mcpmint.schema.walk import JsonPath, PathPart
+
+__all__ = ["Diagnostic", "JsonPath", "PathPart", "SpecError", "TextPositions"]
+
 Level = Literal["error", "warning"]
-PathPart = str | int
-JsonPath = tuple[PathPart, ...]
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_$@][A-Za-z0-9_$@-]*$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

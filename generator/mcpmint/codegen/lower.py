@@ -9,14 +9,14 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from .ir import ExampleIR, ProjectIR, ServerIR, ToolIR
-from .load import LoadedSpec
-from .models import ModelRequest, ModelsSource, Unfaithful, render_models
-from .naming import handler_name, package_name, pascal
-from .schemas import bundle
-from .signatures import annotation_imports, input_params
-from .spec import Spec
-from .synth import synthesise
+from mcpmint.codegen.ir import ExampleIR, ProjectIR, ServerIR, ToolIR
+from mcpmint.spec.load import LoadedSpec
+from mcpmint.models import ModelRequest, ModelsSource, Unfaithful, render_models
+from mcpmint.spec.naming import handler_name, package_name, pascal
+from mcpmint.schema.walk import bundle
+from mcpmint.codegen.signatures import annotation_imports, input_params
+from mcpmint.spec.format import Spec
+from mcpmint.schema.synth import synthesise
 
 # Key order of a served Tool object: the order of the MCP schema, whatever order the spec used.
 _TOOL_KEYS = ("name", "title", "description", "inputSchema", "outputSchema", "annotations", "icons", "execution", "_meta")
@@ -83,7 +83,9 @@ def _cached_models(requests: list[ModelRequest], spec_defs: dict[str, Any]) -> M
     """render_models, from the disk cache when the same schemas were rendered before."""
     import datamodel_code_generator
 
-    from . import cache, models
+    from mcpmint.output import cache
+
+    from mcpmint import models
 
     inputs = [[r.class_name, r.schema, r.tool, r.where] for r in requests]
     entry = cache.key(

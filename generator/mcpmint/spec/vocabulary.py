@@ -4,4 +4,3 @@ from __future__ import annotations
 
 FORMAT_VERSION = 1
 TRANSPORTS = ("stdio", "http", "sse", "websocket")
-DEFAULT_IMPORT_TIMEOUT = 30.0  # seconds `mcpmint import` waits for a server

@@ -7,7 +7,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from .schemas import resolve_pointer
+from mcpmint.schema.walk import resolve_pointer
 
 _FORMATS = {
     "date": "2024-01-31",

@@ -10,18 +10,11 @@ from typing import Any, Literal
 
 import jinja2
 
-from .ir import ProjectIR
-from .naming import pascal
-from .write import GENERATED_MARK
+from mcpmint.codegen.ir import ProjectIR
+from mcpmint.spec.naming import pascal
+from mcpmint.output.files import GENERATED_MARK, RenderedFile
 
-Owner = Literal["generated", "user"]
 _CHUNK = 64
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedFile:
-    text: str
-    owner: Owner
 
 
 def templates_root() -> Any:

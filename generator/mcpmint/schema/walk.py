@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .diagnostics import JsonPath
+
+PathPart = str | int
+JsonPath = tuple[PathPart, ...]  # a place in a JSON document: keys and indexes
 
 DEFS_PREFIX = "#/$defs/"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .diff_rules import (
+from mcpmint.specdiff.rules import (
     MISSING,
     Change,
     as_mapping,
@@ -15,7 +15,7 @@ from .diff_rules import (
     join,
     record,
 )
-from .diff_schema import Direction, SchemaScope, compare_schema
+from mcpmint.specdiff.schema_walk import Direction, SchemaScope, compare_schema
 
 Spec = Mapping[str, Any]
 

@@ -12,8 +12,8 @@ import functools
 import sys
 from collections.abc import Iterable
 
-from .ir import ParamIR
-from .models import from_imports
+from mcpmint.codegen.ir import ParamIR
+from mcpmint.models import from_imports
 
 # Names the client module defines itself; a field with one of these names gets a suffix.
 _TAKEN = frozenset({"self", "models", "meta", "timeout"})

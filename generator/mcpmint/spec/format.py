@@ -8,8 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 # Defined where light modules (the CLI, the importer) can read them without pydantic.
-from .constants import FORMAT_VERSION as FORMAT_VERSION
-from .constants import TRANSPORTS as TRANSPORTS
+from mcpmint.spec.vocabulary import FORMAT_VERSION as FORMAT_VERSION
+from mcpmint.spec.vocabulary import TRANSPORTS as TRANSPORTS
 
 Transport = Literal["stdio", "http", "sse", "websocket"]
 JsonSchema = dict[str, Any]

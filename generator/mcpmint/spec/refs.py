@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, JsonPath, SpecError
-from .load import LoadedSpec, load_spec
-from .naming import pascal
-from .schemas import resolve_pointer
+from mcpmint.spec.diagnostics import Diagnostic, JsonPath, SpecError
+from mcpmint.spec.load import LoadedSpec, load_spec
+from mcpmint.spec.naming import pascal
+from mcpmint.schema.walk import resolve_pointer
 
 _SCHEMES = ("http:", "https:", "file:", "ftp:", "data:", "urn:")
 MAX_FILES = 200
