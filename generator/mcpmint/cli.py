@@ -9,35 +9,61 @@ from pathlib import Path
 from typing import Any
 
 from mcpmint.pipeline import check
-from mcpmint.spec.vocabulary import TRANSPORTS
 from mcpmint.spec.diagnostics import SpecError, format_diagnostics
-
+from mcpmint.spec.vocabulary import TRANSPORTS
 
 DEFAULT_IMPORT_TIMEOUT = 30.0  # seconds `mcpmint import` waits for a server
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mcpmint", description="Typed MCP servers from a YAML spec of tools.")
+    parser = argparse.ArgumentParser(
+        prog="mcpmint", description="Typed MCP servers from a YAML spec of tools."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("generate", "write or refresh the server project"), ("check", "exit 1 if the project is stale")):
+    for name, text in (
+        ("generate", "write or refresh the server project"),
+        ("check", "exit 1 if the project is stale"),
+    ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("spec", type=Path)
-        cmd.add_argument("-o", "--out", type=Path, help="project directory (default: the spec's directory)")
+        cmd.add_argument(
+            "-o",
+            "--out",
+            type=Path,
+            help="project directory (default: the spec's directory)",
+        )
         if name == "check":
-            cmd.add_argument("-q", "--quiet", action="store_true", help="exit code only")
+            cmd.add_argument(
+                "-q", "--quiet", action="store_true", help="exit code only"
+            )
     cmd = sub.add_parser("validate", help="located diagnostics only")
     cmd.add_argument("spec", type=Path)
     sub.add_parser("schema", help="the JSON Schema of the spec format")
-    cmd = sub.add_parser("diff", help="breaking-change report between two spec versions")
+    cmd = sub.add_parser(
+        "diff", help="breaking-change report between two spec versions"
+    )
     cmd.add_argument("old")
     cmd.add_argument("new")
-    cmd.add_argument("--fail-on", choices=["error", "warning", "never"], default="error")
+    cmd.add_argument(
+        "--fail-on", choices=["error", "warning", "never"], default="error"
+    )
     cmd.add_argument("--format", choices=["text", "json"], default="text")
     cmd = sub.add_parser("new", help="scaffold a new server project with copier")
     cmd.add_argument("dest", type=Path)
-    cmd.add_argument("--data", action="append", default=[], metavar="KEY=VALUE", help="answer a question")
-    cmd.add_argument("--defaults", action="store_true", help="use the default answers, ask nothing")
-    cmd.add_argument("--template", help="template path or git URL (default: the one shipped with mcpmint)")
+    cmd.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="answer a question",
+    )
+    cmd.add_argument(
+        "--defaults", action="store_true", help="use the default answers, ask nothing"
+    )
+    cmd.add_argument(
+        "--template",
+        help="template path or git URL (default: the one shipped with mcpmint)",
+    )
     cmd.add_argument("--vcs-ref", help="template version (git tag or commit)")
     add_import_parser(sub)
     return parser
@@ -81,9 +107,15 @@ def _generate(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     print(report.summary())
     if report.review:
-        print("review these handlers: their tools' schemas changed (run mypy to see where)", file=sys.stderr)
+        print(
+            "review these handlers: their tools' schemas changed (run mypy to see where)",
+            file=sys.stderr,
+        )
     if report.orphaned:
-        print("orphaned handlers are kept: delete them yourself if the tools are gone for good", file=sys.stderr)
+        print(
+            "orphaned handlers are kept: delete them yourself if the tools are gone for good",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -91,7 +123,10 @@ def _check(args: argparse.Namespace) -> int:
     problems = check(args.spec, _out(args))
     if problems and not args.quiet:
         print("\n".join(problems))
-        print(f"{len(problems)} file(s) out of date: run mcpmint generate {args.spec} -o {_out(args)}", file=sys.stderr)
+        print(
+            f"{len(problems)} file(s) out of date: run mcpmint generate {args.spec} -o {_out(args)}",
+            file=sys.stderr,
+        )
     return 1 if problems else 0
 
 
@@ -120,7 +155,9 @@ def _diff(args: argparse.Namespace) -> int:
         print(f"mcpmint diff: {exc}", file=sys.stderr)
         return 2
     report = diff.diff_specs(old, new)
-    sys.stdout.write(diff.render_json(report) if args.format == "json" else diff.render_text(report))
+    sys.stdout.write(
+        diff.render_json(report) if args.format == "json" else diff.render_text(report)
+    )
     return diff.exit_code(report, args.fail_on)
 
 
@@ -128,7 +165,13 @@ def _new(args: argparse.Namespace) -> int:
     from mcpmint.new import new_project
 
     data = dict(item.split("=", 1) for item in args.data)
-    return new_project(args.dest, data=data, defaults=args.defaults, template=args.template, vcs_ref=args.vcs_ref)
+    return new_project(
+        args.dest,
+        data=data,
+        defaults=args.defaults,
+        template=args.template,
+        vcs_ref=args.vcs_ref,
+    )
 
 
 def _diff_side(ref: str) -> Any:
@@ -154,4 +197,12 @@ def _import(args: argparse.Namespace) -> int:
     return run_import(args)
 
 
-_COMMANDS = {"import": _import, "new": _new, "generate": _generate, "check": _check, "validate": _validate, "schema": _schema, "diff": _diff}
+_COMMANDS = {
+    "import": _import,
+    "new": _new,
+    "generate": _generate,
+    "check": _check,
+    "validate": _validate,
+    "schema": _schema,
+    "diff": _diff,
+}

@@ -21,12 +21,10 @@ import yaml
 
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, format_diagnostics
 from mcpmint.spec.naming import package_name
-from mcpmint.spec.vocabulary import FORMAT_VERSION
+from mcpmint.spec.vocabulary import FORMAT_VERSION, TOOL_KEYS
 
 URL_SCHEMES = ("http", "https", "ws", "wss")
 _SERVER_KEYS = ("title", "description", "instructions", "websiteUrl")
-_TOOL_KEYS = ("name", "title", "description", "inputSchema", "outputSchema",  # README
-              "annotations", "icons", "execution", "_meta")  # fmt: skip
 _WIRE: dict[str, Any] = {"mode": "json", "by_alias": True, "exclude_none": True}
 
 
@@ -98,6 +96,7 @@ def spec_data(
 async def _fetch(server: str, token: str | None, timeout: float) -> ImportReport:
     """serverInfo and every page of tools/list; ImportFailed with one line if not."""
     from mcp.shared.exceptions import MCPError
+
     statuses: list[int] = []
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         try:
@@ -137,6 +136,7 @@ async def _fetch(server: str, token: str | None, timeout: float) -> ImportReport
 
 async def _session(server: str, streams: Any) -> ImportReport:
     from mcp import Client
+
     async with Client(streams, mode="legacy", cache=None) as client:  # keys as sent
         if client.server_capabilities.tools is None:
             raise ImportFailed(f"{_display(server)} serves no tools")
@@ -146,7 +146,7 @@ async def _session(server: str, streams: Any) -> ImportReport:
         while True:
             for tool in (page := await client.list_tools(cursor=cursor)).tools:
                 dump = tool.model_dump(**_WIRE)
-                tools.append({k: dump[k] for k in _TOOL_KEYS if k in dump} | dump)
+                tools.append({k: dump[k] for k in TOOL_KEYS if k in dump} | dump)
             if (cursor := page.next_cursor) is None:
                 break
             if cursor in seen:
@@ -166,6 +166,7 @@ async def _connect(
     if url.scheme.lower() not in URL_SCHEMES:
         from mcp import StdioServerParameters
         from mcp.client.stdio import stdio_client
+
         if not (argv := shlex.split(server)):
             raise ImportFailed("the server command is empty")
         env = {**os.environ}  # a shell's, not the SDK's short list
@@ -232,6 +233,7 @@ for _type in (str, list, dict, _Block):
 def _yaml(data: dict[str, Any], source: str, out: Path) -> tuple[str, list[Diagnostic]]:
     """The spec as YAML, read back and validated by mcpmint; SpecError if invalid."""
     from mcpmint.pipeline import load_and_validate
+
     text = (f"# Imported by mcpmint from {source}.\n"
             f"# Regenerate the server: mcpmint generate {out.name} -o OUT\n"
             + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,

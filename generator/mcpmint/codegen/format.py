@@ -48,9 +48,13 @@ def format_python(text: str) -> str:
     return formatted
 
 
-def format_files(files: dict[PurePosixPath, RenderedFile]) -> dict[PurePosixPath, RenderedFile]:
+def format_files(
+    files: dict[PurePosixPath, RenderedFile],
+) -> dict[PurePosixPath, RenderedFile]:
     """Every `.py` file formatted; other files as they are."""
-    texts = sorted({f.text for p, f in files.items() if p.suffix == ".py"}, key=len, reverse=True)
+    texts = sorted(
+        {f.text for p, f in files.items() if p.suffix == ".py"}, key=len, reverse=True
+    )
     done = _format_many(texts)
     return {
         path: RenderedFile(done[f.text], f.owner) if path.suffix == ".py" else f

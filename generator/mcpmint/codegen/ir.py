@@ -8,7 +8,9 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class ExampleIR:
     arguments_json: str  # JSON text of the example's arguments
-    result_json: str | None  # JSON text of the expected result (structured or text), None: synthesise
+    result_json: (
+        str | None
+    )  # JSON text of the expected result (structured or text), None: synthesise
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +28,9 @@ class ToolIR:
     class_prefix: str  # "GetForecast"
     input_model: str  # "GetForecastInput"
     output_model: str | None  # None when the spec has no outputSchema
-    tool_json: str  # the MCP Tool object served by tools/list, schemas bundled (JSON text)
+    tool_json: (
+        str  # the MCP Tool object served by tools/list, schemas bundled (JSON text)
+    )
     input_schema_json: str  # bundled inputSchema (JSON text)
     output_schema_json: str | None
     description: str  # "" when the spec has none

@@ -16,10 +16,9 @@ from mcpmint.spec.naming import handler_name, package_name, pascal
 from mcpmint.schema.walk import bundle
 from mcpmint.codegen.signatures import annotation_imports, input_params
 from mcpmint.spec.format import Spec
+from mcpmint.spec.vocabulary import TOOL_KEYS, TRANSPORTS
 from mcpmint.schema.synth import synthesise
 
-# Key order of a served Tool object: the order of the MCP schema, whatever order the spec used.
-_TOOL_KEYS = ("name", "title", "description", "inputSchema", "outputSchema", "annotations", "icons", "execution", "_meta")
 
 
 def relative_spec_path(spec_path: Path, out: Path) -> str:
@@ -70,7 +69,7 @@ def to_ir(loaded: LoadedSpec, out: Path) -> ProjectIR:
         spec_path=spec_rel,
         regenerate=f"mcpmint generate {spec_rel} -o .",
         server=server,
-        transports=tuple(t for t in ("stdio", "http", "sse", "websocket") if t in spec.transports),
+        transports=tuple(t for t in TRANSPORTS if t in spec.transports),
         token_env=spec.auth.tokenEnv if spec.auth else None,
         tools=tools,
         models_source=models.source,
@@ -106,7 +105,7 @@ def _cached_models(requests: list[ModelRequest], spec_defs: dict[str, Any]) -> M
 
 def _tool(raw: dict[str, Any], examples: Any, spec_defs: dict[str, Any], loose: bool) -> ToolIR:
     prefix = pascal(raw["name"])
-    served = {key: raw[key] for key in _TOOL_KEYS if key in raw}
+    served = {key: raw[key] for key in TOOL_KEYS if key in raw}
     served["inputSchema"] = bundle(raw["inputSchema"], spec_defs)
     if "outputSchema" in raw:
         served["outputSchema"] = bundle(raw["outputSchema"], spec_defs)

@@ -28,10 +28,16 @@ class WriteReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # user-owned files already there
-    orphaned: list[str] = field(default_factory=list)  # user handlers no tool uses any more
-    review: list[str] = field(default_factory=list)  # handlers whose tool's schemas changed
+    orphaned: list[str] = field(
+        default_factory=list
+    )  # user handlers no tool uses any more
+    review: list[str] = field(
+        default_factory=list
+    )  # handlers whose tool's schemas changed
     warnings: list[str] = field(default_factory=list)  # what the generator noticed
-    deleted: list[str] = field(default_factory=list)  # generated files no longer produced
+    deleted: list[str] = field(
+        default_factory=list
+    )  # generated files no longer produced
 
     def summary(self) -> str:
         """One line per kind of change, then a count line."""
@@ -39,7 +45,10 @@ class WriteReport:
         for kind in ("created", "updated", "deleted", "orphaned", "review"):
             for path in getattr(self, kind):
                 lines.append(f"{kind:>9}  {path}")
-        counts = ", ".join(f"{len(getattr(self, k))} {k}" for k in ("created", "updated", "unchanged", "kept", "orphaned", "deleted"))
+        counts = ", ".join(
+            f"{len(getattr(self, k))} {k}"
+            for k in ("created", "updated", "unchanged", "kept", "orphaned", "deleted")
+        )
         lines.append(counts)
         return "\n".join(lines)
 
@@ -54,7 +63,9 @@ def is_generated(path: Path) -> bool:
     return any(GENERATED_MARK in line for line in head)
 
 
-def stale_generated(files: Collection[PurePosixPath], out: Path, package: str) -> list[PurePosixPath]:
+def stale_generated(
+    files: Collection[PurePosixPath], out: Path, package: str
+) -> list[PurePosixPath]:
     """Generated files in the package and tests folders that are not in `files`."""
     found = []
     for folder in (out / package, out / "tests"):
@@ -62,7 +73,12 @@ def stale_generated(files: Collection[PurePosixPath], out: Path, package: str) -
             continue
         for path in sorted(folder.rglob("*")):
             rel = PurePosixPath(path.relative_to(out).as_posix())
-            if path.is_file() and path.suffix in _SCAN_SUFFIXES and rel not in files and is_generated(path):
+            if (
+                path.is_file()
+                and path.suffix in _SCAN_SUFFIXES
+                and rel not in files
+                and is_generated(path)
+            ):
                 found.append(rel)
     return found
 
@@ -75,11 +91,14 @@ def orphans(files: Collection[PurePosixPath], out: Path, package: str) -> list[s
     return [
         f"{package}/handlers/{p.name}"
         for p in sorted(folder.glob("*.py"))
-        if PurePosixPath(package, "handlers", p.name) not in files and not is_generated(p)
+        if PurePosixPath(package, "handlers", p.name) not in files
+        and not is_generated(p)
     ]
 
 
-def write_tree(files: dict[PurePosixPath, RenderedFile], out: Path, package: str) -> WriteReport:
+def write_tree(
+    files: dict[PurePosixPath, RenderedFile], out: Path, package: str
+) -> WriteReport:
     """Write generated files that changed and user files that are missing; nothing else.
 
     All or nothing: every new text is first written to a temporary file beside its target
@@ -211,7 +230,9 @@ def _make_parents(target: Path) -> list[Path]:
 
 def _stage(target: Path, text: str) -> Path:
     """`text` in a new temporary file beside `target`; nothing left behind if that fails."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=target.parent)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=target.parent
+    )
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -233,7 +254,9 @@ def _umask() -> int:
     return current
 
 
-def diff_tree(files: dict[PurePosixPath, RenderedFile], out: Path, package: str) -> list[str]:
+def diff_tree(
+    files: dict[PurePosixPath, RenderedFile], out: Path, package: str
+) -> list[str]:
     """What `generate` would change: one entry per stale, missing or extra file, with a diff."""
     problems = []
     for rel, rendered in files.items():
@@ -243,7 +266,12 @@ def diff_tree(files: dict[PurePosixPath, RenderedFile], out: Path, package: str)
         elif rendered.owner == "generated":
             current = target.read_text(encoding="utf-8", errors="replace")
             if current != rendered.text:
-                diff = difflib.unified_diff(current.splitlines(True), rendered.text.splitlines(True), f"a/{rel}", f"b/{rel}")
+                diff = difflib.unified_diff(
+                    current.splitlines(True),
+                    rendered.text.splitlines(True),
+                    f"a/{rel}",
+                    f"b/{rel}",
+                )
                 problems.append(f"stale: {rel}\n" + "".join(diff).rstrip("\n"))
     for rel in stale_generated(files, out, package):
         problems.append(f"extra: {rel} (generated, no longer produced)")

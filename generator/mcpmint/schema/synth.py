@@ -61,7 +61,11 @@ def _synth(node: Any, root: dict[str, Any], depth: int) -> Any:
         merged: dict[str, Any] = {}
         for part in node["allOf"]:
             merged = _merge(merged, part if isinstance(part, dict) else {})
-        return _synth(_merge(merged, {k: v for k, v in node.items() if k != "allOf"}), root, depth + 1)
+        return _synth(
+            _merge(merged, {k: v for k, v in node.items() if k != "allOf"}),
+            root,
+            depth + 1,
+        )
     return _by_type(node, root, depth)
 
 
@@ -71,7 +75,9 @@ def _first_valid(branches: list[Any], root: dict[str, Any], depth: int) -> Any:
             candidate = _synth(branch, root, depth + 1)
         except _GiveUp:
             continue
-        if Draft202012Validator({**root, **(branch if isinstance(branch, dict) else {})}).is_valid(candidate):
+        if Draft202012Validator(
+            {**root, **(branch if isinstance(branch, dict) else {})}
+        ).is_valid(candidate):
             return candidate
     raise _GiveUp
 
@@ -90,10 +96,19 @@ def _by_type(node: dict[str, Any], root: dict[str, Any], depth: int) -> Any:
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
     if kind is None:
-        kind = "object" if "properties" in node else "string" if "pattern" in node or "minLength" in node else None
+        kind = (
+            "object"
+            if "properties" in node
+            else "string"
+            if "pattern" in node or "minLength" in node
+            else None
+        )
     if kind == "object":
         props = node.get("properties", {})
-        return {name: _synth(props.get(name, {}), root, depth + 1) for name in node.get("required", [])}
+        return {
+            name: _synth(props.get(name, {}), root, depth + 1)
+            for name in node.get("required", [])
+        }
     if kind == "array":
         prefix = [_synth(item, root, depth + 1) for item in node.get("prefixItems", [])]
         count = max(0, int(node.get("minItems", 0)) - len(prefix))
@@ -103,7 +118,9 @@ def _by_type(node: dict[str, Any], root: dict[str, Any], depth: int) -> Any:
         return prefix + [_synth(items, root, depth + 1) for _ in range(count)]
     if kind == "string":
         text = _FORMATS.get(str(node.get("format")), "a")
-        return (text * int(node.get("minLength", 1)))[: max(len(text), int(node.get("minLength", 1)))]
+        return (text * int(node.get("minLength", 1)))[
+            : max(len(text), int(node.get("minLength", 1)))
+        ]
     if kind in ("integer", "number"):
         return _number(node, kind)
     if kind == "boolean":

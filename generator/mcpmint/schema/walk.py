@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-
 PathPart = str | int
 JsonPath = tuple[PathPart, ...]  # a place in a JSON document: keys and indexes
 
@@ -66,7 +65,9 @@ def own_defs(schema: Mapping[str, Any]) -> Mapping[str, Any]:
     return defs if isinstance(defs, dict) else {}
 
 
-def spec_defs_used(schema: Mapping[str, Any], spec_defs: Mapping[str, Any]) -> list[str]:
+def spec_defs_used(
+    schema: Mapping[str, Any], spec_defs: Mapping[str, Any]
+) -> list[str]:
     """Names of spec definitions the schema reaches, transitively, in spec order."""
     local = own_defs(schema)
     seen: set[str] = set()

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 # Defined where light modules (the CLI, the importer) can read them without pydantic.
 from mcpmint.spec.vocabulary import FORMAT_VERSION as FORMAT_VERSION
 from mcpmint.spec.vocabulary import TRANSPORTS as TRANSPORTS
+from mcpmint.spec.vocabulary import Transport
 
-Transport = Literal["stdio", "http", "sse", "websocket"]
 JsonSchema = dict[str, Any]
 MAX_TIMEOUT = 86_400.0  # a day: a longer call is not a tool call
 
@@ -26,11 +26,14 @@ class Server(_Strict):
     name: str = Field(min_length=1, description="serverInfo.name")
     version: str = Field(min_length=1, description="serverInfo.version")
     package: str | None = Field(
-        None, description="Python package of the generated code (default: derived from name)"
+        None,
+        description="Python package of the generated code (default: derived from name)",
     )
     title: str | None = None
     description: str | None = None
-    instructions: str | None = Field(None, description="Sent to clients at initialisation")
+    instructions: str | None = Field(
+        None, description="Sent to clients at initialisation"
+    )
     websiteUrl: str | None = None
     toolTimeout: float | None = Field(
         None,
@@ -91,7 +94,9 @@ class Tool(_Strict):
     outputSchema: JsonSchema | None = None
     annotations: Annotations | None = None
     icons: list[Icon] | None = None
-    execution: dict[str, Any] | None = Field(None, description="2025-11-25 only; served as is")
+    execution: dict[str, Any] | None = Field(
+        None, description="2025-11-25 only; served as is"
+    )
     meta: dict[str, Any] | None = Field(None, alias="_meta")
     examples: list[Example] = Field(default_factory=list)
     timeout: float | None = Field(

@@ -18,7 +18,13 @@ import re
 import sys
 from typing import Any
 
-from mcpmint.spec.diagnostics import Diagnostic, JsonPath, SpecError, TextPositions, format_path
+from mcpmint.spec.diagnostics import (
+    Diagnostic,
+    JsonPath,
+    SpecError,
+    TextPositions,
+    format_path,
+)
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")

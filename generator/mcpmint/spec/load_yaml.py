@@ -14,7 +14,13 @@ from typing import Any
 
 import yaml
 
-from mcpmint.spec.diagnostics import Diagnostic, JsonPath, SpecError, TextPositions, format_path
+from mcpmint.spec.diagnostics import (
+    Diagnostic,
+    JsonPath,
+    SpecError,
+    TextPositions,
+    format_path,
+)
 
 try:  # the C loader is ~10x faster; the pure one gives the same nodes
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mcpmint.schema.walk import resolve_pointer
 from mcpmint.spec.diagnostics import Diagnostic, JsonPath, SpecError
 from mcpmint.spec.load import LoadedSpec, load_spec
 from mcpmint.spec.naming import pascal
-from mcpmint.schema.walk import resolve_pointer
 
 _SCHEMES = ("http:", "https:", "file:", "ftp:", "data:", "urn:")
 MAX_FILES = 200
@@ -30,7 +30,9 @@ class _State:
     spec: LoadedSpec
     root: Path
     files: dict[Path, LoadedSpec] = field(default_factory=dict)
-    names: dict[tuple[Path, str], str] = field(default_factory=dict)  # target → def name
+    names: dict[tuple[Path, str], str] = field(
+        default_factory=dict
+    )  # target → def name
     problems: list[Diagnostic] = field(default_factory=list)
 
 
@@ -55,7 +57,9 @@ def inline_external_refs(spec: LoadedSpec) -> list[Diagnostic]:
     return state.problems
 
 
-def _walk(state: _State, node: Any, path: JsonPath, file: Path, where: LoadedSpec) -> Any:
+def _walk(
+    state: _State, node: Any, path: JsonPath, file: Path, where: LoadedSpec
+) -> Any:
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
@@ -70,7 +74,9 @@ def _walk(state: _State, node: Any, path: JsonPath, file: Path, where: LoadedSpe
                 out["$ref"] = f"#/$defs/{name}"
         return out
     if isinstance(node, list):
-        return [_walk(state, item, (*path, i), file, where) for i, item in enumerate(node)]
+        return [
+            _walk(state, item, (*path, i), file, where) for i, item in enumerate(node)
+        ]
     return node
 
 
@@ -79,21 +85,41 @@ def _is_external(ref: str, file: Path, in_spec: bool) -> bool:
     return not ref.startswith("#") or not in_spec
 
 
-def _import(state: _State, ref: str, at: JsonPath, file: Path, where: LoadedSpec) -> str | None:
+def _import(
+    state: _State, ref: str, at: JsonPath, file: Path, where: LoadedSpec
+) -> str | None:
     target_text, _, pointer = ref.partition("#")
     if target_text.lower().startswith(_SCHEMES) or "://" in target_text:
-        state.problems.append(where.diagnostic("error", at, f"$ref {ref!r} is a URL", "copy the schema into a file beside the spec"))
+        state.problems.append(
+            where.diagnostic(
+                "error",
+                at,
+                f"$ref {ref!r} is a URL",
+                "copy the schema into a file beside the spec",
+            )
+        )
         return None
     if "\x00" in ref:
-        state.problems.append(where.diagnostic("error", at, "$ref contains a NUL character"))
+        state.problems.append(
+            where.diagnostic("error", at, "$ref contains a NUL character")
+        )
         return None
     try:
         target = (file.parent / target_text).resolve() if target_text else file
     except (OSError, ValueError, RuntimeError) as exc:
-        state.problems.append(where.diagnostic("error", at, f"$ref {ref!r} is not a usable path: {exc}"))
+        state.problems.append(
+            where.diagnostic("error", at, f"$ref {ref!r} is not a usable path: {exc}")
+        )
         return None
     if target_text and not target.is_relative_to(state.root):
-        state.problems.append(where.diagnostic("error", at, f"$ref {ref!r} leaves the spec's reference root {state.root}", "set `refRoot` in the spec to allow it"))
+        state.problems.append(
+            where.diagnostic(
+                "error",
+                at,
+                f"$ref {ref!r} leaves the spec's reference root {state.root}",
+                "set `refRoot` in the spec to allow it",
+            )
+        )
         return None
     loaded = _load(state, target, where, at)
     if loaded is None:
@@ -103,10 +129,26 @@ def _import(state: _State, ref: str, at: JsonPath, file: Path, where: LoadedSpec
         return state.names[key]
     found, schema = resolve_pointer(loaded.data, pointer)
     if not found:
-        state.problems.append(where.diagnostic("error", at, f"unresolved $ref {ref!r}: no {pointer or '/'} in {target.name}"))
+        state.problems.append(
+            where.diagnostic(
+                "error",
+                at,
+                f"unresolved $ref {ref!r}: no {pointer or '/'} in {target.name}",
+            )
+        )
         return None
-    if isinstance(schema, dict) and set(schema) == {"$ref"} and _ref_chain_loops(state, target, pointer, loaded):
-        state.problems.append(where.diagnostic("error", at, f"$ref {ref!r} is part of a cycle of refs with no schema in it"))
+    if (
+        isinstance(schema, dict)
+        and set(schema) == {"$ref"}
+        and _ref_chain_loops(state, target, pointer, loaded)
+    ):
+        state.problems.append(
+            where.diagnostic(
+                "error",
+                at,
+                f"$ref {ref!r} is part of a cycle of refs with no schema in it",
+            )
+        )
         return None
     if loaded is not state.spec:
         _check_schema(state, loaded, pointer, schema)
@@ -121,23 +163,33 @@ def _import(state: _State, ref: str, at: JsonPath, file: Path, where: LoadedSpec
 def _check_schema(state: _State, loaded: LoadedSpec, pointer: str, schema: Any) -> None:
     from jsonschema import Draft202012Validator
 
-    base = tuple(int(t) if t.isdigit() else t for t in pointer.strip("/").split("/") if t)
+    base = tuple(
+        int(t) if t.isdigit() else t for t in pointer.strip("/").split("/") if t
+    )
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     for error in meta.iter_errors(schema):
         message = f"not valid JSON Schema 2020-12: {error.message}"
-        state.problems.append(loaded.diagnostic("error", (*base, *error.absolute_path), message))
+        state.problems.append(
+            loaded.diagnostic("error", (*base, *error.absolute_path), message)
+        )
 
 
-def _load(state: _State, target: Path, where: LoadedSpec, at: JsonPath) -> LoadedSpec | None:
+def _load(
+    state: _State, target: Path, where: LoadedSpec, at: JsonPath
+) -> LoadedSpec | None:
     if target in state.files:
         return state.files[target]
     if target == state.spec.path.resolve():
         return state.spec
     if len(state.files) >= MAX_FILES:
-        state.problems.append(where.diagnostic("error", at, f"more than {MAX_FILES} files referenced"))
+        state.problems.append(
+            where.diagnostic("error", at, f"more than {MAX_FILES} files referenced")
+        )
         return None
     if not target.is_file():
-        state.problems.append(where.diagnostic("error", at, f"$ref target {target.name} does not exist"))
+        state.problems.append(
+            where.diagnostic("error", at, f"$ref target {target.name} does not exist")
+        )
         return None
     try:
         loaded = load_spec(target, display=_display(state, target))
@@ -155,10 +207,16 @@ def _display(state: _State, target: Path) -> str:
     except ValueError:
         import os
 
-        return os.path.relpath(target, spec_dir.resolve()) if spec_dir.parts else str(target)
+        return (
+            os.path.relpath(target, spec_dir.resolve())
+            if spec_dir.parts
+            else str(target)
+        )
 
 
-def _ref_chain_loops(state: _State, target: Path, pointer: str, loaded: LoadedSpec) -> bool:
+def _ref_chain_loops(
+    state: _State, target: Path, pointer: str, loaded: LoadedSpec
+) -> bool:
     seen = set()
     file, ptr, doc = target, pointer, loaded
     while (file, ptr) not in seen:

@@ -11,6 +11,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any, Literal
 
+from mcpmint.schema.keywords import LOWER_BOUNDS, UPPER_BOUNDS
+
 Bump = Literal["major", "minor", "patch", "none"]
 
 
@@ -131,12 +133,8 @@ RULES: Mapping[str, Rule] = {
     for rule, code, effect in (line.split(" ", 2) for line in _TABLE.splitlines())
 }
 
-_UPPER = frozenset(
-    "maxLength maxItems maxProperties maxContains maximum exclusiveMaximum".split()
-)
-_LOWER = frozenset(
-    "minLength minItems minProperties minContains minimum exclusiveMinimum".split()
-)
+_UPPER = UPPER_BOUNDS
+_LOWER = LOWER_BOUNDS
 CONSTRAINTS = (
     *sorted(_UPPER | _LOWER),
     "format",

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from mcpmint.schema.keywords import DOC_KEYWORDS
 from mcpmint.specdiff.rules import (
     CONSTRAINTS,
     MISSING,
@@ -26,9 +27,14 @@ from mcpmint.specdiff.rules import (
 
 Direction = Literal["input", "output"]
 
-_DOC_KEYS = frozenset(
-    "title description examples $comment deprecated readOnly writeOnly".split()
-)
+# Annotations compared one by one (`default` has rules of its own; a change to a content
+# keyword is reported as unclassified).
+_DOC_KEYS = DOC_KEYWORDS - {
+    "default",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+}
 _WALKED = frozenset(
     "type enum const default properties required additionalProperties items"
     " prefixItems anyOf oneOf allOf $schema $id $defs definitions".split()
