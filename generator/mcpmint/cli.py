@@ -96,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _out(args: argparse.Namespace) -> Path:
-    return args.out if args.out is not None else args.spec.parent
+    out: Path = args.out if args.out is not None else args.spec.parent
+    return out
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -108,12 +109,14 @@ def _generate(args: argparse.Namespace) -> int:
     print(report.summary())
     if report.review:
         print(
-            "review these handlers: their tools' schemas changed (run mypy to see where)",
+            "review these handlers: their tools' schemas changed "
+            "(run mypy to see where)",
             file=sys.stderr,
         )
     if report.orphaned:
         print(
-            "orphaned handlers are kept: delete them yourself if the tools are gone for good",
+            "orphaned handlers are kept: delete them yourself "
+            "if the tools are gone for good",
             file=sys.stderr,
         )
     return 0
@@ -124,7 +127,8 @@ def _check(args: argparse.Namespace) -> int:
     if problems and not args.quiet:
         print("\n".join(problems))
         print(
-            f"{len(problems)} file(s) out of date: run mcpmint generate {args.spec} -o {_out(args)}",
+            f"{len(problems)} file(s) out of date: "
+            f"run mcpmint generate {args.spec} -o {_out(args)}",
             file=sys.stderr,
         )
     return 1 if problems else 0
@@ -175,7 +179,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _diff_side(ref: str) -> Any:
-    """A spec to compare: files get their refs to other files inlined, as generate sees them."""
+    """A spec to compare: files get their refs to other files inlined, as generate
+    sees them."""
     from mcpmint.pipeline import diagnose
     from mcpmint.specdiff import report as diff
 

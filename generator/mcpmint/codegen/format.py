@@ -12,16 +12,19 @@ from __future__ import annotations
 import functools
 import os
 from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import PurePosixPath
 
 import black
+from black.mode import TargetVersion
+from black.report import NothingChanged
 
 from mcpmint.output import cache
 from mcpmint.output.files import RenderedFile
 
-_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
-_KEY = f"black {black.__version__} {_MODE!r}".encode()
+_MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=88)
+_KEY = f"black {version('black')} {_MODE!r}".encode()
 # Formatting in other processes pays off only when there is this much to format.
 _PARALLEL_BYTES = 200_000
 _MAX_WORKERS = 4
@@ -29,10 +32,10 @@ _MAX_WORKERS = 4
 
 def _black(text: str) -> str:
     try:
-        # fast=True skips black's AST round trip; the golden tests compile and type-check
-        # everything we emit.
+        # fast=True skips black's AST round trip; the golden tests compile and
+        # type-check everything we emit.
         return black.format_file_contents(text, fast=True, mode=_MODE)
-    except black.NothingChanged:
+    except NothingChanged:
         return text
 
 
@@ -63,7 +66,8 @@ def format_files(
 
 
 def _format_many(texts: list[str]) -> dict[str, str]:
-    """Every text formatted; big projects spread over up to 4 processes (this one too)."""
+    """Every text formatted; big projects spread over up to 4 processes (this one
+    too)."""
     workers = min(os.cpu_count() or 1, _MAX_WORKERS)
     if sum(map(len, texts)) < _PARALLEL_BYTES or workers < 2:
         return {t: format_python(t) for t in texts}

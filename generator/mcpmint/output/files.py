@@ -1,4 +1,5 @@
-"""What a build produces: files in memory, who owns each, and the generated header's mark."""
+"""What a build produces: files in memory, who owns each, and the generated
+header's mark."""
 
 from __future__ import annotations
 

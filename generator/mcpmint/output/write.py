@@ -1,4 +1,5 @@
-"""Write a rendered project to disk (atomically, keeping user files) or compare it with disk."""
+"""Write a rendered project to disk (atomically, keeping user files) or compare it
+with disk."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from typing import Any
 
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
 
-# Where generated files can be left over from an earlier spec: scanned for stale ones.
+# Where generated files can be left over from an earlier spec: scanned for stale
+# ones.
 _SCAN_SUFFIXES = (".py", ".md", ".json")
 
 
@@ -54,7 +56,8 @@ class WriteReport:
 
 
 def is_generated(path: Path) -> bool:
-    """Whether a file on disk carries the generated header (in its first three lines)."""
+    """Whether a file on disk carries the generated header (in its first three
+    lines)."""
     try:
         with path.open("r", encoding="utf-8", errors="replace") as handle:
             head = [handle.readline() for _ in range(3)]
@@ -99,14 +102,15 @@ def orphans(files: Collection[PurePosixPath], out: Path, package: str) -> list[s
 def write_tree(
     files: dict[PurePosixPath, RenderedFile], out: Path, package: str
 ) -> WriteReport:
-    """Write generated files that changed and user files that are missing; nothing else.
+    """Write generated files that changed and user files that are missing; nothing
+    else.
 
-    All or nothing: every new text is first written to a temporary file beside its target
-    (a full disk fails here, before anything is touched); then, with SIGINT and SIGTERM held
-    back, the old files are moved aside into a backup folder, the new ones moved in and the
-    stale ones moved out. Any failure there moves everything back. Only a SIGKILL or a power
-    cut can leave a mix of old and new files, which the next run completes (generation is
-    idempotent) and whose leftovers it sweeps away.
+    All or nothing: every new text is first written to a temporary file beside its
+    target (a full disk fails here, before anything is touched); then, with SIGINT and
+    SIGTERM held back, the old files are moved aside into a backup folder, the new ones
+    moved in and the stale ones moved out. Any failure there moves everything back.
+    Only a SIGKILL or a power cut can leave a mix of old and new files, which the next
+    run completes (generation is idempotent) and whose leftovers it sweeps away.
     """
     report = WriteReport()
     _sweep_leftovers(out, package)
@@ -146,7 +150,8 @@ _TEMP_SUFFIX = ".mcpmint-tmp"
 
 
 def _commit(staged: list[tuple[Path, Path]], stale: list[Path], out: Path) -> None:
-    """Move the staged files in and the stale ones out; on any failure, undo every move."""
+    """Move the staged files in and the stale ones out; on any failure, undo every
+    move."""
     if not staged and not stale:
         return
     backup = Path(tempfile.mkdtemp(prefix=_BACKUP_PREFIX, dir=out))
@@ -165,11 +170,11 @@ def _commit(staged: list[tuple[Path, Path]], stale: list[Path], out: Path) -> No
             os.replace(path, old)
             undo.append((path, old))
     except BaseException:
-        for path, old in reversed(undo):
-            if old is None:
+        for path, saved in reversed(undo):
+            if saved is None:
                 path.unlink(missing_ok=True)
-            elif old.exists():
-                os.replace(old, path)
+            elif saved.exists():
+                os.replace(saved, path)
         shutil.rmtree(backup, ignore_errors=True)
         raise
     # Committed: the backups are no longer needed (an interrupt here leaves only them,
@@ -178,7 +183,8 @@ def _commit(staged: list[tuple[Path, Path]], stale: list[Path], out: Path) -> No
 
 
 def _sweep_leftovers(out: Path, package: str) -> None:
-    """Remove what an earlier run killed mid-write left: backups and temporary files."""
+    """Remove what an earlier run killed mid-write left: backups and temporary
+    files."""
     if not out.is_dir():
         return
     for folder in out.glob(f"{_BACKUP_PREFIX}*"):
@@ -192,7 +198,8 @@ def _sweep_leftovers(out: Path, package: str) -> None:
 
 @contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back until the block ends, then act on them as usual."""
+    """Hold SIGINT and SIGTERM back until the block ends, then act on them as
+    usual."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -207,7 +214,7 @@ def _signals_held() -> Iterator[None]:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     for number, frame in caught[:1]:
-        handler = previous[number]
+        handler = previous[signal.Signals(number)]
         if callable(handler):
             handler(number, frame)
         elif handler == signal.SIG_DFL:
@@ -229,14 +236,16 @@ def _make_parents(target: Path) -> list[Path]:
 
 
 def _stage(target: Path, text: str) -> Path:
-    """`text` in a new temporary file beside `target`; nothing left behind if that fails."""
+    """`text` in a new temporary file beside `target`; nothing left behind if that
+    fails."""
     fd, name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=target.parent
     )
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        # mkstemp makes the file 0600; give it the mode the target has, or the usual one.
+        # mkstemp makes the file 0600; give it the mode the target has, or the usual
+        # one.
         try:
             mode = target.stat().st_mode & 0o777
         except OSError:
@@ -257,7 +266,8 @@ def _umask() -> int:
 def diff_tree(
     files: dict[PurePosixPath, RenderedFile], out: Path, package: str
 ) -> list[str]:
-    """What `generate` would change: one entry per stale, missing or extra file, with a diff."""
+    """What `generate` would change: one entry per stale, missing or extra file,
+    with a diff."""
     problems = []
     for rel, rendered in files.items():
         target = out / rel

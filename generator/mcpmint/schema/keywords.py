@@ -117,7 +117,8 @@ def _names(test: object) -> tuple[str, ...]:
 ONE_SCHEMA = _names(lambda k: k.subschemas in ("one", "one|list"))
 SCHEMA_LISTS = _names(lambda k: k.subschemas in ("list", "one|list"))
 SCHEMA_MAPS = _names(lambda k: k.subschemas == "map")
-# Numeric limits: an upper bound tightens when it goes down, a lower one when it goes up.
+# Numeric limits: an upper bound tightens when it goes down, a lower one when it
+# goes up.
 UPPER_BOUNDS = frozenset(_names(lambda k: (k.bound or "").startswith("upper")))
 LOWER_BOUNDS = frozenset(_names(lambda k: (k.bound or "").startswith("lower")))
 # Lengths and counts: integers >= 0 (machine integers in the models).

@@ -25,7 +25,8 @@ _MAX_DEPTH = 12
 
 
 def synthesise(schema: dict[str, Any]) -> tuple[bool, Any]:
-    """A small instance valid under `schema` (a bundled root schema): (found, instance)."""
+    """A small instance valid under `schema` (a bundled root schema): (found,
+    instance)."""
     try:
         instance = _synth(schema, schema, 0)
     except _GiveUp:

@@ -1,8 +1,10 @@
-"""JSON Schema helpers: walking `$ref`s and bundling the spec's `$defs` into each tool schema.
+"""JSON Schema helpers: walking `$ref`s and bundling the spec's `$defs` into each
+tool schema.
 
-A `$ref` of the form `#/$defs/Name` names the tool schema's own `$defs` entry when it has one,
-else the spec's top-level `$defs`. Bundling copies every spec definition a tool schema reaches
-into the schema's own `$defs`, so the refs stay as written and resolve inside the served schema.
+A `$ref` of the form `#/$defs/Name` names the tool schema's own `$defs` entry when it
+has one, else the spec's top-level `$defs`. Bundling copies every spec definition a
+tool schema reaches into the schema's own `$defs`, so the refs stay as written and
+resolve inside the served schema.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The spec format, version 1, as pydantic models: the documented contract (`mcpmint schema`)."""
+"""The spec format, version 1, as pydantic models: the documented contract
+(`mcpmint schema`)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,9 @@ class Server(_Strict):
         None,
         gt=0,
         le=MAX_TIMEOUT,
-        description="Seconds a tool call may run before it answers a tool error, for tools "
-        "without their own `timeout` (default: no limit; `--tool-timeout` overrides it)",
+        description="Seconds a tool call may run before it answers a tool error, "
+        "for tools without their own `timeout` "
+        "(default: no limit; `--tool-timeout` overrides it)",
     )
 
 
@@ -50,7 +52,8 @@ class Auth(_Strict):
     tokenEnv: str | None = Field(
         None,
         pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
-        description="Environment variable holding the bearer token (never the token itself)",
+        description="Environment variable holding the bearer token "
+        "(never the token itself)",
     )
 
 
@@ -85,7 +88,8 @@ class Example(_Strict):
 
 
 class Tool(_Strict):
-    """An MCP Tool object exactly as tools/list returns it, plus mcpmint's `examples`."""
+    """An MCP Tool object exactly as tools/list returns it, plus mcpmint's
+    `examples`."""
 
     name: str
     title: str | None = None
@@ -103,9 +107,14 @@ class Tool(_Strict):
         None,
         gt=0,
         le=MAX_TIMEOUT,
-        description="Seconds a call may run before it answers a tool error (mcpmint's key, "
-        "not served; default: server.toolTimeout)",
+        description="Seconds a call may run before it answers a tool error "
+        "(mcpmint's key, not served; default: server.toolTimeout)",
     )
+
+
+def _stdio_only() -> list[Transport]:
+    """The default transports: stdio only (a new list each time)."""
+    return ["stdio"]
 
 
 class Spec(_Strict):
@@ -113,11 +122,12 @@ class Spec(_Strict):
 
     mcpmint: Literal[1] = Field(description="Format version")
     server: Server
-    transports: list[Transport] = Field(default_factory=lambda: ["stdio"], min_length=1)
+    transports: list[Transport] = Field(default_factory=_stdio_only, min_length=1)
     auth: Auth | None = None
     refRoot: str = Field(
         ".",
-        description="Folder (relative to the spec) that $refs to other files may not leave",
+        description="Folder (relative to the spec) that $refs to other files "
+        "may not leave",
     )
     defs: dict[str, JsonSchema] = Field(default_factory=dict, alias="$defs")
     tools: list[Tool] = Field(min_length=1)

@@ -1,4 +1,5 @@
-"""Every rule a spec must meet, each broken rule a located diagnostic; all of them at once."""
+"""Every rule a spec must meet, each broken rule a located diagnostic; all of them
+at once."""
 
 from __future__ import annotations
 
@@ -86,7 +87,8 @@ def _structure_diagnostic(spec: LoadedSpec, error: Any) -> Diagnostic:
 
 
 def _trim_loc(loc: JsonPath) -> JsonPath:
-    # pydantic adds union-member tags ("str", "list[str]") to locations; they are not spec paths
+    # pydantic adds union-member tags ("str", "list[str]") to locations; they are not
+    # spec paths
     return tuple(p for p in loc if isinstance(p, int) or not any(c in p for c in "[]"))
 
 
@@ -175,7 +177,8 @@ def _tool_names(spec: LoadedSpec, tools: list[Any]) -> list[Diagnostic]:
                     spec.diagnostic(
                         "error",
                         where,
-                        f"tool {name!r} and tool {other!r} (tools[{j}]) both become {python!r} in Python",
+                        f"tool {name!r} and tool {other!r} (tools[{j}]) "
+                        f"both become {python!r} in Python",
                         "rename one of them",
                     )
                 )
@@ -231,7 +234,8 @@ def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
 
 
 def _bare_ref_cycles(spec: LoadedSpec, spec_defs: dict[str, Any]) -> list[Diagnostic]:
-    """Definitions that are only a `$ref` to each other in a loop: no schema anywhere."""
+    """Definitions that are only a `$ref` to each other in a loop: no schema
+    anywhere."""
     found = []
     for start in spec_defs:
         seen = [start]
@@ -293,7 +297,8 @@ def _tool_schemas(
 
 
 def _patterns(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnostic]:
-    """Patterns Python's re cannot compile: every call would fail, so refuse them here."""
+    """Patterns Python's re cannot compile: every call would fail, so refuse them
+    here."""
     found = []
     if isinstance(schema, dict):
         pattern = schema.get("pattern")
@@ -306,7 +311,8 @@ def _patterns(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnostic]
                         "error",
                         (*base, "pattern"),
                         f"pattern {pattern!r} is not supported by Python's re: {exc}",
-                        "rewrite it without ECMA-262-only features (\\p{...}, named groups (?<...>)",
+                        "rewrite it without ECMA-262-only features "
+                        "(\\p{...}, named groups (?<...>))",
                     )
                 )
         for key, value in schema.items():
@@ -379,7 +385,8 @@ def _metaschema(spec: LoadedSpec, schema: Any, base: JsonPath) -> list[Diagnosti
 
 @functools.lru_cache(maxsize=4096)
 def _meta_errors(schema_json: str) -> tuple[Any, ...]:
-    # Checking against the metaschema is slow ($dynamicRef); equal schemas are checked once.
+    # Checking against the metaschema is slow ($dynamicRef); equal schemas are
+    # checked once.
     return tuple(_META_VALIDATOR.iter_errors(json.loads(schema_json)))
 
 
@@ -460,7 +467,8 @@ def _examples(
                 spec.diagnostic(
                     "error",
                     (*base, "result"),
-                    "a tool without an outputSchema returns text: the example result must be a string",
+                    "a tool without an outputSchema returns text: "
+                    "the example result must be a string",
                     "add an outputSchema for structured results",
                 )
             )

@@ -66,8 +66,9 @@ def _compare_server(out: list[Change], old: Spec, new: Spec) -> None:
 def _limit(mapping: Spec, key: str) -> float:
     """A timeout in seconds; no limit is infinity."""
     value = mapping.get(key)
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
-    return float(value) if ok else float("inf")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return float("inf")
 
 
 def _compare_timeout(out: list[Change], path: str, old: float, new: float) -> None:
