@@ -51,7 +51,9 @@ def pin_problems(out: Path) -> list[PinProblem]:
     try:
         project = tomllib.loads(text).get("project")
     except tomllib.TOMLDecodeError as exc:
-        message = f"not valid TOML ({exc}): cannot check it installs {RUNTIME_REQUIREMENT}"
+        message = (
+            f"not valid TOML ({exc}): cannot check it installs {RUNTIME_REQUIREMENT}"
+        )
         return [PinProblem(path, 1, message)]
     if not isinstance(project, dict) or "dependencies" in project.get("dynamic", []):
         return []

@@ -1,4 +1,4 @@
-"""A generated package refuses, in one line, a runtime outside the range it was made for."""
+"""A generated package refuses, in one line, a runtime outside the range it needs."""
 
 from __future__ import annotations
 
@@ -15,12 +15,20 @@ WEATHER = ROOT / "generated_examples" / "weather"
 pytestmark = pytest.mark.timeout(60)
 
 
+NEWER = "import mcpmint_runtime\nmcpmint_runtime.__version__ = '0.3.1'"
+OLDER = NEWER.replace("0.3.1", "0.1.0")
+
+
 def _import_weather(before: str) -> subprocess.CompletedProcess[str]:
     """Import the weather example's server in a fresh interpreter, after `before`."""
     code = f"{before}\nimport weather_server.server\nprint('imported')"
     env = {**os.environ, "PYTHONPATH": str(WEATHER)}
     return subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=50
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=50,
     )
 
 
@@ -33,8 +41,8 @@ def test_the_runtime_in_range_is_accepted() -> None:
     assert (done.returncode, done.stdout) == (0, "imported\n"), done.stderr
 
 
-def test_a_newer_runtime_fails_the_import_with_one_line_saying_what_to_install() -> None:
-    done = _import_weather("import mcpmint_runtime\nmcpmint_runtime.__version__ = '0.3.1'")
+def test_a_newer_runtime_fails_the_import_in_one_line_saying_what_to_install() -> None:
+    done = _import_weather(NEWER)
     assert done.returncode == 1
     assert _last_line(done) == (
         "ImportError: weather_server was generated for mcpmint-runtime>=0.2,<0.3, but "
@@ -45,7 +53,7 @@ def test_a_newer_runtime_fails_the_import_with_one_line_saying_what_to_install()
 
 
 def test_an_older_runtime_fails_the_same_way() -> None:
-    done = _import_weather("import mcpmint_runtime\nmcpmint_runtime.__version__ = '0.1.0'")
+    done = _import_weather(OLDER)
     assert done.returncode == 1
     assert "mcpmint-runtime 0.1.0 is installed" in _last_line(done)
 
