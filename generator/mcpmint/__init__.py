@@ -121,7 +121,7 @@ def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
 
 
 def check(spec_path: Path, out: Path) -> list[str]:
-    """What is stale, missing or extra in `out`, and pins that cannot install the runtime."""
+    """What is stale, missing or extra in `out`, and pins that exclude the runtime."""
     pins = [p.format() for p in pin_problems(out)]  # the fast path does not cover them
     if uptodate.current(spec_path, out) is not None:
         return pins
