@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from mcpmint.output import uptodate
+from mcpmint.output.pins import pin_problems
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, sort_diagnostics
 from mcpmint.spec.naming import handler_name
 from mcpmint.output.write import WriteReport, diff_tree, write_tree
@@ -73,6 +74,14 @@ def _warnings(result: Build) -> list[str]:
 
 def generate(spec_path: Path, out: Path) -> WriteReport:
     """Write or refresh the project in `out`; user-owned files are created once, never touched."""
+    report = _write(spec_path, out)
+    # After writing (a new project gets a right pyproject.toml), and past the fast path:
+    # the record does not cover the user's pyproject.toml.
+    report.warnings += [p.format("warning") for p in pin_problems(out)]
+    return report
+
+
+def _write(spec_path: Path, out: Path) -> WriteReport:
     record = uptodate.current(spec_path, out)
     if record is not None:  # nothing to write, nothing to review
         return uptodate.report_of(record, out)
@@ -112,8 +121,9 @@ def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
 
 
 def check(spec_path: Path, out: Path) -> list[str]:
-    """What is stale, missing or extra in `out`; nothing is written."""
+    """What is stale, missing or extra in `out`, and pins that exclude the runtime."""
+    pins = [p.format() for p in pin_problems(out)]  # the fast path does not cover them
     if uptodate.current(spec_path, out) is not None:
-        return []
+        return pins
     result = build(spec_path, out)
-    return diff_tree(result.files, out, result.package)
+    return pins + diff_tree(result.files, out, result.package)

@@ -30,7 +30,8 @@ from .run import generate_bench_server, snapshot_generator
 
 # Package of a frame, from its file path; first match wins.
 _PACKAGES = (
-    ("bench_server/transports/", "generated transports"),
+    ("/mcpmint_runtime/transports/", "mcpmint_runtime transports"),
+    ("/mcpmint_runtime/", "mcpmint_runtime"),
     ("bench_server/", "generated server"),
     ("benchmarks/servers/", "hand-written server"),
     ("/mcp/server/", "mcp.server"),

@@ -90,8 +90,9 @@ ECHO_HANDLER = '''"""Handler of the tool 'echo': repeats the message."""
 
 from __future__ import annotations
 
+from mcpmint_runtime import ToolContext
+
 from ..models import EchoInput, EchoOutput
-from ..runtime import ToolContext
 
 
 async def echo(args: EchoInput, ctx: ToolContext) -> EchoOutput:

@@ -12,10 +12,10 @@ import pytest
 import yaml
 from kitchen_sink import models
 from kitchen_sink.examples import example_handlers
-from kitchen_sink.runtime import ToolContext, ToolResult
 from kitchen_sink.server import TOOLS, build_server
 from mcp import Client
 from mcp.shared.exceptions import MCPError
+from mcpmint_runtime import ToolContext, ToolResult
 
 from conftest import EXAMPLES
 

@@ -19,12 +19,12 @@ from typing import Any
 
 import anyio
 from mcp.server.lowlevel import Server
+from mcpmint_runtime import ToolContext
 from weather_server.models import (
     GetConditionsInput,
     GetForecastInput,
     GetForecastOutput,
 )
-from weather_server.runtime import ToolContext
 from weather_server.server import TOKEN_ENV, TRANSPORTS, Handlers, build_server
 
 
@@ -67,7 +67,7 @@ def hostile_server(**options: Any) -> Server[Any]:
 
 
 if __name__ == "__main__":
-    from weather_server.transports.cli import main
+    from mcpmint_runtime.cli import main
 
     main(
         hostile_server,

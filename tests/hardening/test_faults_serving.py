@@ -317,7 +317,7 @@ def test_the_sdk_client_cancels_a_hanging_call_by_timing_out(
 ) -> None:
     # What a host does: give up on the call (a cancel scope); the SDK sends the cancel.
     from mcp import Client
-    from weather_server.transports.websocket import websocket_client
+    from mcpmint_runtime.transports.websocket import websocket_client
 
     async def main() -> None:
         async with Client(

@@ -167,8 +167,9 @@ tools:
 HANDLER = '''\
 import anyio
 
+from mcpmint_runtime import ToolContext
+
 from ..models import {model}
-from ..runtime import ToolContext
 
 
 async def {name}(args: {model}, ctx: ToolContext) -> str:
@@ -250,7 +251,7 @@ def test_the_run_time_default_overrides_the_server_limit_only(timed_project: Pat
 
 def test_time_left_counts_down() -> None:
     # Without a limit a handler is told None; with one, a number that shrinks.
-    from weather_server.runtime import ToolContext
+    from mcpmint_runtime import ToolContext
 
     async def main() -> None:
         unlimited = ToolContext(None, "t")  # type: ignore[arg-type]

@@ -12,10 +12,16 @@ from importlib import resources
 from typing import Any, Protocol
 
 import mcp_types as types
+import mcpmint_runtime
 from mcp.server.lowlevel import Server
+from mcpmint_runtime import (
+    ServerInfo,
+    ToolContext,
+    ToolEntry,
+    ToolResult,
+)
 
 from . import models
-from . import runtime as _runtime
 from .handlers.json_schema_2020_12_tool import (
     json_schema_2020_12_tool as _json_schema_2020_12_tool,
 )
@@ -44,7 +50,6 @@ from .handlers.test_tool_with_logging import (
 from .handlers.test_tool_with_progress import (
     test_tool_with_progress as _test_tool_with_progress,
 )
-from .runtime import ServerInfo, ToolContext, ToolEntry, ToolResult
 
 NAME = "conformance"
 VERSION = "0.1.0"
@@ -319,4 +324,4 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return _runtime.build_server(info)
+    return mcpmint_runtime.build_server(info)

@@ -12,17 +12,22 @@ from importlib import resources
 from typing import Any, Protocol
 
 import mcp_types as types
+import mcpmint_runtime
 from mcp.server.lowlevel import Server
+from mcpmint_runtime import (
+    ServerInfo,
+    ToolContext,
+    ToolEntry,
+    ToolResult,
+)
 
 from . import models
-from . import runtime as _runtime
 from .handlers.create_event import create_event as _create_event
 from .handlers.keyword_names import keyword_names as _keyword_names
 from .handlers.no_output_text import no_output_text as _no_output_text
 from .handlers.recursive_tree import recursive_tree as _recursive_tree
 from .handlers.scalars_check import scalars_check as _scalars_check
 from .handlers.shapes_and_unions import shapes_and_unions as _shapes_and_unions
-from .runtime import ServerInfo, ToolContext, ToolEntry, ToolResult
 
 NAME = "kitchen-sink"
 VERSION = "0.0.1"
@@ -170,4 +175,4 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return _runtime.build_server(info)
+    return mcpmint_runtime.build_server(info)

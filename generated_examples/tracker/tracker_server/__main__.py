@@ -11,45 +11,21 @@ prints the result.
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Sequence
-from typing import Any
+
+from mcpmint_runtime import cli
 
 from .server import TOKEN_ENV, TRANSPORTS, build_server
 
 
-def call(tool: str, arguments: dict[str, Any]) -> int:
-    """Call one tool through the MCP client, in process; print what a client sees."""
-    import anyio
-    from mcp import Client
-
-    async def run() -> Any:
-        async with Client(build_server()) as client:
-            return await client.call_tool(tool, arguments)
-
-    result = anyio.run(run)
-    if result.structured_content is not None:
-        print(json.dumps(result.structured_content, indent=2, ensure_ascii=False))
-    else:
-        for block in result.content:
-            print(getattr(block, "text", block.model_dump_json(by_alias=True)))
-    return 1 if result.is_error else 0
-
-
 def run(argv: Sequence[str] | None = None) -> None:
     """Serve the tools over the transport named on the command line."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["call"] and len(args) in (2, 3):
-        sys.exit(call(args[1], json.loads(args[2]) if len(args) == 3 else {}))
-    from .transports.cli import main
-
-    main(
-        build_server,  # built by main, with the command line's --tool-timeout
+    cli.run(
+        build_server,  # built by the runtime, with the command line's --tool-timeout
         name="tracker_server",
         transports=TRANSPORTS,
         token_env=TOKEN_ENV,
-        argv=args,
+        argv=argv,
     )
 
 

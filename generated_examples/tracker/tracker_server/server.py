@@ -12,10 +12,16 @@ from importlib import resources
 from typing import Any, Protocol
 
 import mcp_types as types
+import mcpmint_runtime
 from mcp.server.lowlevel import Server
+from mcpmint_runtime import (
+    ServerInfo,
+    ToolContext,
+    ToolEntry,
+    ToolResult,
+)
 
 from . import models
-from . import runtime as _runtime
 from .handlers.add_comment import add_comment as _add_comment
 from .handlers.assign_issue import assign_issue as _assign_issue
 from .handlers.create_issue import create_issue as _create_issue
@@ -26,7 +32,6 @@ from .handlers.list_comments import list_comments as _list_comments
 from .handlers.project_stats import project_stats as _project_stats
 from .handlers.search_issues import search_issues as _search_issues
 from .handlers.update_issue import update_issue as _update_issue
-from .runtime import ServerInfo, ToolContext, ToolEntry, ToolResult
 
 NAME = "tracker"
 VERSION = "0.4.0"
@@ -228,4 +233,4 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return _runtime.build_server(info)
+    return mcpmint_runtime.build_server(info)

@@ -51,7 +51,7 @@ def transport_for(
     if token:
         sent["Authorization"] = f"Bearer {token}"
     if target.startswith(("ws://", "wss://")):
-        from .transports.websocket import websocket_client
+        from mcpmint_runtime.transports.websocket import websocket_client
 
         return websocket_client(target, token=token, headers=headers)
     if target.startswith(("http://", "https://")):

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from mcpmint_runtime import ToolContext
 from pydantic import BaseModel
 
 from . import models
-from .runtime import ToolContext
 from .server import DATA, TOKEN_ENV, Handlers, build_server
 
 # tool name → [(arguments, result)]; a result is structuredContent, or the text
@@ -51,7 +51,7 @@ def example_handlers() -> Handlers:
 
 
 if __name__ == "__main__":
-    from .transports.cli import main
+    from mcpmint_runtime.cli import main
 
     # The fake server takes every road, whatever the spec enables: tests need stdio.
     main(

@@ -12,13 +12,18 @@ from importlib import resources
 from typing import Any, Protocol
 
 import mcp_types as types
+import mcpmint_runtime
 from mcp.server.lowlevel import Server
+from mcpmint_runtime import (
+    ServerInfo,
+    ToolContext,
+    ToolEntry,
+    ToolResult,
+)
 
 from . import models
-from . import runtime as _runtime
 from .handlers.get_conditions import get_conditions as _get_conditions
 from .handlers.get_forecast import get_forecast as _get_forecast
-from .runtime import ServerInfo, ToolContext, ToolEntry, ToolResult
 
 NAME = "weather"
 VERSION = "1.2.0"
@@ -94,4 +99,4 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return _runtime.build_server(info)
+    return mcpmint_runtime.build_server(info)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import importlib.resources
 import json
-from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 
 from mcpmint.codegen.ir import ProjectIR
-from mcpmint.spec.naming import pascal
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
+from mcpmint.output.pins import RUNTIME_RANGE, RUNTIME_REQUIREMENT
+from mcpmint.spec.naming import pascal
 
 _CHUNK = 64
 
@@ -80,6 +80,8 @@ _CODEGEN = {
     "codegen/server.py.jinja": "{pkg}/server.py",
     "codegen/examples.py.jinja": "{pkg}/examples.py",
     "codegen/client.py.jinja": "{pkg}/client.py",
+    # Re-exports for handlers written before 0.2 (`from ..runtime import ToolContext`).
+    "codegen/runtime.py.jinja": "{pkg}/runtime.py",
     "codegen/README.md.jinja": "README.md",
     "codegen/tests/test_server.py.jinja": "tests/test_{pkg}.py",
 }
@@ -117,31 +119,26 @@ def tools_json(project: ProjectIR, header: str) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def static_files() -> list[str]:
-    """Runtime files copied as they are: runtime.py and every transport module."""
-    root = templates_root().joinpath("codegen")
-    transports = sorted(
-        f"transports/{p.name}" for p in root.joinpath("transports").iterdir() if p.name.endswith(".py")
-    )
-    return ["runtime.py", *transports]
-
-
 def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
     """Every file of the project, in memory."""
     pkg = project.server.package
     header = python_header(project)
     client_class = pascal(pkg.removesuffix("_server")) + "Client"
-    context = {"p": project, "s": project.server, "pkg": pkg, "header": header, "client_class": client_class}
+    context = {
+        "p": project,
+        "s": project.server,
+        "pkg": pkg,
+        "header": header,
+        "client_class": client_class,
+        "runtime_range": RUNTIME_RANGE,
+        "runtime_requirement": RUNTIME_REQUIREMENT,
+    }
     files: dict[PurePosixPath, RenderedFile] = {}
     for template, target in _CODEGEN.items():
         files[PurePosixPath(target.format(pkg=pkg))] = RenderedFile(_ENV.get_template(template).render(context), "generated")
     files[PurePosixPath(pkg, "tools.json")] = RenderedFile(tools_json(project, header), "generated")
     models = header + "\n" + project.models_source
     files[PurePosixPath(pkg, "models.py")] = RenderedFile(models, "generated")
-    root = templates_root().joinpath("codegen")
-    for name in static_files():
-        text = root.joinpath(*name.split("/")).read_text(encoding="utf-8")
-        files[PurePosixPath(pkg, name)] = RenderedFile(header + "\n" + text, "generated")
     for template, target in _SCAFFOLD.items():
         files[PurePosixPath(target.format(pkg=pkg))] = RenderedFile(_ENV.get_template(template).render(context), "user")
     for tool in project.tools:

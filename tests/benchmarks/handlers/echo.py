@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from mcpmint_runtime import ToolContext
+
 from ..models import EchoInput
-from ..runtime import ToolContext
 
 
 async def echo(args: EchoInput, ctx: ToolContext) -> str:

@@ -6,10 +6,10 @@ scores falling by 0.05, each tagged with the requested tags (or `python`).
 
 from __future__ import annotations
 
+from mcpmint_runtime import ToolContext
 from pydantic import MISSING
 
 from ..models import Hit, SearchInput, SearchOutput
-from ..runtime import ToolContext
 
 
 async def search(args: SearchInput, ctx: ToolContext) -> SearchOutput:

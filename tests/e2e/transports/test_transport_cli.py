@@ -18,7 +18,7 @@ ALL = ("stdio", "http", "sse", "websocket")
 
 
 def _cli() -> Any:
-    from fakepkg.transports import cli
+    from mcpmint_runtime import options as cli
 
     return cli
 
@@ -114,12 +114,12 @@ def test_the_stdio_subcommand_imports_no_network_module(pkg_root: Path) -> None:
     )
     assert done.returncode == 0
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
-    assert "fakepkg.transports.stdio" in imported
+    assert "mcpmint_runtime.transports.stdio" in imported
     unwanted = {
-        "fakepkg.transports.app",
-        "fakepkg.transports.network",
-        "fakepkg.transports.websocket",
-        "fakepkg.transports.security",
+        "mcpmint_runtime.transports.app",
+        "mcpmint_runtime.transports.network",
+        "mcpmint_runtime.transports.websocket",
+        "mcpmint_runtime.transports.security",
         "websockets",
         "uvloop",
         "httptools",

@@ -10,13 +10,13 @@ pytestmark = pytest.mark.usefixtures("pkg_root")
 
 
 def _security() -> Any:
-    from fakepkg.transports import security
+    from mcpmint_runtime.transports import security
 
     return security
 
 
 def _websocket() -> Any:
-    from fakepkg.transports import websocket
+    from mcpmint_runtime.transports import websocket
 
     return websocket
 
@@ -107,13 +107,13 @@ def test_a_valid_frame_parses_to_its_message() -> None:
 def test_the_body_check_accepts_messages_and_names_the_request_id(
     document: Any, request_id: Any
 ) -> None:
-    from fakepkg.transports import jsonrpc
+    from mcpmint_runtime.transports import jsonrpc
 
     assert jsonrpc.check_document(document) == request_id
 
 
 def test_a_notification_line_with_a_bad_id_is_refused_a_good_one_parses() -> None:
-    from fakepkg.transports import jsonrpc
+    from mcpmint_runtime.transports import jsonrpc
 
     line = '{"jsonrpc": "2.0", "method": "notifications/initialized"}'
     assert jsonrpc.parse_message(line).method == "notifications/initialized"

@@ -1,1 +1,1 @@
-"""A hand-written server package the transport tests copy next to the transports."""
+"""A hand-written server package on mcpmint_runtime's transports and command line."""

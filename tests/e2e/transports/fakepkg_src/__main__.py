@@ -3,7 +3,7 @@
 import os
 
 from fakepkg.server import server
-from fakepkg.transports.cli import main
+from mcpmint_runtime.cli import main
 
 TRANSPORTS = os.environ.get("FAKEPKG_TRANSPORTS", "stdio,http,sse,websocket")
 

@@ -1,6 +1,7 @@
-"""Runtime of the generated server: tools/call dispatch, handler context, results.
+"""tools/list and tools/call on the SDK's low-level server: dispatch and validation.
 
-The same file is copied into every generated package; server.py holds the per-spec part.
+The generated server.py holds the per-spec part (the tool table, the handlers) and
+passes it here as a `ServerInfo`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol
 
 import anyio
 import mcp_types as types
@@ -19,69 +20,9 @@ from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel, ValidationError
 
+from .context import Content, ToolContext, ToolResult
+
 logger = logging.getLogger(__name__)
-
-OutT = TypeVar("OutT")
-Content = types.ContentBlock
-
-
-@dataclass(slots=True)
-class ToolResult(Generic[OutT]):
-    """A result with rich content: text, images, audio, resource links, embedded
-    resources.
-
-    `structured` is the tool's output model instance for tools with an outputSchema;
-    `is_error=True` reports a failure the model should see.
-    """
-
-    content: Sequence[Content] = ()
-    structured: OutT | None = None
-    is_error: bool = False
-
-
-class ToolContext:
-    """What a handler knows of its call: progress, request, session and deadline."""
-
-    __slots__ = ("deadline", "sdk", "tool")
-
-    def __init__(
-        self, sdk: ServerRequestContext[Any], tool: str, deadline: float | None = None
-    ) -> None:
-        self.sdk = sdk
-        self.tool = tool
-        # When the call's timeout ends it, on anyio's clock (anyio.current_time());
-        # None: no timeout.
-        self.deadline = deadline
-
-    def time_left(self) -> float | None:
-        """Seconds until the call's timeout (never below 0); None without a timeout.
-
-        Pass it on to the handler's own network calls (e.g. an httpx timeout).
-        """
-        if self.deadline is None:
-            return None
-        return max(0.0, self.deadline - anyio.current_time())
-
-    @property
-    def request_id(self) -> Any:
-        """The JSON-RPC id of the tools/call request."""
-        return self.sdk.request_id
-
-    @property
-    def protocol_version(self) -> str | None:
-        """The negotiated MCP protocol version."""
-        return getattr(self.sdk, "protocol_version", None)
-
-    @property
-    def request(self) -> Any:
-        """The starlette Request on HTTP and SSE; None on stdio and WebSocket."""
-        return getattr(self.sdk, "request", None)
-
-    async def report_progress(
-        self, progress: float, total: float | None = None, message: str | None = None
-    ) -> None:
-        """Send a progress notification (a no-op when the client asked for none)."""
-        await self.sdk.session.report_progress(progress, total, message)
 
 
 class Validator(Protocol):
@@ -133,8 +74,9 @@ def schema_validator(schema: Mapping[str, Any]) -> Validator:
 def build_server(info: ServerInfo) -> Server[Any]:
     """The SDK low-level server answering tools/list and tools/call for `info.tools`."""
     listing = types.ListToolsResult(tools=[entry.tool for entry in info.tools])
+    default = info.tool_timeout
     by_name = {
-        entry.tool.name: entry if entry.timeout else replace(entry, timeout=info.tool_timeout)
+        entry.tool.name: entry if entry.timeout else replace(entry, timeout=default)
         for entry in info.tools
     }
     input_schemas = {name: entry.tool.input_schema for name, entry in by_name.items()}
@@ -176,14 +118,18 @@ async def call_tool(
     try:
         args = entry.input_model.model_validate(arguments)
     except ValidationError as exc:
-        return error_result(f"Invalid arguments for tool '{name}':", pydantic_problems(exc))
+        return error_result(
+            f"Invalid arguments for tool '{name}':", pydantic_problems(exc)
+        )
     timeout = entry.timeout
     try:
         if timeout is None:  # no cancel scope: the common case stays cheap
             output = await entry.handler(args, ToolContext(ctx, name))
         else:
             with anyio.move_on_after(timeout) as scope:
-                output = await entry.handler(args, ToolContext(ctx, name, scope.deadline))
+                output = await entry.handler(
+                    args, ToolContext(ctx, name, scope.deadline)
+                )
             if scope.cancel_called:  # even if the handler swallowed the cancellation
                 logger.warning("tool %r timed out after %g s", name, timeout)
                 return error_result(f"Tool '{name}' timed out after {timeout:g} s")
@@ -204,11 +150,21 @@ def to_call_result(entry: ToolEntry, output: Any) -> types.CallToolResult:
     content: list[Content] | None = None
     is_error = False
     if isinstance(output, ToolResult):
-        content, is_error, output = list(output.content), output.is_error, output.structured
+        content, is_error, output = (
+            list(output.content),
+            output.is_error,
+            output.structured,
+        )
     if entry.output_model is None or (is_error and output is None):
-        return types.CallToolResult(content=content or _text_content(output), is_error=is_error)
+        return types.CallToolResult(
+            content=content or _text_content(output), is_error=is_error
+        )
     name = entry.tool.name
-    data = output.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=False) if isinstance(output, BaseModel) else output
+    data = output
+    if isinstance(output, BaseModel):
+        data = output.model_dump(
+            mode="json", by_alias=True, exclude_unset=True, warnings=False
+        )
     problems = _schema_problems(entry.output_validator, data)
     if not problems:
         try:
@@ -216,10 +172,14 @@ def to_call_result(entry: ToolEntry, output: Any) -> types.CallToolResult:
         except ValidationError as exc:
             problems = pydantic_problems(exc)
     if problems:
-        logger.error("tool %r returned an invalid result: %s", name, "; ".join(problems))
+        logger.error(
+            "tool %r returned an invalid result: %s", name, "; ".join(problems)
+        )
         return error_result(f"Invalid result from tool '{name}':", problems)
     return types.CallToolResult(
-        content=content or _text_content(data), structured_content=data, is_error=is_error
+        content=content or _text_content(data),
+        structured_content=data,
+        is_error=is_error,
     )
 
 
@@ -236,18 +196,24 @@ def _text_content(output: Any) -> list[Content]:
 def error_result(title: str, problems: Iterable[str] = ()) -> types.CallToolResult:
     """A tool error: the title, then one `- path: message` line per problem."""
     text = "\n".join([title, *(f"- {p}" for p in problems)])
-    return types.CallToolResult(content=[types.TextContent(type="text", text=text)], is_error=True)
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=text)], is_error=True
+    )
 
 
 def pydantic_problems(exc: ValidationError) -> list[str]:
     """`path: message` for each error of a pydantic validation."""
-    return [f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)]
+    return [
+        f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)
+    ]
 
 
 def _schema_problems(validator: Validator | None, instance: Any) -> list[str]:
     if validator is None:
         return []
-    errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(
+        validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]
+    )
     return [f"{format_loc(tuple(e.absolute_path))}: {e.message}" for e in errors]
 
 
@@ -255,5 +221,7 @@ def format_loc(loc: Sequence[str | int]) -> str:
     """`("days", 0, "high")` → `days[0].high`; the arguments object is `(root)`."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += (
+            f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        )
     return out or "(root)"

@@ -1,0 +1,36 @@
+"""mcpmint-runtime: what the servers mcpmint generates import.
+
+Dispatch and validation of tools/call (`dispatch`), what a handler receives and
+returns (`ToolContext`, `ToolResult`), the transports (`transports`), the command
+line (`cli`) and the version gate (`version`). Handlers import from here:
+
+    from mcpmint_runtime import ToolContext, ToolResult
+"""
+
+from __future__ import annotations
+
+# Versioned in lockstep with mcpmint; generated code checks it through
+# `version.require_runtime` when it is imported.
+__version__ = "0.2.0"
+
+from .context import ToolContext, ToolResult  # noqa: E402
+from .dispatch import (  # noqa: E402
+    ServerInfo,
+    ToolEntry,
+    build_server,
+    error_result,
+    schema_validator,
+)
+from .version import require_runtime  # noqa: E402
+
+__all__ = [
+    "ServerInfo",
+    "ToolContext",
+    "ToolEntry",
+    "ToolResult",
+    "__version__",
+    "build_server",
+    "error_result",
+    "require_runtime",
+    "schema_validator",
+]

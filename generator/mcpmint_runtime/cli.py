@@ -1,0 +1,122 @@
+"""The command line of a generated server: `python -m <package> <transport>`.
+
+A generated `__main__.py` names its transports and calls `run`. Network modules
+are imported only by network subcommands, so `python -m <package> stdio` starts as
+fast as the SDK allows (no uvicorn, no starlette).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .options import build_parser, network_transports, settings_from_args
+
+if TYPE_CHECKING:
+    from mcp.server.lowlevel import Server
+
+    # build_server of the generated package: called with tool_timeout when the command
+    # line overrides the spec's default.
+    ServerFactory = Callable[..., Server[Any]]
+
+__all__ = ["call", "main", "run"]
+
+
+def run(
+    build_server: ServerFactory,
+    *,
+    name: str,
+    transports: Sequence[str],
+    token_env: str | None = None,
+    argv: Sequence[str] | None = None,
+) -> None:
+    """Serve over the transport named on the command line, or `call TOOL '{json}'`.
+
+    `call` runs one tool in process and prints what a client sees.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["call"] and len(args) in (2, 3):
+        arguments = json.loads(args[2]) if len(args) == 3 else {}
+        sys.exit(call(build_server(), args[1], arguments))
+    main(build_server, name=name, transports=transports, token_env=token_env, argv=args)
+
+
+def call(server: Server[Any], tool: str, arguments: dict[str, Any]) -> int:
+    """Call one tool through the MCP client, in process; print what a client sees."""
+    import anyio
+    from mcp import Client
+
+    async def send() -> Any:
+        async with Client(server) as client:
+            return await client.call_tool(tool, arguments)
+
+    result = anyio.run(send)
+    if result.structured_content is not None:
+        print(json.dumps(result.structured_content, indent=2, ensure_ascii=False))
+    else:
+        for block in result.content:
+            print(getattr(block, "text", block.model_dump_json(by_alias=True)))
+    return 1 if result.is_error else 0
+
+
+def main(
+    server: Server[Any] | ServerFactory,
+    *,
+    name: str,
+    transports: Sequence[str],
+    token_env: str | None = None,
+    argv: Sequence[str] | None = None,
+) -> None:
+    """Parse the command line and serve `server` until end of input or a signal.
+
+    `server` is a built server, or a function building one: only then is
+    `--tool-timeout` offered, and passed to it as `tool_timeout`.
+    """
+    from mcp.server import lowlevel
+
+    built = isinstance(server, lowlevel.Server)
+    parser = build_parser(name, transports, token_env, tool_timeout=not built)
+    args = parser.parse_args(argv)
+    _configure_logging(args.log_level)
+    if not isinstance(server, lowlevel.Server):
+        timeout = args.tool_timeout
+        server = server() if timeout is None else server(tool_timeout=timeout or None)
+    try:
+        if args.command == "stdio":
+            _run_stdio(server, args.grace_period)
+        else:
+            settings = settings_from_args(args, parser)  # errors before slow imports
+            from .transports.network import serve_network
+
+            chosen = network_transports(args.command, transports)
+            serve_network(server, transports=chosen, settings=settings)
+    except KeyboardInterrupt:  # a signal before the handlers were installed
+        pass
+
+
+def _configure_logging(level: str) -> None:
+    # stderr only: on stdio, stdout is the wire.
+    logging.basicConfig(
+        level=level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _run_stdio(server: Server[Any], grace_period: float) -> None:
+    import anyio
+
+    from .transports.drain import stop_on_signals
+    from .transports.stdio import run_stdio
+
+    async def serve() -> None:
+        stop = anyio.Event()
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(stop_on_signals, stop, tg.cancel_scope.cancel)
+            await run_stdio(server, stop=stop, grace_period=grace_period)
+            tg.cancel_scope.cancel()
+
+    anyio.run(serve)

@@ -1,0 +1,73 @@
+"""What a handler receives and may return: `ToolContext`, `ToolResult`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import anyio
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+
+OutT = TypeVar("OutT")
+Content = types.ContentBlock
+
+
+@dataclass(slots=True)
+class ToolResult(Generic[OutT]):
+    """A result with rich content: text, images, audio, resource links, embedded
+    resources.
+
+    `structured` is the tool's output model instance for tools with an outputSchema;
+    `is_error=True` reports a failure the model should see.
+    """
+
+    content: Sequence[Content] = ()
+    structured: OutT | None = None
+    is_error: bool = False
+
+
+class ToolContext:
+    """What a handler knows of its call: progress, request, session and deadline."""
+
+    __slots__ = ("deadline", "sdk", "tool")
+
+    def __init__(
+        self, sdk: ServerRequestContext[Any], tool: str, deadline: float | None = None
+    ) -> None:
+        self.sdk = sdk
+        self.tool = tool
+        # When the call's timeout ends it, on anyio's clock (anyio.current_time());
+        # None: no timeout.
+        self.deadline = deadline
+
+    def time_left(self) -> float | None:
+        """Seconds until the call's timeout (never below 0); None without a timeout.
+
+        Pass it on to the handler's own network calls (e.g. an httpx timeout).
+        """
+        if self.deadline is None:
+            return None
+        return max(0.0, self.deadline - anyio.current_time())
+
+    @property
+    def request_id(self) -> Any:
+        """The JSON-RPC id of the tools/call request."""
+        return self.sdk.request_id
+
+    @property
+    def protocol_version(self) -> str | None:
+        """The negotiated MCP protocol version."""
+        return getattr(self.sdk, "protocol_version", None)
+
+    @property
+    def request(self) -> Any:
+        """The starlette Request on HTTP and SSE; None on stdio and WebSocket."""
+        return getattr(self.sdk, "request", None)
+
+    async def report_progress(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None:
+        """Send a progress notification (a no-op when the client asked for none)."""
+        await self.sdk.session.report_progress(progress, total, message)
