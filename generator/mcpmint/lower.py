@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import os
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .ir import ExampleIR, ProjectIR, ServerIR, ToolIR
 from .load import LoadedSpec
-from .models import ModelRequest, ModelsSource, Unfaithful, render_models
+from .models import ModelRequest, cached_render_models
 from .naming import handler_name, package_name, pascal
 from .schemas import bundle
 from .signatures import annotation_imports, input_params
@@ -43,13 +42,12 @@ def to_ir(loaded: LoadedSpec, out: Path) -> ProjectIR:
         requests.append(ModelRequest(f"{prefix}Input", raw["inputSchema"], raw["name"], "inputSchema"))
         if "outputSchema" in raw:
             requests.append(ModelRequest(f"{prefix}Output", raw["outputSchema"], raw["name"], "outputSchema"))
-    models = _cached_models(requests, spec_defs)
+    models = cached_render_models(requests, spec_defs)
     loose = {u.tool for u in models.unfaithful}
-    tree = ast.parse(models.source)
     tools = tuple(
         replace(
             _tool(raw, tool_spec.examples, spec_defs, raw["name"] in loose),
-            params=input_params(tree, models.source, f"{pascal(raw['name'])}Input"),
+            params=input_params(models.model_class(f"{pascal(raw['name'])}Input")),
             timeout=tool_spec.timeout,  # pydantic makes 30 a float: 30.0
         )
         for raw, tool_spec in zip(raw_tools, spec.tools, strict=True)
@@ -75,31 +73,8 @@ def to_ir(loaded: LoadedSpec, out: Path) -> ProjectIR:
         tools=tools,
         models_source=models.source,
         warnings=warnings,
-        client_imports=annotation_imports(tree, (p for t in tools for p in t.params)),
+        client_imports=annotation_imports(models.model_class(t.input_model) for t in tools),
     )
-
-
-def _cached_models(requests: list[ModelRequest], spec_defs: dict[str, Any]) -> ModelsSource:
-    """render_models, from the disk cache when the same schemas were rendered before."""
-    import datamodel_code_generator
-
-    from . import cache, models
-
-    inputs = [[r.class_name, r.schema, r.tool, r.where] for r in requests]
-    entry = cache.key(
-        json.dumps([inputs, spec_defs], sort_keys=True).encode(),
-        datamodel_code_generator.get_version().encode(),
-        Path(models.__file__).read_bytes(),
-    )
-    cached = cache.read("models", entry)
-    if cached is not None:
-        data = json.loads(cached)
-        unfaithful = tuple(Unfaithful(**u) for u in data["unfaithful"])
-        return ModelsSource(data["source"], unfaithful)
-    result = render_models(requests, spec_defs)
-    unfaithful_data = [asdict(u) for u in result.unfaithful]
-    cache.write("models", entry, json.dumps({"source": result.source, "unfaithful": unfaithful_data}))
-    return result
 
 
 def _tool(raw: dict[str, Any], examples: Any, spec_defs: dict[str, Any], loose: bool) -> ToolIR:
