@@ -28,8 +28,8 @@ STAGES = (
     ("mcpmint.load", "load_spec"),  # looked up by mcpmint.diagnose when it runs
     ("mcpmint.validate", "validate"),
     ("mcpmint.lower", "to_ir"),
-    ("mcpmint.lower", "render_models"),
-    ("mcpmint.models", "_generate"),
+    ("mcpmint.models.cache", "render_models"),  # a cache miss
+    ("mcpmint.models.pipeline", "generated_module"),  # datamodel-code-generator
     ("mcpmint.lower", "input_params"),
     ("mcpmint.lower", "bundle"),
     ("mcpmint.render", "render"),
