@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -54,18 +55,31 @@ def load_and_validate(spec_path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
 def build(spec_path: Path, out: Path) -> Build:
     """Every file of the project, rendered and formatted in memory."""
     loaded, warnings = load_and_validate(spec_path)
-    # Imported only now: datamodel-code-generator and black take ~0.5 s to import, and a spec
-    # with errors needs neither.
+    # Imported only now: datamodel-code-generator and black take ~0.5 s to import, and
+    # a spec with errors needs neither.
     from mcpmint.codegen.format import format_files
-    from mcpmint.codegen.lower import to_ir
+    from mcpmint.codegen.lower import model_requests, to_ir
     from mcpmint.codegen.render import render
+    from mcpmint.models import cached_render_models
+    from mcpmint.spec.format import Spec
 
-    project = to_ir(loaded, out)
-    result = Build(format_files(render(project)), project.server.package, warnings, project.warnings)
-    files = {str(rel): (f.owner, uptodate.digest(f.text.encode("utf-8"))) for rel, f in result.files.items()}
-    sources = {str(path): uptodate.digest(path.read_bytes()) for path in loaded.sources}
-    uptodate.remember(spec_path, out, uptodate.Record(result.package, files, sources, _warnings(result)))
+    spec = Spec.model_validate(loaded.data)
+    models = cached_render_models(model_requests(spec), spec.defs)
+    project = to_ir(spec, models, loaded.path, out)
+    files = format_files(render(project))
+    result = Build(files, project.server.package, warnings, project.warnings)
+    uptodate.remember(spec_path, out, _record(result, loaded.sources))
     return result
+
+
+def _record(result: Build, sources: Iterable[Path]) -> uptodate.Record:
+    """What the up-to-date check compares next time: every input's and output's hash."""
+    files = {
+        str(rel): (f.owner, uptodate.digest(f.text.encode("utf-8")))
+        for rel, f in result.files.items()
+    }
+    read = {str(path): uptodate.digest(path.read_bytes()) for path in sources}
+    return uptodate.Record(result.package, files, read, _warnings(result))
 
 
 def _warnings(result: Build) -> list[str]:

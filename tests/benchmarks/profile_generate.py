@@ -28,8 +28,8 @@ STAGES = (
     ("mcpmint.spec.load", "load_spec"),  # looked up by mcpmint.diagnose when it runs
     ("mcpmint.spec.validate", "validate"),
     ("mcpmint.codegen.lower", "to_ir"),
-    ("mcpmint.codegen.lower", "render_models"),
-    ("mcpmint.models", "_generate"),
+    ("mcpmint.models.cache", "render_models"),  # a cache miss
+    ("mcpmint.models.pipeline", "generated_module"),  # datamodel-code-generator
     ("mcpmint.codegen.lower", "input_params"),
     ("mcpmint.codegen.lower", "bundle"),
     ("mcpmint.codegen.render", "render"),

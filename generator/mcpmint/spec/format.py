@@ -6,12 +6,19 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    model_validator,
+)
 
 # Defined where light modules (the CLI, the importer) can read them without pydantic.
 from mcpmint.spec.vocabulary import FORMAT_VERSION as FORMAT_VERSION
 from mcpmint.spec.vocabulary import TRANSPORTS as TRANSPORTS
-from mcpmint.spec.vocabulary import Transport
+from mcpmint.spec.vocabulary import TOOL_KEYS, Transport
 
 JsonSchema = dict[str, Any]
 MAX_TIMEOUT = 86_400.0  # a day: a longer call is not a tool call
@@ -110,6 +117,22 @@ class Tool(_Strict):
         description="Seconds a call may run before it answers a tool error "
         "(mcpmint's key, not served; default: server.toolTimeout)",
     )
+    _written: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_as_written(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Tool]
+    ) -> Tool:
+        tool = handler(data)
+        if isinstance(data, dict):
+            tool._written = data
+        return tool
+
+    def served(self) -> dict[str, Any]:
+        """The MCP Tool object exactly as the spec wrote it, keys in the MCP schema's
+        order, mcpmint's own keys (`examples`, `timeout`) left out."""
+        return {key: self._written[key] for key in TOOL_KEYS if key in self._written}
 
 
 def _stdio_only() -> list[Transport]:
