@@ -10,22 +10,31 @@ from typing import TYPE_CHECKING, Any
 
 from mcpmint.output import uptodate
 from mcpmint.output.pins import pin_problems
+from mcpmint.output.write import WriteReport, diff_tree, write_tree
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, sort_diagnostics
 from mcpmint.spec.naming import handler_name
-from mcpmint.output.write import WriteReport, diff_tree, write_tree
 
-# The stages import pydantic, jsonschema, PyYAML, Jinja, datamodel-code-generator and black:
-# imported when a build runs, so that an up-to-date project is known in milliseconds.
+# The stages import pydantic, jsonschema, PyYAML, Jinja, datamodel-code-generator and
+# black: imported when a build runs, so that an up-to-date project is known in
+# milliseconds.
 if TYPE_CHECKING:
-    from mcpmint.spec.load import LoadedSpec
     from mcpmint.output.files import RenderedFile
+    from mcpmint.spec.load import LoadedSpec
 
-__all__ = ["Build", "SpecError", "build", "check", "diagnose", "generate", "load_and_validate"]
+__all__ = [
+    "Build",
+    "SpecError",
+    "build",
+    "check",
+    "diagnose",
+    "generate",
+    "load_and_validate",
+]
 
 
 @dataclass(frozen=True)
 class Build:
-    """A rendered project: every file, the package name, and what the generator noticed."""
+    """A rendered project: every file, the package name, what the generator noticed."""
 
     files: dict[PurePosixPath, RenderedFile]
     package: str
@@ -33,8 +42,11 @@ class Build:
     notes: tuple[str, ...]
 
 
-def diagnose(spec_path: Path, display: str | None = None) -> tuple[LoadedSpec, list[Diagnostic]]:
-    """The loaded spec (external refs inlined) and every diagnostic, errors and warnings."""
+def diagnose(
+    spec_path: Path, display: str | None = None
+) -> tuple[LoadedSpec, list[Diagnostic]]:
+    """The loaded spec (external refs inlined) and every diagnostic, errors and
+    warnings."""
     from mcpmint.spec.load import load_spec
     from mcpmint.spec.refs import inline_external_refs
     from mcpmint.spec.validate import validate
@@ -45,7 +57,8 @@ def diagnose(spec_path: Path, display: str | None = None) -> tuple[LoadedSpec, l
 
 
 def load_and_validate(spec_path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
-    """The loaded spec and its warnings; SpecError with every diagnostic if any is an error."""
+    """The loaded spec and its warnings; SpecError with every diagnostic if any is an
+    error."""
     loaded, found = diagnose(spec_path)
     if any(d.level == "error" for d in found):
         raise SpecError(found)
@@ -83,11 +96,14 @@ def _record(result: Build, sources: Iterable[Path]) -> uptodate.Record:
 
 
 def _warnings(result: Build) -> list[str]:
-    return [w.format() for w in result.warnings] + [f"warning: {n}" for n in result.notes]
+    return [w.format() for w in result.warnings] + [
+        f"warning: {n}" for n in result.notes
+    ]
 
 
 def generate(spec_path: Path, out: Path) -> WriteReport:
-    """Write or refresh the project in `out`; user-owned files are created once, never touched."""
+    """Write or refresh the project in `out`; user-owned files are created once, never
+    touched."""
     report = _write(spec_path, out)
     # After writing (a new project gets a right pyproject.toml), and past the fast path:
     # the record does not cover the user's pyproject.toml.
@@ -119,7 +135,8 @@ def _tools_by_name(text: str) -> dict[str, Any]:
 
 
 def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
-    """Handlers whose tool's schemas changed since the last generation: mypy will say how."""
+    """Handlers whose tool's schemas changed since the last generation: mypy will say
+    how."""
     rendered = result.files.get(PurePosixPath(result.package, "tools.json"))
     now = _tools_by_name(rendered.text) if rendered else {}
     review = []
@@ -127,10 +144,13 @@ def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
         old = before.get(name)
         if old is None:
             continue
-        changed = [k for k in ("inputSchema", "outputSchema") if old.get(k) != tool.get(k)]
+        changed = [
+            k for k in ("inputSchema", "outputSchema") if old.get(k) != tool.get(k)
+        ]
         if changed:
             handler = handler_name(name)
-            review.append(f"{result.package}/handlers/{handler}.py ({' and '.join(changed)} changed)")
+            what = " and ".join(changed)
+            review.append(f"{result.package}/handlers/{handler}.py ({what} changed)")
     return review
 
 

@@ -109,9 +109,7 @@ def _tool(
     )
 
 
-def _examples(
-    tool: Tool, served: dict[str, Any]
-) -> tuple[tuple[ExampleIR, ...], bool]:
+def _examples(tool: Tool, served: dict[str, Any]) -> tuple[tuple[ExampleIR, ...], bool]:
     """The spec's examples, else one made up from the schemas (and whether it was)."""
     has_output = "outputSchema" in served
     out = []

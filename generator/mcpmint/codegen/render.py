@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+from importlib.resources.abc import Traversable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -17,7 +18,7 @@ from mcpmint.spec.naming import pascal
 _CHUNK = 64
 
 
-def templates_root() -> Any:
+def templates_root() -> Traversable:
     """The templates folder, from the wheel or the source tree."""
     return importlib.resources.files("mcpmint._templates")
 
@@ -39,12 +40,17 @@ def docstring(text: str, indent: str = "") -> str:
     import textwrap
 
     safe = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    safe = "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in safe)
+    safe = "".join(
+        c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in safe
+    )
     lines: list[str] = []
     for paragraph in safe.strip().splitlines() or [""]:
         # Never break inside a word: an escape like \u0009 must stay whole.
         wrapped = textwrap.wrap(
-            paragraph, width=80 - len(indent), break_long_words=False, break_on_hyphens=False
+            paragraph,
+            width=80 - len(indent),
+            break_long_words=False,
+            break_on_hyphens=False,
         )
         lines += wrapped or [""]
     text = ("\n" + indent).join(lines).rstrip() or "(no description)"
@@ -63,8 +69,12 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["py"] = py_str
     env.filters["docstring"] = docstring
-    env.filters["tojson_compact"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.filters["tojson_compact"] = _tojson_compact
     return env
+
+
+def _tojson_compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _load_template(name: str) -> str:
@@ -73,7 +83,7 @@ def _load_template(name: str) -> str:
 
 _ENV = _environment()
 
-# Generated files rendered from templates: template → output path (with {pkg} filled in).
+# Generated files rendered from templates: template → output path ({pkg} filled in).
 _CODEGEN = {
     "codegen/__init__.py.jinja": "{pkg}/__init__.py",
     "codegen/__main__.py.jinja": "{pkg}/__main__.py",
@@ -110,7 +120,10 @@ def tools_json(project: ProjectIR, header: str) -> str:
         "tools": [json.loads(t.tool_json) for t in project.tools],
         "examples": {
             t.wire_name: [
-                {"arguments": json.loads(e.arguments_json), "result": json.loads(e.result_json or "null")}
+                {
+                    "arguments": json.loads(e.arguments_json),
+                    "result": json.loads(e.result_json or "null"),
+                }
                 for e in t.examples
             ]
             for t in project.tools
@@ -135,13 +148,23 @@ def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
     }
     files: dict[PurePosixPath, RenderedFile] = {}
     for template, target in _CODEGEN.items():
-        files[PurePosixPath(target.format(pkg=pkg))] = RenderedFile(_ENV.get_template(template).render(context), "generated")
-    files[PurePosixPath(pkg, "tools.json")] = RenderedFile(tools_json(project, header), "generated")
+        files[PurePosixPath(target.format(pkg=pkg))] = RenderedFile(
+            _ENV.get_template(template).render(context), "generated"
+        )
+    files[PurePosixPath(pkg, "tools.json")] = RenderedFile(
+        tools_json(project, header), "generated"
+    )
     models = header + "\n" + project.models_source
     files[PurePosixPath(pkg, "models.py")] = RenderedFile(models, "generated")
     for template, target in _SCAFFOLD.items():
-        files[PurePosixPath(target.format(pkg=pkg))] = RenderedFile(_ENV.get_template(template).render(context), "user")
+        files[PurePosixPath(target.format(pkg=pkg))] = RenderedFile(
+            _ENV.get_template(template).render(context), "user"
+        )
     for tool in project.tools:
-        text = _ENV.get_template("scaffold/handler.py.jinja").render({**context, "t": tool})
-        files[PurePosixPath(pkg, "handlers", f"{tool.func_name}.py")] = RenderedFile(text, "user")
+        text = _ENV.get_template("scaffold/handler.py.jinja").render(
+            {**context, "t": tool}
+        )
+        files[PurePosixPath(pkg, "handlers", f"{tool.func_name}.py")] = RenderedFile(
+            text, "user"
+        )
     return dict(sorted(files.items()))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mcpmint.output import cache as disk
+
 from .data import (
     AnnotationName,
     ModelClass,

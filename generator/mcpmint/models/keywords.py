@@ -3,42 +3,30 @@ models drop, what only annotates."""
 
 from __future__ import annotations
 
+from mcpmint.schema.keywords import DOC_KEYWORDS, FAMILIES
+
 JSON_TYPES = ("null", "boolean", "string", "number", "array", "object")
-STRING_KEYWORDS = ("minLength", "maxLength", "pattern")
-NUMBER_KEYWORDS = (
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
+# Keywords of a family that tell nothing about an untyped node's type here: `format` and
+# the content keywords only annotate in the models, and the rest are not checked alone.
+_NOT_IMPLYING = frozenset(
+    "format contentEncoding contentMediaType contentSchema additionalItems minContains"
+    " maxContains".split()
 )
-ARRAY_KEYWORDS = (
-    "items",
-    "prefixItems",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "contains",
-)
-OBJECT_KEYWORDS = (
-    "properties",
-    "required",
-    "additionalProperties",
-    "minProperties",
-    "maxProperties",
-    "patternProperties",
-    "propertyNames",
-    "dependentRequired",
-    "dependentSchemas",
-    "unevaluatedProperties",
-)
+
+
+def _family(name: str) -> tuple[str, ...]:
+    return tuple(k for k in FAMILIES[name] if k not in _NOT_IMPLYING)
+
+
+STRING_KEYWORDS = _family("string")
+NUMBER_KEYWORDS = _family("number")  # the four bounds first, then multipleOf
 # An untyped node with one of these keywords constrains values of that family only.
 FAMILY_KEYWORDS = {
     "string": STRING_KEYWORDS,
     "number": NUMBER_KEYWORDS,
     "integer": NUMBER_KEYWORDS,
-    "array": ARRAY_KEYWORDS + ("unevaluatedItems",),
-    "object": OBJECT_KEYWORDS,
+    "array": _family("array"),
+    "object": _family("object"),
 }
 # Keywords the models do not check; dropping them only makes a model looser.
 UNSUPPORTED = {
@@ -60,7 +48,5 @@ CONSTRAINTS = (
     "minLength maxLength pattern minimum maximum exclusiveMinimum exclusiveMaximum "
     "minItems maxItems".split()
 )
-ANNOTATION_KEYWORDS = frozenset(
-    "title description default examples deprecated readOnly writeOnly $comment format "
-    "contentEncoding contentMediaType contentSchema".split()
-)
+# What the models treat as annotations only: the table's, and `format`.
+ANNOTATION_KEYWORDS = DOC_KEYWORDS | {"format"}

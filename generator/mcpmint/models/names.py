@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from mcpmint.spec.naming import schema_class_name as pascal
+
+__all__ = ["RESERVED", "Names", "pascal"]
 
 # Names the finished module imports or defines; a generated class never takes one.
 RESERVED = frozenset(
@@ -12,13 +14,6 @@ RESERVED = frozenset(
     "ValidatorFunctionWrapHandler Model None True False Ellipsis NotImplemented "
     "ValueError TypeError Exception OverflowError".split()
 )
-
-
-def pascal(text: str) -> str:
-    """`get-forecast` → `GetForecast`; a name never starts with a digit."""
-    words = [w for w in re.split(r"[^0-9A-Za-z]+", text) if w]
-    name = "".join(w[0].upper() + w[1:] for w in words)
-    return name if name and not name[0].isdigit() else "N" + name
 
 
 class Names:

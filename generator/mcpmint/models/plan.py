@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .nodes import escape
+from mcpmint.schema.walk import escape_pointer as escape
 
 
 @dataclass(slots=True)

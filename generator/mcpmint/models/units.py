@@ -18,11 +18,12 @@ from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from mcpmint.schema.walk import unescape_pointer as unescape
+
 from .data import ModelRequest, Unfaithful
 from .facts import Facts
 from .merging import Merger
 from .names import Names, pascal
-from .nodes import unescape
 from .plan import At, Unit
 
 

@@ -40,6 +40,11 @@ def def_name(ref: str) -> str | None:
     return unescape_pointer(ref[len(DEFS_PREFIX) :].split("/", 1)[0])
 
 
+def escape_pointer(token: str) -> str:
+    """JSON Pointer escaping of one reference token."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
 def unescape_pointer(token: str) -> str:
     """Undo JSON Pointer escaping of one reference token."""
     return token.replace("~1", "/").replace("~0", "~")

@@ -17,8 +17,8 @@ from pydantic import (
 
 # Defined where light modules (the CLI, the importer) can read them without pydantic.
 from mcpmint.spec.vocabulary import FORMAT_VERSION as FORMAT_VERSION
-from mcpmint.spec.vocabulary import TRANSPORTS as TRANSPORTS
 from mcpmint.spec.vocabulary import TOOL_KEYS, Transport
+from mcpmint.spec.vocabulary import TRANSPORTS as TRANSPORTS
 
 JsonSchema = dict[str, Any]
 MAX_TIMEOUT = 86_400.0  # a day: a longer call is not a tool call

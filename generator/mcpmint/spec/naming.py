@@ -9,10 +9,20 @@ import re
 _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
-# Module names a handler may not take: they would shadow the package's own modules or stdlib
-# modules the generated code imports.
+# Module names a handler may not take: they would shadow the package's own modules or
+# stdlib modules the generated code imports.
 _RESERVED_MODULES = frozenset(
-    {"models", "server", "runtime", "client", "transports", "handlers", "examples", "connect", "call"}
+    {
+        "models",
+        "server",
+        "runtime",
+        "client",
+        "transports",
+        "handlers",
+        "examples",
+        "connect",
+        "call",
+    }
 )
 
 
@@ -46,6 +56,15 @@ def pascal(name: str) -> str:
     if ident[0].isdigit():
         ident = f"Tool{ident}"
     return ident
+
+
+def schema_class_name(text: str) -> str:
+    """A class name from schema words (a `$defs` key, a property): `postal-code` →
+    `PostalCode`. Unlike `pascal`, camelCase runs are kept as written and a name that
+    would start with a digit gets `N`: the names of the models generated so far."""
+    parts = [w for w in _NON_ALNUM.split(text) if w]
+    name = "".join(w[0].upper() + w[1:] for w in parts)
+    return name if name and not name[0].isdigit() else "N" + name
 
 
 def package_name(server_name: str) -> str:
