@@ -1,4 +1,4 @@
-"""mcpmint: typed MCP servers from a YAML spec of tools."""
+"""The pipeline, stage by stage: diagnose → build → generate | check."""
 
 from __future__ import annotations
 
