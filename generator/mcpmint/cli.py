@@ -123,14 +123,24 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from mcpmint.output.pins import pin_problems
+
     problems = check(args.spec, _out(args))
     if problems and not args.quiet:
         print("\n".join(problems))
-        print(
-            f"{len(problems)} file(s) out of date: "
-            f"run mcpmint generate {args.spec} -o {_out(args)}",
-            file=sys.stderr,
-        )
+        pins = {p.format() for p in pin_problems(_out(args))}
+        if stale := [p for p in problems if p not in pins]:
+            print(
+                f"{len(stale)} file(s) out of date: "
+                f"run mcpmint generate {args.spec} -o {_out(args)}",
+                file=sys.stderr,
+            )
+        if pins:
+            print(
+                "the project's dependencies cannot install the runtime the generated "
+                "code needs: edit pyproject.toml as said above",
+                file=sys.stderr,
+            )
     return 1 if problems else 0
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mcpmint import check, generate
+from mcpmint import check, cli, generate
 from mcpmint.output.pins import RUNTIME_REQUIREMENT, admits_needed_range, pin_problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,3 +102,21 @@ def test_check_notices_a_pyproject_edited_after_the_last_build(tmp_path: Path) -
     assert '"mcpmint-runtime==0.1.0" cannot satisfy the generated code' in problems[0]
     warnings = generate(spec, out).warnings
     assert warnings == [problems[0].replace(": dependency", ": warning: dependency")]
+
+
+def test_the_check_command_asks_for_a_pin_change_not_a_regeneration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "weather.yaml"
+    shutil.copy(ROOT / "specs" / "weather.yaml", spec)
+    out = tmp_path / "out"
+    generate(spec, out)
+    pyproject = out / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace(RUNTIME_REQUIREMENT, "mcpmint-runtime==0.1.0"))
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["check", str(spec), "-o", str(out)])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "edit pyproject.toml as said above" in err
+    assert "out of date" not in err
