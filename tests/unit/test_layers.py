@@ -1,7 +1,8 @@
-"""The generator's imports point one way (cli -> pipeline -> stages -> helpers), without cycles.
+"""The generator's imports point one way (cli -> pipeline -> stages -> helpers), and
+never in a circle; the runtime imports nothing of the generator.
 
 Every import counts, also those inside functions (the stages are imported lazily) and
-those for type checking only: a layer that needs a higher one is a layer in the wrong place.
+those for type checking only: a layer that needs a higher one is in the wrong place.
 """
 
 from __future__ import annotations
@@ -75,12 +76,16 @@ def internal_edges() -> dict[str, set[str]]:
     known = modules("mcpmint")
     edges: dict[str, set[str]] = {}
     for name, path in known.items():
-        edges[name] = {m for m in imported(name, path, known) if m in known and m != name}
+        edges[name] = {
+            m for m in imported(name, path, known) if m in known and m != name
+        }
     return edges
 
 
 def test_every_module_of_the_generator_is_in_a_layer() -> None:
-    assert {unit(name) for name in modules("mcpmint")} <= {e for layer in LAYERS for e in layer}
+    assert {unit(name) for name in modules("mcpmint")} <= {
+        e for layer in LAYERS for e in layer
+    }
 
 
 def test_imports_point_down_the_layers_only() -> None:
@@ -129,3 +134,24 @@ def test_the_import_reader_sees_absolute_relative_and_lazy_imports(
     path.write_text(source, encoding="utf-8")
     known = {"mcpmint.spec.load", "mcpmint.output.cache", "mcpmint.spec.naming"}
     assert set(imported("mcpmint.codegen.x", path, known)) == expected
+
+
+GENERATOR_ONLY = (
+    "mcpmint",
+    "black",
+    "datamodel_code_generator",
+    "copier",
+    "jinja2",
+    "yaml",
+)
+
+
+def test_the_runtime_imports_nothing_of_the_generator_or_its_libraries() -> None:
+    known = modules("mcpmint_runtime")
+    wrong = [
+        f"{name} imports {target}"
+        for name, path in known.items()
+        for target in imported(name, path, known)
+        if target.split(".")[0] in GENERATOR_ONLY
+    ]
+    assert wrong == []

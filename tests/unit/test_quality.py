@@ -48,5 +48,7 @@ def test_the_checks_fail_on_a_bad_module(tmp_path: Path) -> None:
     assert run(str(BIN / "ruff"), "check", "--no-cache", *config, str(bad)).returncode
     formatted = run(str(BIN / "ruff"), "format", "--check", "--no-cache", str(bad))
     assert formatted.returncode
-    typed = run(str(BIN / "mypy"), "--strict", "--cache-dir", str(tmp_path / "c"), str(bad))
+    typed = run(
+        str(BIN / "mypy"), "--strict", "--cache-dir", str(tmp_path / "c"), str(bad)
+    )
     assert typed.returncode and "no-untyped-def" in typed.stdout

@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from mcpmint.codegen.render import GENERATED_MARK, RenderedFile
+from mcpmint.output.files import GENERATED_MARK, RenderedFile
 from mcpmint.output.write import diff_tree, write_tree
 
 HEADER = f"# {GENERATED_MARK} from spec.yaml. DO NOT EDIT.\n"
@@ -89,3 +89,20 @@ def test_check_of_a_fresh_tree_finds_nothing(tmp_path: Path) -> None:
     files = tree(pkg__a="1\n", pkg__handlers__h="mine\n")
     write_tree(files, tmp_path, "pkg")
     assert diff_tree(files, tmp_path, "pkg") == []
+
+
+def test_a_folder_emptied_of_stale_files_is_removed_but_not_one_holding_others(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tree(pkg__server="a\n", pkg__transports__app="b\n", pkg__extra__gen="c\n"),
+        tmp_path,
+        "pkg",
+    )
+    (tmp_path / "pkg/transports/__pycache__").mkdir()
+    (tmp_path / "pkg/transports/__pycache__/app.cpython-311.pyc").write_bytes(b"")
+    (tmp_path / "pkg/extra/notes.txt").write_text("mine\n")
+    report = write_tree(tree(pkg__server="a\n"), tmp_path, "pkg")
+    assert sorted(report.deleted) == ["pkg/extra/gen.py", "pkg/transports/app.py"]
+    assert not (tmp_path / "pkg/transports").exists()
+    assert (tmp_path / "pkg/extra/notes.txt").read_text() == "mine\n"

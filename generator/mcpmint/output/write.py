@@ -141,8 +141,23 @@ def write_tree(
             _remove_folder(folder)
         raise
     report.deleted = [str(rel) for rel in stale]
+    _prune_emptied([out / rel for rel in stale], out)
     report.orphaned = orphans(files, out, package)
     return report
+
+
+def _prune_emptied(removed: list[Path], out: Path) -> None:
+    """Remove the folders that removing stale files left empty (bytecode caches aside),
+    e.g. `transports/` of a server generated before the runtime became a library."""
+    folders = {parent for path in removed for parent in path.parents}
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        if folder == out or out not in folder.parents or not folder.is_dir():
+            continue
+        entries = list(folder.iterdir())
+        if all(e.name == "__pycache__" and e.is_dir() for e in entries):
+            for cache in entries:
+                shutil.rmtree(cache, ignore_errors=True)
+            _remove_folder(folder)
 
 
 _BACKUP_PREFIX = ".mcpmint-backup-"
