@@ -41,7 +41,7 @@ def test_the_generator_and_runtime_are_mypy_strict_clean(tmp_path: Path) -> None
 
 
 def test_the_checks_fail_on_a_bad_module(tmp_path: Path) -> None:
-    """The three checks above can fail: each one refuses a module with its kind of flaw."""
+    """The three checks above can fail: each refuses a module with its kind of flaw."""
     bad = tmp_path / "bad.py"
     bad.write_text("import os\ndef f(x):\n    return x+1\n", encoding="utf-8")
     config = ("--config", str(ROOT / "pyproject.toml"))
