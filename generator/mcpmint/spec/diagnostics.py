@@ -98,3 +98,8 @@ class SpecError(Exception):
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = list(diagnostics)
         super().__init__(format_diagnostics(self.diagnostics))
+
+
+def short_message(message: str, limit: int = 200) -> str:
+    """A library's message cut to `limit` characters (a schema can make them huge)."""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
