@@ -9,8 +9,15 @@ from typing import Any, Generic, TypeVar
 import anyio
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
+from typing_extensions import TypeVar as TypeVar_
+
+from .lifecycle import AppContext
 
 OutT = TypeVar("OutT")
+# The generated `Settings` and the lifespan's `State`; a bare `ToolContext` is
+# `ToolContext[Any, Any]`.
+SettingsT = TypeVar_("SettingsT", default=Any)
+StateT = TypeVar_("StateT", default=Any)
 Content = types.ContentBlock
 
 
@@ -28,8 +35,11 @@ class ToolResult(Generic[OutT]):
     is_error: bool = False
 
 
-class ToolContext:
-    """What a handler knows of its call: progress, request, session and deadline."""
+class ToolContext(Generic[SettingsT, StateT]):
+    """What a handler knows of its call: progress, request, session and deadline;
+    the server's settings and the lifespan's state.
+
+    Generated servers name it `Context` (`ToolContext[Settings, State]`)."""
 
     __slots__ = ("deadline", "sdk", "tool")
 
@@ -52,6 +62,18 @@ class ToolContext:
         return max(0.0, self.deadline - anyio.current_time())
 
     @property
+    def settings(self) -> SettingsT:
+        """The server's settings (the generated `Settings`), read once at start."""
+        settings: SettingsT = _app(self.sdk).settings
+        return settings
+
+    @property
+    def state(self) -> StateT:
+        """What the lifespan hook yielded: resources opened once per process."""
+        state: StateT = _app(self.sdk).state
+        return state
+
+    @property
     def request_id(self) -> Any:
         """The JSON-RPC id of the tools/call request."""
         return self.sdk.request_id
@@ -71,3 +93,12 @@ class ToolContext:
     ) -> None:
         """Send a progress notification (a no-op when the client asked for none)."""
         await self.sdk.session.report_progress(progress, total, message)
+
+
+def _app(sdk: ServerRequestContext[Any]) -> AppContext:
+    app = getattr(sdk, "lifespan_context", None)
+    if not isinstance(app, AppContext):
+        raise RuntimeError(
+            "no settings or state: this server was built without an mcpmint lifespan"
+        )
+    return app

@@ -42,6 +42,19 @@ class ToolIR:
 
 
 @dataclass(frozen=True, slots=True)
+class SettingIR:
+    name: str  # the environment variable, "BOOKMARKS_DB"
+    field: str  # the Settings attribute, "bookmarks_db"
+    type: str  # string, integer, number, boolean, path
+    annotation: str  # "Path", "int | None", ...
+    default: str | None  # a Python expression for the field's default; None: none
+    spec_default: str  # the spec's default as a Python literal ("None" without one)
+    required: bool
+    secret: bool
+    description: str  # "" when the spec has none
+
+
+@dataclass(frozen=True, slots=True)
 class ServerIR:
     name: str
     version: str
@@ -64,3 +77,4 @@ class ProjectIR:
     models_source: str  # models.py body from datamodel-code-generator
     warnings: tuple[str, ...]  # things the generator noticed (unfaithful models, ...)
     client_imports: tuple[str, ...] = ()  # what the client's annotations need
+    settings: tuple[SettingIR, ...] = ()  # in the spec's order

@@ -7,14 +7,23 @@ import os
 from pathlib import Path
 from typing import Any
 
-from mcpmint.codegen.ir import ExampleIR, ProjectIR, ServerIR, ToolIR
+from mcpmint.codegen.ir import ExampleIR, ProjectIR, ServerIR, SettingIR, ToolIR
 from mcpmint.codegen.signatures import annotation_imports, input_params
 from mcpmint.models import ModelRequest, ModelsSource
 from mcpmint.schema.synth import synthesise
 from mcpmint.schema.walk import bundle
-from mcpmint.spec.format import Spec, Tool
+from mcpmint.spec.format import Setting, Spec, Tool
 from mcpmint.spec.naming import handler_name, package_name, pascal
+from mcpmint.spec.settings_rules import setting_field
 from mcpmint.spec.vocabulary import TRANSPORTS
+
+_SETTING_TYPES = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "path": "Path",
+}
 
 
 def relative_spec_path(spec_path: Path, out: Path) -> str:
@@ -47,6 +56,7 @@ def to_ir(spec: Spec, models: ModelsSource, spec_path: Path, out: Path) -> Proje
         client_imports=annotation_imports(
             models.model_class(t.input_model) for t in tools
         ),
+        settings=tuple(_setting(s) for s in spec.settings),
     )
 
 
@@ -78,6 +88,36 @@ def _server(spec: Spec) -> ServerIR:
         website_url=s.websiteUrl,
         package=s.package or package_name(s.name),
         tool_timeout=s.toolTimeout,
+    )
+
+
+def _setting(setting: Setting) -> SettingIR:
+    """A setting's field: its type, and `X | None = None` when it may be unset."""
+    annotation = _SETTING_TYPES[setting.type]
+    value = setting.default
+    default: str | None
+    if value is not None:
+        if setting.type == "path":
+            default = f"Path({str(value)!r}).expanduser()"
+        elif setting.type == "number":
+            default = repr(float(value))
+        else:
+            default = repr(value)
+    elif setting.required:
+        default = None
+    else:
+        annotation += " | None"
+        default = "None"
+    return SettingIR(
+        name=setting.name,
+        field=setting_field(setting.name),
+        type=setting.type,
+        annotation=annotation,
+        default=default,
+        spec_default=repr(value),
+        required=setting.required,
+        secret=setting.secret,
+        description=setting.description or "",
     )
 
 

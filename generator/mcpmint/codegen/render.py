@@ -88,6 +88,8 @@ _CODEGEN = {
     "codegen/__init__.py.jinja": "{pkg}/__init__.py",
     "codegen/__main__.py.jinja": "{pkg}/__main__.py",
     "codegen/server.py.jinja": "{pkg}/server.py",
+    "codegen/settings.py.jinja": "{pkg}/settings.py",
+    "codegen/context.py.jinja": "{pkg}/context.py",
     "codegen/examples.py.jinja": "{pkg}/examples.py",
     "codegen/client.py.jinja": "{pkg}/client.py",
     # Re-exports for handlers written before 0.2 (`from ..runtime import ToolContext`).
@@ -98,6 +100,7 @@ _CODEGEN = {
 _SCAFFOLD = {
     "scaffold/pyproject.toml.jinja": "pyproject.toml",
     "scaffold/handlers_init.py.jinja": "{pkg}/handlers/__init__.py",
+    "scaffold/lifespan.py.jinja": "{pkg}/lifespan.py",
 }
 
 

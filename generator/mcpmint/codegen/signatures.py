@@ -54,7 +54,11 @@ def annotation_imports(models: Iterable[ModelClass]) -> tuple[str, ...]:
             # MISSING_aliased is pydantic's MISSING, renamed: a field is called MISSING.
             module = used.module or ours.get(used.name) or ".models"
             by_module.setdefault(module, set()).add((used.imported, used.name))
-    sections: list[list[str]] = [["import shlex"], [], ["from . import models"]]
+    sections: list[list[str]] = [
+        ["import os", "import shlex"],
+        [],
+        ["from . import models"],
+    ]
     for module, names in sorted(by_module.items()):
         top = module.split(".")[0]
         index = (

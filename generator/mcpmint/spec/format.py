@@ -135,6 +135,40 @@ class Tool(_Strict):
         return {key: self._written[key] for key in TOOL_KEYS if key in self._written}
 
 
+SettingType = Literal["string", "integer", "number", "boolean", "path"]
+ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
+
+
+class Setting(BaseModel):
+    """A setting of the server, read from an environment variable at start.
+
+    Unknown keys are reported by spec/settings_rules.py, with a did-you-mean."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        strict=True,
+        json_schema_extra={"additionalProperties": False},
+    )
+    name: str = Field(
+        json_schema_extra={"pattern": ENV_NAME},
+        description="The environment variable, e.g. BOOKMARKS_DB; handlers read it "
+        "as ctx.settings.bookmarks_db",
+    )
+    type: SettingType = Field("string", description="How the value is read")
+    default: str | int | float | bool | None = Field(
+        None, description="Used when the variable is unset or empty"
+    )
+    description: str | None = None
+    required: bool = Field(
+        False, description="The server refuses to start without it (exit status 2)"
+    )
+    secret: bool = Field(
+        False,
+        description="Never logged, shown or given a default; a placeholder "
+        "in printed host configurations",
+    )
+
+
 def _stdio_only() -> list[Transport]:
     """The default transports: stdio only (a new list each time)."""
     return ["stdio"]
@@ -151,6 +185,10 @@ class Spec(_Strict):
         ".",
         description="Folder (relative to the spec) that $refs to other files "
         "may not leave",
+    )
+    settings: list[Setting] = Field(
+        default_factory=list,
+        description="Environment variables the server reads at start",
     )
     defs: dict[str, JsonSchema] = Field(default_factory=dict, alias="$defs")
     tools: list[Tool] = Field(min_length=1)

@@ -22,6 +22,7 @@ from mcpmint.spec.schema_rules import (
     metaschema_problems,
     ref_problems,
 )
+from mcpmint.spec.settings_rules import settings_problems
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 LONG_NAME = 64
@@ -47,6 +48,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     if isinstance(tools, list):
         found += _tool_names(spec, tools)
     found += _schemas(spec, data)
+    found += settings_problems(spec, data)
     return found
 
 

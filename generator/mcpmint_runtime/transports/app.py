@@ -32,6 +32,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..lifecycle import process_scope
 from .drain import CountedReadStream, CountedWriteStream, Pending
 from .jsonrpc import InvalidMessage, check_document, parse_json
 from .posts import SsePosts, post_headers, read_body, refuse, replay
@@ -116,16 +117,19 @@ def build_app(
         token=settings.token,
         refuse_new_work=shutdown.refuses,
     )
-    return Starlette(routes=routes, middleware=[guard], lifespan=_lifespan(manager))
+    lifespan = _lifespan(server, manager)
+    return Starlette(routes=routes, middleware=[guard], lifespan=lifespan)
 
 
 def _lifespan(
-    manager: StreamableHTTPSessionManager | None,
+    server: Server[Any], manager: StreamableHTTPSessionManager | None
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # A mounted app's lifespan never runs: the session manager runs here.
         async with AsyncExitStack() as stack:
+            # The user's lifespan hook, once for the process (sessions share it).
+            await stack.enter_async_context(process_scope(server))
             if manager is not None:
                 await stack.enter_async_context(manager.run())
             yield
