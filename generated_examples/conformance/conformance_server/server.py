@@ -16,12 +16,13 @@ import mcpmint_runtime
 from mcp.server.lowlevel import Server
 from mcpmint_runtime import (
     ServerInfo,
-    ToolContext,
     ToolEntry,
     ToolResult,
 )
+from mcpmint_runtime.lifecycle import attach
 
 from . import models
+from .context import Context
 from .handlers.json_schema_2020_12_tool import (
     json_schema_2020_12_tool as _json_schema_2020_12_tool,
 )
@@ -50,6 +51,8 @@ from .handlers.test_tool_with_logging import (
 from .handlers.test_tool_with_progress import (
     test_tool_with_progress as _test_tool_with_progress,
 )
+from .lifespan import lifespan
+from .settings import Settings
 
 NAME = "conformance"
 VERSION = "0.1.0"
@@ -63,7 +66,7 @@ class TestSimpleTextHandler(Protocol):
     """The signature of the `test_simple_text` handler (tool 'test_simple_text')."""
 
     def __call__(
-        self, args: models.TestSimpleTextInput, ctx: ToolContext, /
+        self, args: models.TestSimpleTextInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -72,7 +75,7 @@ class TestImageContentHandler(Protocol):
     'test_image_content')."""
 
     def __call__(
-        self, args: models.TestImageContentInput, ctx: ToolContext, /
+        self, args: models.TestImageContentInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -81,7 +84,7 @@ class TestAudioContentHandler(Protocol):
     'test_audio_content')."""
 
     def __call__(
-        self, args: models.TestAudioContentInput, ctx: ToolContext, /
+        self, args: models.TestAudioContentInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -90,7 +93,7 @@ class TestEmbeddedResourceHandler(Protocol):
     'test_embedded_resource')."""
 
     def __call__(
-        self, args: models.TestEmbeddedResourceInput, ctx: ToolContext, /
+        self, args: models.TestEmbeddedResourceInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -99,7 +102,7 @@ class TestMultipleContentTypesHandler(Protocol):
     'test_multiple_content_types')."""
 
     def __call__(
-        self, args: models.TestMultipleContentTypesInput, ctx: ToolContext, /
+        self, args: models.TestMultipleContentTypesInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -108,7 +111,7 @@ class TestErrorHandlingHandler(Protocol):
     'test_error_handling')."""
 
     def __call__(
-        self, args: models.TestErrorHandlingInput, ctx: ToolContext, /
+        self, args: models.TestErrorHandlingInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -117,7 +120,7 @@ class TestToolWithProgressHandler(Protocol):
     'test_tool_with_progress')."""
 
     def __call__(
-        self, args: models.TestToolWithProgressInput, ctx: ToolContext, /
+        self, args: models.TestToolWithProgressInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -126,7 +129,7 @@ class TestToolWithLoggingHandler(Protocol):
     'test_tool_with_logging')."""
 
     def __call__(
-        self, args: models.TestToolWithLoggingInput, ctx: ToolContext, /
+        self, args: models.TestToolWithLoggingInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -134,7 +137,7 @@ class TestSamplingHandler(Protocol):
     """The signature of the `test_sampling` handler (tool 'test_sampling')."""
 
     def __call__(
-        self, args: models.TestSamplingInput, ctx: ToolContext, /
+        self, args: models.TestSamplingInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -142,7 +145,7 @@ class TestElicitationHandler(Protocol):
     """The signature of the `test_elicitation` handler (tool 'test_elicitation')."""
 
     def __call__(
-        self, args: models.TestElicitationInput, ctx: ToolContext, /
+        self, args: models.TestElicitationInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -151,7 +154,7 @@ class TestElicitationSep1034DefaultsHandler(Protocol):
     'test_elicitation_sep1034_defaults')."""
 
     def __call__(
-        self, args: models.TestElicitationSep1034DefaultsInput, ctx: ToolContext, /
+        self, args: models.TestElicitationSep1034DefaultsInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -160,7 +163,7 @@ class TestElicitationSep1330EnumsHandler(Protocol):
     'test_elicitation_sep1330_enums')."""
 
     def __call__(
-        self, args: models.TestElicitationSep1330EnumsInput, ctx: ToolContext, /
+        self, args: models.TestElicitationSep1330EnumsInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -168,7 +171,7 @@ class TestReconnectionHandler(Protocol):
     """The signature of the `test_reconnection` handler (tool 'test_reconnection')."""
 
     def __call__(
-        self, args: models.TestReconnectionInput, ctx: ToolContext, /
+        self, args: models.TestReconnectionInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -177,7 +180,7 @@ class JsonSchema202012ToolHandler(Protocol):
     'json_schema_2020_12_tool')."""
 
     def __call__(
-        self, args: models.JsonSchema202012ToolInput, ctx: ToolContext, /
+        self, args: models.JsonSchema202012ToolInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -217,12 +220,18 @@ TOOLS: tuple[types.Tool, ...] = tuple(
 
 
 def build_server(
-    handlers: Handlers | None = None, *, tool_timeout: float | None = TOOL_TIMEOUT
+    handlers: Handlers | None = None,
+    *,
+    tool_timeout: float | None = TOOL_TIMEOUT,
+    settings: Settings | None = None,
 ) -> Server[Any]:
     """The SDK server for these tools, answered by `handlers` (default: handlers/).
 
     `tool_timeout`: seconds a call of a tool without its own timeout may run (None: no
     limit); a call cut short answers the tool error "Tool '...' timed out after N s".
+    `settings`: `ctx.settings` of every call (default: read from the environment when
+    the first session starts). lifespan.py's hook opens with the first session and
+    closes with the last (the network server holds it for the whole process).
     """
     h = handlers or Handlers()
     entries = (
@@ -324,4 +333,8 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return mcpmint_runtime.build_server(info)
+    server = mcpmint_runtime.build_server(info)
+    attach(
+        server, Settings.from_env if settings is None else lambda: settings, lifespan
+    )
+    return server

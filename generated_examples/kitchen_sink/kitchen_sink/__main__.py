@@ -7,25 +7,48 @@
 
 `python -m kitchen_sink call TOOL '{"arg": ...}'` calls one tool in process and
 prints the result.
+
+`python -m kitchen_sink config claude-desktop|vscode|cursor` prints the JSON a
+desktop host needs to start this server over stdio.
+
+Every command that serves checks the settings first (settings.py): a missing or bad
+one is one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from typing import Any
 
+from mcp.server.lowlevel import Server
 from mcpmint_runtime import cli
+from mcpmint_runtime.hosts import config_command
+from mcpmint_runtime.settings import exit_on_error
 
-from .server import TOKEN_ENV, TRANSPORTS, build_server
+from .server import NAME, TOKEN_ENV, TRANSPORTS, build_server
+from .settings import SETTINGS, Settings
+
+PACKAGE = "kitchen_sink"
+
+
+def checked_server(**options: Any) -> Server[Any]:
+    """`build_server` with the settings read from the environment, or exit 2."""
+    settings = exit_on_error(Settings.from_env, PACKAGE)
+    return build_server(settings=settings, **options)
 
 
 def run(argv: Sequence[str] | None = None) -> None:
     """Serve the tools over the transport named on the command line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["config"]:
+        sys.exit(config_command(args[1:], name=NAME, package=PACKAGE, table=SETTINGS))
     cli.run(
-        build_server,  # built by the runtime, with the command line's --tool-timeout
-        name="kitchen_sink",
+        checked_server,  # built by the runtime, with the command line's --tool-timeout
+        name=PACKAGE,
         transports=TRANSPORTS,
         token_env=TOKEN_ENV,
-        argv=argv,
+        argv=args,
     )
 
 

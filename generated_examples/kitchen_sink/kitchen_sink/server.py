@@ -16,18 +16,21 @@ import mcpmint_runtime
 from mcp.server.lowlevel import Server
 from mcpmint_runtime import (
     ServerInfo,
-    ToolContext,
     ToolEntry,
     ToolResult,
 )
+from mcpmint_runtime.lifecycle import attach
 
 from . import models
+from .context import Context
 from .handlers.create_event import create_event as _create_event
 from .handlers.keyword_names import keyword_names as _keyword_names
 from .handlers.no_output_text import no_output_text as _no_output_text
 from .handlers.recursive_tree import recursive_tree as _recursive_tree
 from .handlers.scalars_check import scalars_check as _scalars_check
 from .handlers.shapes_and_unions import shapes_and_unions as _shapes_and_unions
+from .lifespan import lifespan
+from .settings import Settings
 
 NAME = "kitchen-sink"
 VERSION = "0.0.1"
@@ -41,7 +44,7 @@ class ScalarsCheckHandler(Protocol):
     """The signature of the `scalars_check` handler (tool 'scalars.check')."""
 
     def __call__(
-        self, args: models.ScalarsCheckInput, ctx: ToolContext, /
+        self, args: models.ScalarsCheckInput, ctx: Context, /
     ) -> Awaitable[
         models.ScalarsCheckOutput | ToolResult[models.ScalarsCheckOutput]
     ]: ...
@@ -51,7 +54,7 @@ class ShapesAndUnionsHandler(Protocol):
     """The signature of the `shapes_and_unions` handler (tool 'shapes-and-unions')."""
 
     def __call__(
-        self, args: models.ShapesAndUnionsInput, ctx: ToolContext, /
+        self, args: models.ShapesAndUnionsInput, ctx: Context, /
     ) -> Awaitable[
         models.ShapesAndUnionsOutput | ToolResult[models.ShapesAndUnionsOutput]
     ]: ...
@@ -61,7 +64,7 @@ class KeywordNamesHandler(Protocol):
     """The signature of the `keyword_names` handler (tool 'keyword_names')."""
 
     def __call__(
-        self, args: models.KeywordNamesInput, ctx: ToolContext, /
+        self, args: models.KeywordNamesInput, ctx: Context, /
     ) -> Awaitable[
         models.KeywordNamesOutput | ToolResult[models.KeywordNamesOutput]
     ]: ...
@@ -71,7 +74,7 @@ class RecursiveTreeHandler(Protocol):
     """The signature of the `recursive_tree` handler (tool 'recursive_tree')."""
 
     def __call__(
-        self, args: models.RecursiveTreeInput, ctx: ToolContext, /
+        self, args: models.RecursiveTreeInput, ctx: Context, /
     ) -> Awaitable[
         models.RecursiveTreeOutput | ToolResult[models.RecursiveTreeOutput]
     ]: ...
@@ -81,7 +84,7 @@ class NoOutputTextHandler(Protocol):
     """The signature of the `no_output_text` handler (tool 'no.output-text')."""
 
     def __call__(
-        self, args: models.NoOutputTextInput, ctx: ToolContext, /
+        self, args: models.NoOutputTextInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -89,7 +92,7 @@ class CreateEventHandler(Protocol):
     """The signature of the `create_event` handler (tool 'create_event')."""
 
     def __call__(
-        self, args: models.CreateEventInput, ctx: ToolContext, /
+        self, args: models.CreateEventInput, ctx: Context, /
     ) -> Awaitable[models.CreateEventOutput | ToolResult[models.CreateEventOutput]]: ...
 
 
@@ -115,12 +118,18 @@ TOOLS: tuple[types.Tool, ...] = tuple(
 
 
 def build_server(
-    handlers: Handlers | None = None, *, tool_timeout: float | None = TOOL_TIMEOUT
+    handlers: Handlers | None = None,
+    *,
+    tool_timeout: float | None = TOOL_TIMEOUT,
+    settings: Settings | None = None,
 ) -> Server[Any]:
     """The SDK server for these tools, answered by `handlers` (default: handlers/).
 
     `tool_timeout`: seconds a call of a tool without its own timeout may run (None: no
     limit); a call cut short answers the tool error "Tool '...' timed out after N s".
+    `settings`: `ctx.settings` of every call (default: read from the environment when
+    the first session starts). lifespan.py's hook opens with the first session and
+    closes with the last (the network server holds it for the whole process).
     """
     h = handlers or Handlers()
     entries = (
@@ -175,4 +184,8 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return mcpmint_runtime.build_server(info)
+    server = mcpmint_runtime.build_server(info)
+    attach(
+        server, Settings.from_env if settings is None else lambda: settings, lifespan
+    )
+    return server

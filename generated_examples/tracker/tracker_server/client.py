@@ -12,6 +12,7 @@ command line (`python -m tracker_server stdio`), or anything `mcp.Client` accept
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -54,9 +55,18 @@ async def _http(url: str, headers: dict[str, str]) -> AsyncIterator[Any]:
 
 
 def transport_for(
-    target: str, *, token: str | None = None, headers: Mapping[str, str] | None = None
+    target: str,
+    *,
+    token: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Any:
-    """What `mcp.Client` connects to for a URL or a command line."""
+    """What `mcp.Client` connects to for a URL or a command line.
+
+    A command line runs with this process's whole environment, `env` on top (the
+    SDK alone would pass only a few variables such as PATH and HOME, and the
+    server's settings would be lost).
+    """
     sent = dict(headers or {})
     if token:
         sent["Authorization"] = f"Bearer {token}"
@@ -73,7 +83,9 @@ def transport_for(
     from mcp.client.stdio import StdioServerParameters
 
     command = shlex.split(target)
-    return StdioServerParameters(command=command[0], args=command[1:])
+    return StdioServerParameters(
+        command=command[0], args=command[1:], env={**os.environ, **(env or {})}
+    )
 
 
 def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -108,11 +120,15 @@ class TrackerClient:
         *,
         token: str | None = None,
         headers: Mapping[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
         mode: str = "auto",
     ) -> AsyncIterator[TrackerClient]:
-        """Connect to a server (URL, command line or transport) and yield a client."""
+        """Connect to a server (URL, command line or transport) and yield a client.
+
+        `env`: variables for a command-line server, over this process's environment.
+        """
         if isinstance(target, str):
-            target = transport_for(target, token=token, headers=headers)
+            target = transport_for(target, token=token, headers=headers, env=env)
         async with Client(target, mode=mode) as client:
             yield cls(client)
 

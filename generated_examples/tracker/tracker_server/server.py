@@ -16,12 +16,13 @@ import mcpmint_runtime
 from mcp.server.lowlevel import Server
 from mcpmint_runtime import (
     ServerInfo,
-    ToolContext,
     ToolEntry,
     ToolResult,
 )
+from mcpmint_runtime.lifecycle import attach
 
 from . import models
+from .context import Context
 from .handlers.add_comment import add_comment as _add_comment
 from .handlers.assign_issue import assign_issue as _assign_issue
 from .handlers.create_issue import create_issue as _create_issue
@@ -32,6 +33,8 @@ from .handlers.list_comments import list_comments as _list_comments
 from .handlers.project_stats import project_stats as _project_stats
 from .handlers.search_issues import search_issues as _search_issues
 from .handlers.update_issue import update_issue as _update_issue
+from .lifespan import lifespan
+from .settings import Settings
 
 NAME = "tracker"
 VERSION = "0.4.0"
@@ -45,7 +48,7 @@ class CreateIssueHandler(Protocol):
     """The signature of the `create_issue` handler (tool 'create_issue')."""
 
     def __call__(
-        self, args: models.CreateIssueInput, ctx: ToolContext, /
+        self, args: models.CreateIssueInput, ctx: Context, /
     ) -> Awaitable[models.CreateIssueOutput | ToolResult[models.CreateIssueOutput]]: ...
 
 
@@ -53,7 +56,7 @@ class GetIssueHandler(Protocol):
     """The signature of the `get_issue` handler (tool 'get_issue')."""
 
     def __call__(
-        self, args: models.GetIssueInput, ctx: ToolContext, /
+        self, args: models.GetIssueInput, ctx: Context, /
     ) -> Awaitable[models.GetIssueOutput | ToolResult[models.GetIssueOutput]]: ...
 
 
@@ -61,7 +64,7 @@ class SearchIssuesHandler(Protocol):
     """The signature of the `search_issues` handler (tool 'search_issues')."""
 
     def __call__(
-        self, args: models.SearchIssuesInput, ctx: ToolContext, /
+        self, args: models.SearchIssuesInput, ctx: Context, /
     ) -> Awaitable[
         models.SearchIssuesOutput | ToolResult[models.SearchIssuesOutput]
     ]: ...
@@ -71,7 +74,7 @@ class UpdateIssueHandler(Protocol):
     """The signature of the `update_issue` handler (tool 'update_issue')."""
 
     def __call__(
-        self, args: models.UpdateIssueInput, ctx: ToolContext, /
+        self, args: models.UpdateIssueInput, ctx: Context, /
     ) -> Awaitable[models.UpdateIssueOutput | ToolResult[models.UpdateIssueOutput]]: ...
 
 
@@ -79,7 +82,7 @@ class AddCommentHandler(Protocol):
     """The signature of the `add_comment` handler (tool 'add_comment')."""
 
     def __call__(
-        self, args: models.AddCommentInput, ctx: ToolContext, /
+        self, args: models.AddCommentInput, ctx: Context, /
     ) -> Awaitable[models.AddCommentOutput | ToolResult[models.AddCommentOutput]]: ...
 
 
@@ -87,7 +90,7 @@ class ListCommentsHandler(Protocol):
     """The signature of the `list_comments` handler (tool 'list_comments')."""
 
     def __call__(
-        self, args: models.ListCommentsInput, ctx: ToolContext, /
+        self, args: models.ListCommentsInput, ctx: Context, /
     ) -> Awaitable[
         models.ListCommentsOutput | ToolResult[models.ListCommentsOutput]
     ]: ...
@@ -97,7 +100,7 @@ class LabelIssueHandler(Protocol):
     """The signature of the `label_issue` handler (tool 'label_issue')."""
 
     def __call__(
-        self, args: models.LabelIssueInput, ctx: ToolContext, /
+        self, args: models.LabelIssueInput, ctx: Context, /
     ) -> Awaitable[models.LabelIssueOutput | ToolResult[models.LabelIssueOutput]]: ...
 
 
@@ -105,7 +108,7 @@ class DeleteIssueHandler(Protocol):
     """The signature of the `delete_issue` handler (tool 'delete_issue')."""
 
     def __call__(
-        self, args: models.DeleteIssueInput, ctx: ToolContext, /
+        self, args: models.DeleteIssueInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -113,7 +116,7 @@ class ProjectStatsHandler(Protocol):
     """The signature of the `project_stats` handler (tool 'project_stats')."""
 
     def __call__(
-        self, args: models.ProjectStatsInput, ctx: ToolContext, /
+        self, args: models.ProjectStatsInput, ctx: Context, /
     ) -> Awaitable[
         models.ProjectStatsOutput | ToolResult[models.ProjectStatsOutput]
     ]: ...
@@ -123,7 +126,7 @@ class AssignIssueHandler(Protocol):
     """The signature of the `assign_issue` handler (tool 'assign_issue')."""
 
     def __call__(
-        self, args: models.AssignIssueInput, ctx: ToolContext, /
+        self, args: models.AssignIssueInput, ctx: Context, /
     ) -> Awaitable[models.AssignIssueOutput | ToolResult[models.AssignIssueOutput]]: ...
 
 
@@ -153,12 +156,18 @@ TOOLS: tuple[types.Tool, ...] = tuple(
 
 
 def build_server(
-    handlers: Handlers | None = None, *, tool_timeout: float | None = TOOL_TIMEOUT
+    handlers: Handlers | None = None,
+    *,
+    tool_timeout: float | None = TOOL_TIMEOUT,
+    settings: Settings | None = None,
 ) -> Server[Any]:
     """The SDK server for these tools, answered by `handlers` (default: handlers/).
 
     `tool_timeout`: seconds a call of a tool without its own timeout may run (None: no
     limit); a call cut short answers the tool error "Tool '...' timed out after N s".
+    `settings`: `ctx.settings` of every call (default: read from the environment when
+    the first session starts). lifespan.py's hook opens with the first session and
+    closes with the last (the network server holds it for the whole process).
     """
     h = handlers or Handlers()
     entries = (
@@ -233,4 +242,8 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return mcpmint_runtime.build_server(info)
+    server = mcpmint_runtime.build_server(info)
+    attach(
+        server, Settings.from_env if settings is None else lambda: settings, lifespan
+    )
+    return server

@@ -16,14 +16,17 @@ import mcpmint_runtime
 from mcp.server.lowlevel import Server
 from mcpmint_runtime import (
     ServerInfo,
-    ToolContext,
     ToolEntry,
     ToolResult,
 )
+from mcpmint_runtime.lifecycle import attach
 
 from . import models
+from .context import Context
 from .handlers.get_conditions import get_conditions as _get_conditions
 from .handlers.get_forecast import get_forecast as _get_forecast
+from .lifespan import lifespan
+from .settings import Settings
 
 NAME = "weather"
 VERSION = "1.2.0"
@@ -37,7 +40,7 @@ class GetForecastHandler(Protocol):
     """The signature of the `get_forecast` handler (tool 'get_forecast')."""
 
     def __call__(
-        self, args: models.GetForecastInput, ctx: ToolContext, /
+        self, args: models.GetForecastInput, ctx: Context, /
     ) -> Awaitable[models.GetForecastOutput | ToolResult[models.GetForecastOutput]]: ...
 
 
@@ -45,7 +48,7 @@ class GetConditionsHandler(Protocol):
     """The signature of the `get_conditions` handler (tool 'get_conditions')."""
 
     def __call__(
-        self, args: models.GetConditionsInput, ctx: ToolContext, /
+        self, args: models.GetConditionsInput, ctx: Context, /
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
@@ -67,12 +70,18 @@ TOOLS: tuple[types.Tool, ...] = tuple(
 
 
 def build_server(
-    handlers: Handlers | None = None, *, tool_timeout: float | None = TOOL_TIMEOUT
+    handlers: Handlers | None = None,
+    *,
+    tool_timeout: float | None = TOOL_TIMEOUT,
+    settings: Settings | None = None,
 ) -> Server[Any]:
     """The SDK server for these tools, answered by `handlers` (default: handlers/).
 
     `tool_timeout`: seconds a call of a tool without its own timeout may run (None: no
     limit); a call cut short answers the tool error "Tool '...' timed out after N s".
+    `settings`: `ctx.settings` of every call (default: read from the environment when
+    the first session starts). lifespan.py's hook opens with the first session and
+    closes with the last (the network server holds it for the whole process).
     """
     h = handlers or Handlers()
     entries = (
@@ -99,4 +108,8 @@ def build_server(
         tools=entries,
         tool_timeout=tool_timeout,
     )
-    return mcpmint_runtime.build_server(info)
+    server = mcpmint_runtime.build_server(info)
+    attach(
+        server, Settings.from_env if settings is None else lambda: settings, lifespan
+    )
+    return server
