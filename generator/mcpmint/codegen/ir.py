@@ -49,6 +49,7 @@ class SettingIR:
     annotation: str  # "Path", "int | None", ...
     default: str | None  # a Python expression for the field's default; None: none
     spec_default: str  # the spec's default as a Python literal ("None" without one)
+    env_default: str | None  # the default as a variable's text ("false", "50")
     required: bool
     secret: bool
     description: str  # "" when the spec has none

@@ -115,6 +115,13 @@ def _setting(setting: Setting) -> SettingIR:
         annotation=annotation,
         default=default,
         spec_default=repr(value),
+        env_default=(
+            None
+            if value is None
+            else str(value).lower()
+            if isinstance(value, bool)
+            else str(value)
+        ),
         required=setting.required,
         secret=setting.secret,
         description=setting.description or "",
