@@ -240,6 +240,8 @@ def assert_dockerfile(dockerfile: str, package: str) -> None:
     assert "\nUSER 10001:10001\n" in dockerfile
     assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
     assert f'"python", "-m", "{package}", "serve", "--host", "0.0.0.0"' in dockerfile
+    # A writable data directory owned by the non-root user, declared as a volume.
+    assert "chown 10001:10001 /data" in dockerfile and 'VOLUME ["/data"]' in dockerfile
 
 
 @pytest.mark.parametrize("name", NEW_PROJECTS)

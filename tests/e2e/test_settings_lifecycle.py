@@ -51,7 +51,7 @@ tools:
       required: [limit, key_set, opened_by, calls]
 """
 
-HANDLER = '''\
+HANDLER = """\
 from __future__ import annotations
 
 from ..context import Context
@@ -66,9 +66,9 @@ async def info(args: InfoInput, ctx: Context) -> InfoOutput:
         opened_by=ctx.state.pid,
         calls=ctx.state.calls,
     )
-'''
+"""
 
-LIFESPAN = '''\
+LIFESPAN = """\
 from __future__ import annotations
 
 import os
@@ -94,10 +94,10 @@ async def lifespan(settings: Settings) -> AsyncIterator[State]:
     finally:
         with settings.notes_log.open("a") as log:
             log.write("close\\n")
-'''
+"""
 
 # A deliberate type error: mypy must see `notes_limit` as an int.
-TYPED = '''\
+TYPED = """\
 from __future__ import annotations
 
 from .context import Context
@@ -105,7 +105,7 @@ from .context import Context
 
 def wrong(ctx: Context) -> str:
     return ctx.settings.notes_limit
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -320,3 +320,26 @@ def test_settings_and_state_are_typed_for_handlers(project: Path) -> None:
         'typed_check.py:7: error: Incompatible return value type (got "int", '
         'expected "str")' in done.stdout
     )
+
+
+def test_in_process_sessions_share_one_state_and_given_settings(
+    project: Path, tmp_path: Path
+) -> None:
+    sys.path.insert(0, str(project))
+    try:
+        from notes_server.server import build_server
+        from notes_server.settings import Settings
+    finally:
+        sys.path.remove(str(project))
+    log = tmp_path / "log"
+    server = build_server(settings=Settings(notes_log=log, notes_limit=9))
+
+    async def two_sessions() -> list[Any]:
+        async with Client(server) as first, Client(server) as second:
+            one = await first.call_tool("info", {})
+            two = await second.call_tool("info", {})
+            return [one.structured_content, two.structured_content]
+
+    one, two = anyio.run(two_sessions)
+    assert (one["calls"], two["calls"], one["limit"]) == (1, 2, 9)
+    assert log_lines(log) == ["open", "close"]
