@@ -332,7 +332,9 @@ def test_in_process_sessions_share_one_state_and_given_settings(
     finally:
         sys.path.remove(str(project))
     log = tmp_path / "log"
-    server = build_server(settings=Settings(notes_log=log, notes_limit=9))
+    settings = Settings(notes_log=log, notes_limit=9, notes_key=1234567)
+    assert "notes_key" not in repr(settings) and "1234567" not in repr(settings)
+    server = build_server(settings=settings)
 
     async def two_sessions() -> list[Any]:
         async with Client(server) as first, Client(server) as second:
