@@ -3,8 +3,8 @@
 This file is yours: mcpmint writes it once and never overwrites it.
 
 `lifespan(settings)` runs before the first call; what it yields is `ctx.state` in
-every handler. The code after `yield` runs when the server stops: on SIGTERM or
-Ctrl-C (after calls in flight finish) and, on stdio, at end of input. For example:
+every handler. The code after `yield` runs when the server stops: on SIGTERM (after
+the calls in flight finish) and, on stdio, at end of input. For example:
 
     @dataclass
     class State:
