@@ -15,6 +15,7 @@ from referencing import Registry
 from mcpmint.schema.walk import bundle, own_defs
 from mcpmint.spec import format as spec_models
 from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
+from mcpmint.spec.keyword_rules import FORMAT_CHECKER, strict_problems
 from mcpmint.spec.load import LoadedSpec
 from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal
 from mcpmint.spec.schema_rules import (
@@ -226,13 +227,26 @@ def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     found += bare_ref_cycles(spec, spec_defs)
     for name, schema in spec_defs.items():
-        found += metaschema_problems(spec, schema, ("$defs", name))
-        found += ref_problems(spec, schema, ("$defs", name), {}, spec_defs)
+        found += _schema_problems(spec, schema, ("$defs", name), {}, spec_defs)
     tools = data.get("tools")
     for i, tool in enumerate(tools if isinstance(tools, list) else []):
         if isinstance(tool, dict):
             found += _tool_schemas(spec, tool, i, spec_defs)
     return found
+
+
+def _schema_problems(
+    spec: LoadedSpec, schema: Any, base: JsonPath, local: Any, spec_defs: dict[str, Any]
+) -> list[Diagnostic]:
+    """The rules for one schema: valid 2020-12, refs that resolve, and strict."""
+    strict = strict_problems(spec, schema, base, spec_defs)
+    explained = {d.path for d in strict if d.level == "error"}
+    meta = metaschema_problems(spec, schema, base)
+    return (
+        [d for d in meta if d.path not in explained]
+        + ref_problems(spec, schema, base, local, spec_defs)
+        + strict
+    )
 
 
 def _tool_schemas(
@@ -246,9 +260,7 @@ def _tool_schemas(
             ok[key] = False
             continue
         base: JsonPath = ("tools", i, key)
-        problems = metaschema_problems(spec, schema, base) + ref_problems(
-            spec, schema, base, own_defs(schema), spec_defs
-        )
+        problems = _schema_problems(spec, schema, base, own_defs(schema), spec_defs)
         if schema.get("type") != "object":
             problems.append(
                 spec.diagnostic(
@@ -280,7 +292,11 @@ def _examples(
     # An empty registry: refs are resolved inside the bundled schema only, never fetched
     # (jsonschema would otherwise retrieve http: and file: URLs on its own).
     validators = {
-        key: Draft202012Validator(bundle(tool[key], spec_defs), registry=Registry())
+        key: Draft202012Validator(
+            bundle(tool[key], spec_defs),
+            registry=Registry(),
+            format_checker=FORMAT_CHECKER,
+        )
         for key in ("inputSchema", "outputSchema")
         if ok.get(key)
     }
