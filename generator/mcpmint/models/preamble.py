@@ -83,9 +83,9 @@ def _parsed() -> _Parsed:
         helpers[name] = Helper(name, source, frozenset(needs))
     foreign = {name: _foreign(name, *where) for name, where in _FOREIGN.items()}
     for helper in helpers.values():
-        used = set(re.findall(r"\w+", helper.source))
-        needs = helper.needs | (used & set(foreign))
-        helpers[helper.name] = Helper(helper.name, helper.source, needs)
+        words = set(re.findall(r"\w+", helper.source))
+        all_needs = helper.needs | (words & set(foreign))
+        helpers[helper.name] = Helper(helper.name, helper.source, all_needs)
     return _Parsed(docstring, {**foreign, **helpers})
 
 

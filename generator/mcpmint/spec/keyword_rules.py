@@ -166,7 +166,9 @@ def _values(
     defs = {**spec_defs, **bundle(schema, spec_defs).get("$defs", {})}
     found = []
     for node, path, _ in _nodes(schema, base, False):
-        data = [(k, (k,), node[k]) for k in ("default", "const") if k in node]
+        data: list[tuple[str, JsonPath, Any]] = [
+            (k, (k,), node[k]) for k in ("default", "const") if k in node
+        ]
         if isinstance(node.get("examples"), list):
             data += [
                 ("examples", ("examples", i), v) for i, v in enumerate(node["examples"])
@@ -183,9 +185,8 @@ def _values(
                 error = next(iter(validator.iter_errors(value)), None)
                 if error is None:
                     continue
-                what = "an example" if keyword == "examples" else f"the {keyword}"
                 message = (
-                    f"{what} that its own schema refuses: "
+                    f"`{keyword}` value does not satisfy its own schema: "
                     f"{short_message(error.message)}"
                 )
                 hint = "fix the value or the schema: tools/list serves both as written"

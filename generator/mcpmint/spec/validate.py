@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 from referencing import Registry
 
-from mcpmint.schema.walk import bundle, own_defs
+from mcpmint.schema.walk import bundle, def_name, own_defs
 from mcpmint.spec import format as spec_models
 from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
 from mcpmint.spec.keyword_rules import FORMAT_CHECKER, strict_problems
@@ -31,6 +31,7 @@ _JSON_TYPES = "array, boolean, integer, null, number, object, string"
 # Length and count bounds become machine integers in the models (pydantic-core is Rust):
 # past 64 bits, models.py raises OverflowError on import. No value is ever that large.
 MAX_BOUND = 2**63 - 1
+_NO_ARGUMENTS = "a tool without arguments: `inputSchema: {type: object}`"
 
 
 def validate(spec: LoadedSpec) -> list[Diagnostic]:
@@ -71,7 +72,10 @@ def _structure_diagnostic(spec: LoadedSpec, error: Any) -> Diagnostic:
         )
         return spec.diagnostic("error", loc, f"unknown key {loc[-1]!r}", hint)
     if error["type"] == "missing":
-        return spec.diagnostic("error", loc[:-1], f"missing required key {loc[-1]!r}")
+        missing = f"missing required key {loc[-1]!r}"
+        if loc[-1] == "inputSchema":
+            return spec.diagnostic("error", loc[:-1], missing, _NO_ARGUMENTS)
+        return spec.diagnostic("error", loc[:-1], missing)
     message = error["msg"]
     if error["type"] == "string_type" and isinstance(
         error.get("input"), int | float | bool
@@ -208,17 +212,22 @@ def _unknown_hints(spec: LoadedSpec, tool: dict[str, Any], i: int) -> list[Diagn
     if not isinstance(annotations, dict):
         return []
     known = spec_models.known_keys(spec_models.Annotations)
-    hint = f"MCP annotations are {', '.join(known)}; put other data in the tool's _meta"
-    return [
-        spec.diagnostic(
-            "warning",
-            ("tools", i, "annotations", key),
-            "not an MCP annotation: tools/list will not serve it",
-            hint,
+    found = []
+    for key in annotations:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.7)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else f"MCP annotations are {', '.join(known)}; "
+            "put other data in the tool's _meta"
         )
-        for key in annotations
-        if key not in known
-    ]
+        message = "not an MCP annotation: tools/list will not serve it"
+        found.append(
+            spec.diagnostic("warning", ("tools", i, "annotations", key), message, hint)
+        )
+    return found
 
 
 def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
@@ -267,15 +276,29 @@ def _tool_schemas(
                     "error",
                     (*base, "type") if "type" in schema else base,
                     f"the root of {key} must be `type: object`",
-                    "MCP clients expect an object of named arguments"
-                    if key == "inputSchema"
-                    else "structuredContent must be an object",
+                    _root_hint(key, schema, spec_defs),
                 )
             )
         found += problems
         ok[key] = not any(d.level == "error" for d in problems)
     found += _examples(spec, tool, i, spec_defs, ok)
     return found
+
+
+def _root_hint(key: str, schema: dict[str, Any], spec_defs: dict[str, Any]) -> str:
+    ref = schema.get("$ref")
+    target = spec_defs.get(def_name(ref) or "") if isinstance(ref, str) else None
+    if "type" not in schema and isinstance(target, dict):
+        if target.get("type") == "object":
+            return (
+                f'write `{key}: {{type: object, $ref: "{ref}"}}`: the MCP schema '
+                "requires `type: object` at the root, beside the $ref"
+            )
+    if key == "outputSchema":
+        return "structuredContent must be an object"
+    if schema == {}:
+        return _NO_ARGUMENTS
+    return "MCP clients expect an object of named arguments"
 
 
 def _examples(
