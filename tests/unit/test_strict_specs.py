@@ -49,6 +49,7 @@ def test_names_data_and_vendor_keys_are_not_taken_for_keywords(tmp_path: Path) -
         },
         "patternProperties": {"^minLenght": {"type": "string"}},
         "$defs": {"nullable": {"type": "string"}},
+        "dependentSchemas": {"requird": {"required": ["maximun"]}},
         "required": ["maximun"],
     }
     tools = [{"name": "t", "description": "d.", "inputSchema": schema}]
