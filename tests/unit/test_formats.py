@@ -124,3 +124,20 @@ def test_a_generated_server_refuses_badly_formatted_arguments(tmp_path: Path) ->
                 assert right.structured_content == {"at": "2026-02-28"}
 
         anyio.run(main)
+
+
+def test_a_format_without_a_type_checks_strings_only(tmp_path: Path) -> None:
+    spec = _spec()
+    spec["tools"] = spec["tools"][:1]
+    spec["tools"][0]["inputSchema"] = {
+        "type": "object",
+        "properties": {"e": {"format": "email"}},
+    }
+    path = write_spec(tmp_path, spec)
+    with generated_package(path, tmp_path / "out") as module:
+        package = module.__name__.rsplit(".", 1)[0]
+        model = sys.modules[f"{package}.models"].CheckInput
+        for value in (1, None, "ada@example.com"):
+            model.model_validate({"e": value})
+        with pytest.raises(ValueError, match="not an email address"):
+            model.model_validate({"e": "nope"})
