@@ -298,7 +298,7 @@ def test_a_bound_in_data_or_named_like_a_keyword_is_not_a_bound(tmp_path: Path) 
     huge = 10**20
     spec = spec_with(
         {
-            "minLength": {"type": "string", "examples": [{"maxLength": huge}]},
+            "minLength": {"type": "object", "examples": [{"maxLength": huge}]},
             "q": {"type": "object", "default": {"minItems": huge}},
         }
     )

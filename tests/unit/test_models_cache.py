@@ -4,6 +4,7 @@ a fresh render gives; the request classes' fields come out as data."""
 from __future__ import annotations
 
 import ast
+import inspect
 import shutil
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from mcpmint.models import (
 )
 from mcpmint.models.cache import from_json, to_json
 from mcpmint.models.preamble import HELPER_NAMES, helpers_for, helpers_source
+from mcpmint.schema import formats
 
 PACKAGE = Path(models.__file__).parent
 FORECAST = {
@@ -130,13 +132,24 @@ def test_request_classes_come_with_their_fields_in_order_and_the_names_they_use(
 
 def test_every_helper_is_copied_from_helpers_py_verbatim() -> None:
     helpers = helpers_for(set(HELPER_NAMES))
-    assert [h.name for h in helpers] == list(HELPER_NAMES)
+    assert [h.name for h in helpers] == ["_format_problem", *HELPER_NAMES]
     text = helpers_source()
-    for helper in helpers:
+    for helper in helpers[1:]:
         assert helper.source in text
         ast.parse(helper.source)
     needs = {h.name: h.needs for h in helpers}
     assert needs["_unique_items"] == needs["_OneOf"] == {"_json_key"}
+    assert needs["_StringFormat"] == {"_format_problem"}
+
+
+def test_the_format_checks_are_copied_from_schema_formats_py_renamed() -> None:
+    (pasted,) = helpers_for({"_format_problem"})[:1]
+    original = inspect.getsource(formats.format_problem)
+    assert pasted.source == original.replace(
+        "def format_problem(", "def _format_problem("
+    )
+    assert helpers_for(set()) == helpers_for({"_JsonModel"})
+    assert "_format_problem" not in {h.name for h in helpers_for(set())}
 
 
 def test_a_module_uses_only_the_helpers_it_needs() -> None:

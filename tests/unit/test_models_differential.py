@@ -29,10 +29,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from mcpmint.spec.load import load_spec as mcpmint_load_spec
-from mcpmint.models import ModelRequest, ModelsSource, render_models
-from mcpmint.spec.refs import inline_external_refs
 from pydantic import BaseModel, ValidationError
+
+from mcpmint.models import ModelRequest, ModelsSource, render_models
+from mcpmint.spec.keyword_rules import FORMAT_CHECKER
+from mcpmint.spec.load import load_spec as mcpmint_load_spec
+from mcpmint.spec.refs import inline_external_refs
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_FILES = sorted((Path(__file__).parent / "schemas").glob("*.yaml")) + sorted(
@@ -446,7 +448,8 @@ def test_model_and_jsonschema_agree(
     request = next(r for r in spec.requests if r.class_name == name)
     schema = bundled(dict(request.schema), spec.defs)
     model = getattr(spec.module, name)
-    validator = Draft202012Validator(schema)
+    # formats as mcpmint enforces them (jsonschema alone treats them as annotations)
+    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     faithful = name not in spec.loose
     candidates = guided(schema, schema)
 

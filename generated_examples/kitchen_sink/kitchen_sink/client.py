@@ -25,9 +25,11 @@ from . import models
 from .models import (
     Color,
     CreateEventInputAttendee,
+    CreateEventInputFrom,
     Node,
     Point,
     ScalarsCheckInputCount,
+    ScalarsCheckInputWhen,
     ShapesAndUnionsInputIdOption2,
     ShapesAndUnionsInputNested,
     ShapesAndUnionsInputShapeOption1,
@@ -160,7 +162,7 @@ class KitchenSinkClient:
         color: Color | MISSING = MISSING,
         fixed: Literal["v1"] | MISSING = MISSING,
         level: _JsonLiteral[Literal[1, 2, 3]] | MISSING = MISSING,
-        when: StrictStr | MISSING = MISSING,
+        when: ScalarsCheckInputWhen | MISSING = MISSING,
     ) -> models.ScalarsCheckOutput:
         """Numbers and strings under every constraint. {{ braces }} {% tags %}
         \"\"\" end"""
@@ -305,7 +307,7 @@ class KitchenSinkClient:
         self,
         *,
         title: StrictStr,
-        from_: Annotated[StrictStr, Field(alias="from")],
+        from_: Annotated[CreateEventInputFrom, Field(alias="from")],
         attendees: (
             Annotated[list[CreateEventInputAttendee], Field(validate_default=True)]
             | MISSING

@@ -35,6 +35,62 @@ from pydantic import (
 from typing_extensions import TypeAliasType
 
 
+def _format_problem(name: str, value: str) -> str | None:
+    """Why `value` is not a `name` string (RFC 3339, RFC 3986, ...); None if it is,
+    or if mcpmint does not check `name`."""
+    import datetime
+    import ipaddress
+    import re
+
+    digits = "[0-9]"
+    offset = rf"([Zz]|[+-]{digits}{{2}}:{digits}{{2}})"
+    clock = rf"{digits}{{2}}:{digits}{{2}}:{digits}{{2}}(\.{digits}+)?"
+    day = rf"{digits}{{4}}-{digits}{{2}}-{digits}{{2}}"
+    label = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+    host = rf"{label}(\.{label})*\.?"
+    atom = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+    shapes = {
+        "date-time": (rf"{day}[Tt]{clock}{offset}", "an RFC 3339 date-time"),
+        "date": (day, "an RFC 3339 date (YYYY-MM-DD)"),
+        "time": (rf"{clock}{offset}", "an RFC 3339 time with an offset (HH:MM:SSZ)"),
+        "email": (rf"{atom}(\.{atom})*@{host}", "an email address"),
+        "uri": (
+            r"[A-Za-z][A-Za-z0-9+.-]*:([A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]"
+            r"|%[0-9A-Fa-f]{2})*",
+            "a URI with a scheme (https://example.com/)",
+        ),
+        "uuid": (
+            r"[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}",
+            "a UUID (8-4-4-4-12 hex digits)",
+        ),
+        "ipv4": (r"[0-9.]+", "an IPv4 address"),
+        "ipv6": (r"[0-9A-Fa-f:.]+", "an IPv6 address"),
+        "hostname": (host, "a hostname"),
+    }
+    if name not in shapes:
+        return None
+    shape, what = shapes[name]
+    problem = f"not {what}"
+    if not re.fullmatch(shape, value):
+        return problem
+    try:
+        if name == "date-time":
+            datetime.datetime.fromisoformat(value.upper())
+        elif name == "date":
+            datetime.date.fromisoformat(value)
+        elif name == "time":
+            datetime.time.fromisoformat(value.upper())
+        elif name == "ipv4":
+            ipaddress.IPv4Address(value)
+        elif name == "ipv6":
+            ipaddress.IPv6Address(value)
+    except ValueError:
+        return problem
+    if name in ("hostname", "email") and len(value.rpartition("@")[2]) > 253:
+        return problem
+    return None
+
+
 class _JsonModel(BaseModel):
     """Unknown properties kept, patterns searched with Python's re, wire names out."""
 
@@ -121,9 +177,29 @@ class _MultipleOf:
         return value
 
 
+class _StringFormat:
+    """`format`, checked on strings (date-time, email, uri, uuid, ipv4, ...)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            problem = _format_problem(self.name, value)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
+
+
 ScalarsCheckInputCount = TypeAliasType(
     "ScalarsCheckInputCount",
     Annotated[_JsonInt, Field(ge=0, le=100), BeforeValidator(_MultipleOf(5))],
+)
+
+
+ScalarsCheckInputWhen = TypeAliasType(
+    "ScalarsCheckInputWhen",
+    Annotated[StrictStr, BeforeValidator(_StringFormat("date-time"))],
 )
 
 
@@ -201,6 +277,12 @@ class NoOutputTextInput(_JsonModel):
     text: StrictStr = "\"{{x}}\" '''y''' \\z"
 
 
+CreateEventInputFrom = TypeAliasType(
+    "CreateEventInputFrom",
+    Annotated[StrictStr, BeforeValidator(_StringFormat("date-time"))],
+)
+
+
 Color = TypeAliasType("Color", Literal["red", "green", "blue"])
 
 
@@ -243,7 +325,7 @@ class ScalarsCheckInput(_JsonModel):
     color: Color | MISSING = MISSING
     fixed: Literal["v1"] | MISSING = MISSING
     level: _JsonLiteral[Literal[1, 2, 3]] = 2
-    when: StrictStr | MISSING = MISSING
+    when: ScalarsCheckInputWhen | MISSING = MISSING
 
 
 class ShapesAndUnionsInputNested(_JsonModel):
@@ -290,7 +372,7 @@ class CreateEventInputAttendee(_JsonModel):
 class CreateEventInput(_JsonModel):
     model_config = ConfigDict(extra="allow")
     title: StrictStr
-    from_: Annotated[StrictStr, Field(alias="from")]
+    from_: Annotated[CreateEventInputFrom, Field(alias="from")]
     attendees: Annotated[
         list[CreateEventInputAttendee], Field(validate_default=True)
     ] = []

@@ -35,6 +35,62 @@ from pydantic import (
 from typing_extensions import TypeAliasType
 
 
+def _format_problem(name: str, value: str) -> str | None:
+    """Why `value` is not a `name` string (RFC 3339, RFC 3986, ...); None if it is,
+    or if mcpmint does not check `name`."""
+    import datetime
+    import ipaddress
+    import re
+
+    digits = "[0-9]"
+    offset = rf"([Zz]|[+-]{digits}{{2}}:{digits}{{2}})"
+    clock = rf"{digits}{{2}}:{digits}{{2}}:{digits}{{2}}(\.{digits}+)?"
+    day = rf"{digits}{{4}}-{digits}{{2}}-{digits}{{2}}"
+    label = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+    host = rf"{label}(\.{label})*\.?"
+    atom = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+    shapes = {
+        "date-time": (rf"{day}[Tt]{clock}{offset}", "an RFC 3339 date-time"),
+        "date": (day, "an RFC 3339 date (YYYY-MM-DD)"),
+        "time": (rf"{clock}{offset}", "an RFC 3339 time with an offset (HH:MM:SSZ)"),
+        "email": (rf"{atom}(\.{atom})*@{host}", "an email address"),
+        "uri": (
+            r"[A-Za-z][A-Za-z0-9+.-]*:([A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]"
+            r"|%[0-9A-Fa-f]{2})*",
+            "a URI with a scheme (https://example.com/)",
+        ),
+        "uuid": (
+            r"[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}",
+            "a UUID (8-4-4-4-12 hex digits)",
+        ),
+        "ipv4": (r"[0-9.]+", "an IPv4 address"),
+        "ipv6": (r"[0-9A-Fa-f:.]+", "an IPv6 address"),
+        "hostname": (host, "a hostname"),
+    }
+    if name not in shapes:
+        return None
+    shape, what = shapes[name]
+    problem = f"not {what}"
+    if not re.fullmatch(shape, value):
+        return problem
+    try:
+        if name == "date-time":
+            datetime.datetime.fromisoformat(value.upper())
+        elif name == "date":
+            datetime.date.fromisoformat(value)
+        elif name == "time":
+            datetime.time.fromisoformat(value.upper())
+        elif name == "ipv4":
+            ipaddress.IPv4Address(value)
+        elif name == "ipv6":
+            ipaddress.IPv6Address(value)
+    except ValueError:
+        return problem
+    if name in ("hostname", "email") and len(value.rpartition("@")[2]) > 253:
+        return problem
+    return None
+
+
 class _JsonModel(BaseModel):
     """Unknown properties kept, patterns searched with Python's re, wire names out."""
 
@@ -115,6 +171,26 @@ class _PropertyCount:
         return value
 
 
+class _StringFormat:
+    """`format`, checked on strings (date-time, email, uri, uuid, ipv4, ...)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            problem = _format_problem(self.name, value)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
+
+
+SearchIssuesInputFilterCreatedAfter = TypeAliasType(
+    "SearchIssuesInputFilterCreatedAfter",
+    Annotated[StrictStr, BeforeValidator(_StringFormat("date"))],
+)
+
+
 class ProjectStatsInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -146,6 +222,11 @@ Priority = TypeAliasType("Priority", Literal["low", "normal", "high", "urgent"])
 
 IssueLabels = TypeAliasType(
     "IssueLabels", Annotated[list[Label], BeforeValidator(_unique_items)]
+)
+
+
+IssueCreated = TypeAliasType(
+    "IssueCreated", Annotated[StrictStr, BeforeValidator(_StringFormat("date-time"))]
 )
 
 
@@ -189,7 +270,7 @@ class SearchIssuesInputFilter(_JsonModel):
     state: Annotated[list[State] | MISSING, Field(min_length=1)] = MISSING
     labels: list[Label] | MISSING = MISSING
     assignee: StrictStr | None | MISSING = MISSING
-    created_after: StrictStr | MISSING = MISSING
+    created_after: SearchIssuesInputFilterCreatedAfter | MISSING = MISSING
 
 
 class SearchIssuesInput(_JsonModel):
@@ -288,7 +369,7 @@ class Issue(_JsonModel):
     priority: Priority | MISSING = MISSING
     labels: IssueLabels
     assignee: User | None | MISSING = MISSING
-    created: StrictStr | MISSING = MISSING
+    created: IssueCreated | MISSING = MISSING
 
 
 class CreateIssueOutput(Issue):

@@ -31,6 +31,62 @@ from pydantic import (
 from typing_extensions import TypeAliasType
 
 
+def _format_problem(name: str, value: str) -> str | None:
+    """Why `value` is not a `name` string (RFC 3339, RFC 3986, ...); None if it is,
+    or if mcpmint does not check `name`."""
+    import datetime
+    import ipaddress
+    import re
+
+    digits = "[0-9]"
+    offset = rf"([Zz]|[+-]{digits}{{2}}:{digits}{{2}})"
+    clock = rf"{digits}{{2}}:{digits}{{2}}:{digits}{{2}}(\.{digits}+)?"
+    day = rf"{digits}{{4}}-{digits}{{2}}-{digits}{{2}}"
+    label = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+    host = rf"{label}(\.{label})*\.?"
+    atom = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+    shapes = {
+        "date-time": (rf"{day}[Tt]{clock}{offset}", "an RFC 3339 date-time"),
+        "date": (day, "an RFC 3339 date (YYYY-MM-DD)"),
+        "time": (rf"{clock}{offset}", "an RFC 3339 time with an offset (HH:MM:SSZ)"),
+        "email": (rf"{atom}(\.{atom})*@{host}", "an email address"),
+        "uri": (
+            r"[A-Za-z][A-Za-z0-9+.-]*:([A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]"
+            r"|%[0-9A-Fa-f]{2})*",
+            "a URI with a scheme (https://example.com/)",
+        ),
+        "uuid": (
+            r"[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}",
+            "a UUID (8-4-4-4-12 hex digits)",
+        ),
+        "ipv4": (r"[0-9.]+", "an IPv4 address"),
+        "ipv6": (r"[0-9A-Fa-f:.]+", "an IPv6 address"),
+        "hostname": (host, "a hostname"),
+    }
+    if name not in shapes:
+        return None
+    shape, what = shapes[name]
+    problem = f"not {what}"
+    if not re.fullmatch(shape, value):
+        return problem
+    try:
+        if name == "date-time":
+            datetime.datetime.fromisoformat(value.upper())
+        elif name == "date":
+            datetime.date.fromisoformat(value)
+        elif name == "time":
+            datetime.time.fromisoformat(value.upper())
+        elif name == "ipv4":
+            ipaddress.IPv4Address(value)
+        elif name == "ipv6":
+            ipaddress.IPv6Address(value)
+    except ValueError:
+        return problem
+    if name in ("hostname", "email") and len(value.rpartition("@")[2]) > 253:
+        return problem
+    return None
+
+
 class _JsonModel(BaseModel):
     """Unknown properties kept, patterns searched with Python's re, wire names out."""
 
@@ -54,6 +110,21 @@ _JsonInt: TypeAlias = Annotated[StrictInt, BeforeValidator(_integral_float_as_in
 
 _JsonNumber: TypeAlias = StrictInt | StrictFloat
 
+
+class _StringFormat:
+    """`format`, checked on strings (date-time, email, uri, uuid, ipv4, ...)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            problem = _format_problem(self.name, value)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
+
+
 City = TypeAliasType("City", Annotated[StrictStr, Field(max_length=100, min_length=1)])
 """
 City name, e.g. Paris
@@ -63,9 +134,14 @@ City name, e.g. Paris
 Units = TypeAliasType("Units", Literal["metric", "imperial"])
 
 
+DayDate = TypeAliasType(
+    "DayDate", Annotated[StrictStr, BeforeValidator(_StringFormat("date"))]
+)
+
+
 class Day(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-    date: StrictStr
+    date: DayDate
     high: _JsonNumber
     low: _JsonNumber
     summary: StrictStr | MISSING = MISSING

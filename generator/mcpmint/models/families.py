@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from mcpmint.schema.formats import FORMATS
+
 from .keywords import FAMILY_KEYWORDS, JSON_TYPES
 from .nodes import (
     ABSENT,
@@ -32,6 +34,8 @@ class TypeFamilies(LoweringState):
             families = {
                 t for t, kws in FAMILY_KEYWORDS.items() if any(k in node for k in kws)
             }
+            if node.get("format") in FORMATS:  # constrains strings only
+                families.add("string")
             if not families:
                 return {}
             types = list(JSON_TYPES)
@@ -78,6 +82,8 @@ class TypeFamilies(LoweringState):
                     "pattern",
                     "pattern is not a Python regular expression: unchecked",
                 )
+        if node.get("format") in FORMATS:
+            out[CHECKS] = [["format", node["format"]]]
         return out
 
     def _lower_number(

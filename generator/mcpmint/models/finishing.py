@@ -267,6 +267,8 @@ def _check(check: list[Any]) -> ast.expr:
         return ast.Name("_reject", ast.Load())
     if kind == "enum":
         return split_strings(call("_OneOf", [literal(v) for v in args[0]]))
+    if kind == "format":
+        return call("_StringFormat", [ast.Constant(args[0])])
     if kind == "multipleOf":
         return call("_MultipleOf", [ast.Constant(args[0])])
     return call("_PropertyCount", [ast.Constant(a) for a in args])

@@ -31,6 +31,8 @@ from pydantic import (
     WrapValidator,
 )
 
+from mcpmint.schema.formats import format_problem as _format_problem
+
 
 class _JsonModel(BaseModel):
     """Unknown properties kept, patterns searched with Python's re, wire names out."""
@@ -148,4 +150,18 @@ class _PropertyCount:
                 raise ValueError(f"fewer than {self.minimum} properties")
             if self.maximum is not None and len(value) > self.maximum:
                 raise ValueError(f"more than {self.maximum} properties")
+        return value
+
+
+class _StringFormat:
+    """`format`, checked on strings (date-time, email, uri, uuid, ipv4, ...)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            problem = _format_problem(self.name, value)
+            if problem is not None:
+                raise ValueError(problem)
         return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -24,7 +25,10 @@ HELPER_NAMES = (
     "_OneOf",
     "_reject",
     "_PropertyCount",
+    "_StringFormat",
 )
+# Helpers taken from another real module: name in models.py → (package, file, name).
+_FOREIGN = {"_format_problem": ("mcpmint.schema", "formats.py", "format_problem")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +81,26 @@ def _parsed() -> _Parsed:
         used = {n.id for s in group for n in ast.walk(s) if isinstance(n, ast.Name)}
         needs = {other for other in groups if other != name and used & defined[other]}
         helpers[name] = Helper(name, source, frozenset(needs))
-    return _Parsed(docstring, helpers)
+    foreign = {name: _foreign(name, *where) for name, where in _FOREIGN.items()}
+    for helper in helpers.values():
+        words = set(re.findall(r"\w+", helper.source))
+        all_needs = helper.needs | (words & set(foreign))
+        helpers[helper.name] = Helper(helper.name, helper.source, all_needs)
+    return _Parsed(docstring, {**foreign, **helpers})
+
+
+def _foreign(local: str, package: str, file: str, name: str) -> Helper:
+    """One function of another module, renamed; it must import what it uses itself."""
+    text = resources.files(package).joinpath(file).read_text("utf-8")
+    function = next(
+        s
+        for s in ast.parse(text).body
+        if isinstance(s, ast.FunctionDef) and s.name == name
+    )
+    lines = text.splitlines(keepends=True)
+    source = "".join(lines[function.lineno - 1 : function.end_lineno])
+    renamed = source.replace(f"def {name}(", f"def {local}(", 1)
+    return Helper(local, renamed, frozenset())
 
 
 def _groups(statements: list[ast.stmt]) -> dict[str, list[ast.stmt]]:

@@ -65,9 +65,11 @@ class Diagnostic:
     hint: str | None = None
 
     def format(self) -> str:
-        """One diagnostic as text: `file:line:col: level: path: message`, a hint."""
+        """One diagnostic as text: `file:line:col: level: path: message`, a hint; no
+        path for a problem of the file's text (a YAML syntax error)."""
         where = f"{self.file}:{self.line}:{self.column}"
-        text = f"{where}: {self.level}: {self.path}: {self.message}"
+        path = f"{self.path}: " if self.path else ""
+        text = f"{where}: {self.level}: {path}{self.message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text

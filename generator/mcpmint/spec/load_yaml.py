@@ -56,9 +56,7 @@ def parse_yaml(
         return positions.at(index + 2 * bisect_right(pairs, index))
 
     def refuse(index: int, message: str, hint: str | None = None) -> SpecError:
-        return SpecError(
-            [Diagnostic("error", display, *at(index), "(root)", message, hint)]
-        )
+        return SpecError([Diagnostic("error", display, *at(index), "", message, hint)])
 
     too_deep = _too_deep(text, max_depth)
     if too_deep is not None:
@@ -81,7 +79,7 @@ def parse_yaml(
         message = f"the character U+{code:04X} is not allowed in YAML ({exc.reason})"
         hint = f'write it as an escape in a double-quoted string: "{escape}"'
         where = positions.at(_reader_index(text, exc.position, chr(code), bool(pairs)))
-        error = Diagnostic("error", display, *where, "(root)", message, hint)
+        error = Diagnostic("error", display, *where, "", message, hint)
         raise SpecError([error]) from None
     except yaml.YAMLError as exc:
         raise refuse(0, f"YAML error: {exc}") from None

@@ -12,6 +12,8 @@ own folder unless the spec sets `refRoot`).
 from __future__ import annotations
 
 import copy
+import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,8 +189,17 @@ def _load(
         )
         return None
     if not target.is_file():
+        folder = posixpath.dirname(where.display) or "."
+        relative = os.path.relpath(target, where.path.parent.resolve())
+        shown = posixpath.normpath(posixpath.join(folder, Path(relative).as_posix()))
         state.problems.append(
-            where.diagnostic("error", at, f"$ref target {target.name} does not exist")
+            where.diagnostic(
+                "error",
+                at,
+                f"$ref target {shown} does not exist",
+                f"a $ref path is relative to the folder of the file that holds it"
+                f" ({folder}/)",
+            )
         )
         return None
     try:
@@ -205,8 +216,6 @@ def _display(state: _State, target: Path) -> str:
     try:
         return (spec_dir / target.relative_to(spec_dir.resolve())).as_posix()
     except ValueError:
-        import os
-
         return (
             os.path.relpath(target, spec_dir.resolve())
             if spec_dir.parts

@@ -14,7 +14,13 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from mcpmint.schema.keywords import COUNTS, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
-from mcpmint.schema.walk import def_name, iter_refs, resolve_pointer
+from mcpmint.schema.walk import (
+    def_name,
+    escape_pointer,
+    iter_refs,
+    resolve_pointer,
+    unescape_pointer,
+)
 from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
 from mcpmint.spec.load import LoadedSpec
 
@@ -25,6 +31,9 @@ _JSON_TYPES = "array, boolean, integer, null, number, object, string"
 # Length and count bounds become machine integers in the models (pydantic-core is Rust):
 # past 64 bits, models.py raises OverflowError on import. No value is ever that large.
 MAX_BOUND = 2**63 - 1
+# Where other dialects keep definitions: `#/defs/X`, `#/definitions/X` (2019-09, draft
+# 7), `#/components/schemas/X` (OpenAPI).
+_OTHER_DEFS = re.compile(r"^#/(?:defs|definitions|components/schemas)/([^/]+)")
 
 
 def bare_ref_cycles(spec: LoadedSpec, spec_defs: dict[str, Any]) -> list[Diagnostic]:
@@ -170,9 +179,12 @@ def ref_problems(
             ok, _ = resolve_pointer(schema, ref[1:])
         if not ok:
             known = sorted({*local, *spec_defs})
+            other = _OTHER_DEFS.match(ref)
+            if name is None and other is not None:
+                name = unescape_pointer(other.group(1))
             close = difflib.get_close_matches(name or "", known, n=1)
             hint = (
-                f"did you mean '#/$defs/{close[0]}'?"
+                f'did you mean "#/$defs/{escape_pointer(close[0])}"?'
                 if close
                 else (
                     "defined: " + ", ".join(known)

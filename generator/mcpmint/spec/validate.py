@@ -12,9 +12,10 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 from referencing import Registry
 
-from mcpmint.schema.walk import bundle, own_defs
+from mcpmint.schema.walk import bundle, def_name, own_defs
 from mcpmint.spec import format as spec_models
 from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
+from mcpmint.spec.keyword_rules import FORMAT_CHECKER, strict_problems
 from mcpmint.spec.load import LoadedSpec
 from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal
 from mcpmint.spec.schema_rules import (
@@ -31,6 +32,7 @@ _JSON_TYPES = "array, boolean, integer, null, number, object, string"
 # Length and count bounds become machine integers in the models (pydantic-core is Rust):
 # past 64 bits, models.py raises OverflowError on import. No value is ever that large.
 MAX_BOUND = 2**63 - 1
+_NO_ARGUMENTS = "a tool without arguments: `inputSchema: {type: object}`"
 
 
 def validate(spec: LoadedSpec) -> list[Diagnostic]:
@@ -72,7 +74,10 @@ def _structure_diagnostic(spec: LoadedSpec, error: Any) -> Diagnostic:
         )
         return spec.diagnostic("error", loc, f"unknown key {loc[-1]!r}", hint)
     if error["type"] == "missing":
-        return spec.diagnostic("error", loc[:-1], f"missing required key {loc[-1]!r}")
+        missing = f"missing required key {loc[-1]!r}"
+        if loc[-1] == "inputSchema":
+            return spec.diagnostic("error", loc[:-1], missing, _NO_ARGUMENTS)
+        return spec.diagnostic("error", loc[:-1], missing)
     message = error["msg"]
     if error["type"] == "string_type" and isinstance(
         error.get("input"), int | float | bool
@@ -209,17 +214,22 @@ def _unknown_hints(spec: LoadedSpec, tool: dict[str, Any], i: int) -> list[Diagn
     if not isinstance(annotations, dict):
         return []
     known = spec_models.known_keys(spec_models.Annotations)
-    hint = f"MCP annotations are {', '.join(known)}; put other data in the tool's _meta"
-    return [
-        spec.diagnostic(
-            "warning",
-            ("tools", i, "annotations", key),
-            "not an MCP annotation: tools/list will not serve it",
-            hint,
+    found = []
+    for key in annotations:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.7)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else f"MCP annotations are {', '.join(known)}; "
+            "put other data in the tool's _meta"
         )
-        for key in annotations
-        if key not in known
-    ]
+        message = "not an MCP annotation: tools/list will not serve it"
+        found.append(
+            spec.diagnostic("warning", ("tools", i, "annotations", key), message, hint)
+        )
+    return found
 
 
 def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
@@ -228,13 +238,26 @@ def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     found += bare_ref_cycles(spec, spec_defs)
     for name, schema in spec_defs.items():
-        found += metaschema_problems(spec, schema, ("$defs", name))
-        found += ref_problems(spec, schema, ("$defs", name), {}, spec_defs)
+        found += _schema_problems(spec, schema, ("$defs", name), {}, spec_defs)
     tools = data.get("tools")
     for i, tool in enumerate(tools if isinstance(tools, list) else []):
         if isinstance(tool, dict):
             found += _tool_schemas(spec, tool, i, spec_defs)
     return found
+
+
+def _schema_problems(
+    spec: LoadedSpec, schema: Any, base: JsonPath, local: Any, spec_defs: dict[str, Any]
+) -> list[Diagnostic]:
+    """The rules for one schema: valid 2020-12, refs that resolve, and strict."""
+    strict = strict_problems(spec, schema, base, spec_defs)
+    explained = {d.path for d in strict if d.level == "error"}
+    meta = metaschema_problems(spec, schema, base)
+    return (
+        [d for d in meta if d.path not in explained]
+        + ref_problems(spec, schema, base, local, spec_defs)
+        + strict
+    )
 
 
 def _tool_schemas(
@@ -248,24 +271,36 @@ def _tool_schemas(
             ok[key] = False
             continue
         base: JsonPath = ("tools", i, key)
-        problems = metaschema_problems(spec, schema, base) + ref_problems(
-            spec, schema, base, own_defs(schema), spec_defs
-        )
+        problems = _schema_problems(spec, schema, base, own_defs(schema), spec_defs)
         if schema.get("type") != "object":
             problems.append(
                 spec.diagnostic(
                     "error",
                     (*base, "type") if "type" in schema else base,
                     f"the root of {key} must be `type: object`",
-                    "MCP clients expect an object of named arguments"
-                    if key == "inputSchema"
-                    else "structuredContent must be an object",
+                    _root_hint(key, schema, spec_defs),
                 )
             )
         found += problems
         ok[key] = not any(d.level == "error" for d in problems)
     found += _examples(spec, tool, i, spec_defs, ok)
     return found
+
+
+def _root_hint(key: str, schema: dict[str, Any], spec_defs: dict[str, Any]) -> str:
+    ref = schema.get("$ref")
+    target = spec_defs.get(def_name(ref) or "") if isinstance(ref, str) else None
+    if "type" not in schema and isinstance(target, dict):
+        if target.get("type") == "object":
+            return (
+                f'write `{key}: {{type: object, $ref: "{ref}"}}`: the MCP schema '
+                "requires `type: object` at the root, beside the $ref"
+            )
+    if key == "outputSchema":
+        return "structuredContent must be an object"
+    if schema == {}:
+        return _NO_ARGUMENTS
+    return "MCP clients expect an object of named arguments"
 
 
 def _examples(
@@ -282,7 +317,11 @@ def _examples(
     # An empty registry: refs are resolved inside the bundled schema only, never fetched
     # (jsonschema would otherwise retrieve http: and file: URLs on its own).
     validators = {
-        key: Draft202012Validator(bundle(tool[key], spec_defs), registry=Registry())
+        key: Draft202012Validator(
+            bundle(tool[key], spec_defs),
+            registry=Registry(),
+            format_checker=FORMAT_CHECKER,
+        )
         for key in ("inputSchema", "outputSchema")
         if ok.get(key)
     }

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from mcpmint.schema.formats import FORMATS
 from mcpmint.schema.keywords import DOC_KEYWORDS
 from mcpmint.specdiff.rules import (
     CONSTRAINTS,
@@ -185,6 +186,13 @@ def _compare_constraints(sc: SchemaScope, path: str, old: Any, new: Any) -> None
         o, n = old.get(key), new.get(key)
         if key == "uniqueItems":  # false and absent mean the same
             o, n = (o if o is True else None), (n if n is True else None)
+        if key == "format":  # a format the models do not check only annotates
+            o, n = (o if o in FORMATS else None), (n if n in FORMATS else None)
+            if o == n and old.get(key) != new.get(key):
+                detail = describe_edit(
+                    key, old.get(key, MISSING), new.get(key, MISSING)
+                )
+                record(sc.out, "schema-doc-changed", join(path, key), detail)
         if shift := constraint_shift(key, o, n):
             detail = describe_constraint(key, o, n)
             sc.emit(f"constraint-{shift}", join(path, key), detail)
