@@ -98,6 +98,7 @@ _CODEGEN = {
 _SCAFFOLD = {
     "scaffold/pyproject.toml.jinja": "pyproject.toml",
     "scaffold/handlers_init.py.jinja": "{pkg}/handlers/__init__.py",
+    "scaffold/conftest.py.jinja": "tests/conftest.py",
 }
 
 
