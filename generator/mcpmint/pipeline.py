@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcpmint.output import uptodate
 from mcpmint.output.pins import pin_problems
+from mcpmint.output.stubs import stub_handlers
 from mcpmint.output.write import WriteReport, diff_tree, write_tree
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, sort_diagnostics
 from mcpmint.spec.naming import handler_name
@@ -29,6 +30,7 @@ __all__ = [
     "diagnose",
     "generate",
     "load_and_validate",
+    "stubs",
 ]
 
 
@@ -161,3 +163,17 @@ def check(spec_path: Path, out: Path) -> list[str]:
         return pins
     result = build(spec_path, out)
     return pins + diff_tree(result.files, out, result.package)
+
+
+def stubs(spec_path: Path, out: Path) -> list[str]:
+    """The tools' handler files in `out` that still only raise NotImplementedError."""
+    record = uptodate.current(spec_path, out)
+    if record is not None:
+        package, files = record.package, [PurePosixPath(rel) for rel in record.files]
+    else:
+        result = build(spec_path, out)
+        package, files = result.package, list(result.files)
+    handlers = PurePosixPath(package, "handlers")
+    return stub_handlers(
+        (f for f in files if f.parent == handlers and f.name != "__init__.py"), out
+    )
