@@ -41,7 +41,11 @@ def client_options() -> dict[str, Any]:
     `list_roots_callback`, `logging_callback`. None needed by default.
     """
     # Server-to-client requests need the 2025-11-25 session (`mode="legacy"`).
-    return {"mode": "legacy", "sampling_callback": sample, "elicitation_callback": elicit}
+    return {
+        "mode": "legacy",
+        "sampling_callback": sample,
+        "elicitation_callback": elicit,
+    }
 
 
 async def sample(
