@@ -151,22 +151,6 @@ METHODS = {
     "json_schema_2020_12_tool": "json_schema_2020_12_tool",
 }
 STRUCTURED = {tool.name for tool in TOOLS if tool.output_schema is not None}
-HANDLER_FILES = {
-    "test_simple_text": "conformance_server/handlers/test_simple_text.py",
-    "test_image_content": "conformance_server/handlers/test_image_content.py",
-    "test_audio_content": "conformance_server/handlers/test_audio_content.py",
-    "test_embedded_resource": "conformance_server/handlers/test_embedded_resource.py",
-    "test_multiple_content_types": "conformance_server/handlers/test_multiple_content_types.py",
-    "test_error_handling": "conformance_server/handlers/test_error_handling.py",
-    "test_tool_with_progress": "conformance_server/handlers/test_tool_with_progress.py",
-    "test_tool_with_logging": "conformance_server/handlers/test_tool_with_logging.py",
-    "test_sampling": "conformance_server/handlers/test_sampling.py",
-    "test_elicitation": "conformance_server/handlers/test_elicitation.py",
-    "test_elicitation_sep1034_defaults": "conformance_server/handlers/test_elicitation_sep1034_defaults.py",
-    "test_elicitation_sep1330_enums": "conformance_server/handlers/test_elicitation_sep1330_enums.py",
-    "test_reconnection": "conformance_server/handlers/test_reconnection.py",
-    "json_schema_2020_12_tool": "conformance_server/handlers/json_schema_2020_12_tool.py",
-}
 # (tool, example number, whether the spec wrote the result the handler must answer);
 # a made-up result is only checked against the output schema.
 CASES: list[tuple[str, int, bool]] = [
@@ -203,7 +187,7 @@ def problem(tool: str, number: int, compare: bool, result: Any) -> str | None:
     if result.is_error and texts(result) == [f"Not implemented: {tool}"]:
         return (
             f"handler {METHODS[tool]} is not implemented yet: "
-            f"edit {HANDLER_FILES[tool]}"
+            f"edit conformance_server/handlers/{METHODS[tool]}.py"
         )
     where = f"{tool} example {number + 1}"
     expected = EXAMPLES[tool][number][1]

@@ -93,14 +93,6 @@ METHODS = {
     "create_event": "create_event",
 }
 STRUCTURED = {tool.name for tool in TOOLS if tool.output_schema is not None}
-HANDLER_FILES = {
-    "scalars.check": "kitchen_sink/handlers/scalars_check.py",
-    "shapes-and-unions": "kitchen_sink/handlers/shapes_and_unions.py",
-    "keyword_names": "kitchen_sink/handlers/keyword_names.py",
-    "recursive_tree": "kitchen_sink/handlers/recursive_tree.py",
-    "no.output-text": "kitchen_sink/handlers/no_output_text.py",
-    "create_event": "kitchen_sink/handlers/create_event.py",
-}
 # (tool, example number, whether the spec wrote the result the handler must answer);
 # a made-up result is only checked against the output schema.
 CASES: list[tuple[str, int, bool]] = [
@@ -129,7 +121,7 @@ def problem(tool: str, number: int, compare: bool, result: Any) -> str | None:
     if result.is_error and texts(result) == [f"Not implemented: {tool}"]:
         return (
             f"handler {METHODS[tool]} is not implemented yet: "
-            f"edit {HANDLER_FILES[tool]}"
+            f"edit kitchen_sink/handlers/{METHODS[tool]}.py"
         )
     where = f"{tool} example {number + 1}"
     expected = EXAMPLES[tool][number][1]

@@ -127,18 +127,6 @@ METHODS = {
     "assign_issue": "assign_issue",
 }
 STRUCTURED = {tool.name for tool in TOOLS if tool.output_schema is not None}
-HANDLER_FILES = {
-    "create_issue": "tracker_server/handlers/create_issue.py",
-    "get_issue": "tracker_server/handlers/get_issue.py",
-    "search_issues": "tracker_server/handlers/search_issues.py",
-    "update_issue": "tracker_server/handlers/update_issue.py",
-    "add_comment": "tracker_server/handlers/add_comment.py",
-    "list_comments": "tracker_server/handlers/list_comments.py",
-    "label_issue": "tracker_server/handlers/label_issue.py",
-    "delete_issue": "tracker_server/handlers/delete_issue.py",
-    "project_stats": "tracker_server/handlers/project_stats.py",
-    "assign_issue": "tracker_server/handlers/assign_issue.py",
-}
 # (tool, example number, whether the spec wrote the result the handler must answer);
 # a made-up result is only checked against the output schema.
 CASES: list[tuple[str, int, bool]] = [
@@ -171,7 +159,7 @@ def problem(tool: str, number: int, compare: bool, result: Any) -> str | None:
     if result.is_error and texts(result) == [f"Not implemented: {tool}"]:
         return (
             f"handler {METHODS[tool]} is not implemented yet: "
-            f"edit {HANDLER_FILES[tool]}"
+            f"edit tracker_server/handlers/{METHODS[tool]}.py"
         )
     where = f"{tool} example {number + 1}"
     expected = EXAMPLES[tool][number][1]

@@ -79,10 +79,6 @@ METHODS = {
     "get_conditions": "get_conditions",
 }
 STRUCTURED = {tool.name for tool in TOOLS if tool.output_schema is not None}
-HANDLER_FILES = {
-    "get_forecast": "weather_server/handlers/get_forecast.py",
-    "get_conditions": "weather_server/handlers/get_conditions.py",
-}
 # (tool, example number, whether the spec wrote the result the handler must answer);
 # a made-up result is only checked against the output schema.
 CASES: list[tuple[str, int, bool]] = [
@@ -107,7 +103,7 @@ def problem(tool: str, number: int, compare: bool, result: Any) -> str | None:
     if result.is_error and texts(result) == [f"Not implemented: {tool}"]:
         return (
             f"handler {METHODS[tool]} is not implemented yet: "
-            f"edit {HANDLER_FILES[tool]}"
+            f"edit weather_server/handlers/{METHODS[tool]}.py"
         )
     where = f"{tool} example {number + 1}"
     expected = EXAMPLES[tool][number][1]
