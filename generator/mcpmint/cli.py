@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mcpmint.pipeline import check
+from mcpmint.pipeline import check, stubs
 from mcpmint.spec.diagnostics import SpecError, format_diagnostics
 from mcpmint.spec.vocabulary import TRANSPORTS
 
@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
         if name == "check":
             cmd.add_argument(
                 "-q", "--quiet", action="store_true", help="exit code only"
+            )
+            cmd.add_argument(
+                "--fail-on-stubs",
+                action="store_true",
+                help="exit 1 too while a handler only raises NotImplementedError",
             )
     cmd = sub.add_parser("validate", help="located diagnostics only")
     cmd.add_argument("spec", type=Path)
@@ -141,7 +146,15 @@ def _check(args: argparse.Namespace) -> int:
                 "code needs: edit pyproject.toml as said above",
                 file=sys.stderr,
             )
-    return 1 if problems else 0
+    unwritten = stubs(args.spec, _out(args)) if args.fail_on_stubs else []
+    if unwritten and not args.quiet:
+        print("\n".join(f"stub: {path}" for path in unwritten))
+        print(
+            f"{len(unwritten)} handler(s) still raise NotImplementedError: "
+            "implement them",
+            file=sys.stderr,
+        )
+    return 1 if problems or unwritten else 0
 
 
 def _validate(args: argparse.Namespace) -> int:

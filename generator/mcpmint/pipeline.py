@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcpmint.output import uptodate
 from mcpmint.output.pins import pin_problems
+from mcpmint.output.stubs import stub_handlers
 from mcpmint.output.write import WriteReport, diff_tree, write_tree
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, sort_diagnostics
 from mcpmint.spec.naming import handler_name
@@ -29,6 +30,7 @@ __all__ = [
     "diagnose",
     "generate",
     "load_and_validate",
+    "stubs",
 ]
 
 
@@ -113,12 +115,14 @@ def generate(spec_path: Path, out: Path) -> WriteReport:
 
 def _write(spec_path: Path, out: Path) -> WriteReport:
     record = uptodate.current(spec_path, out)
-    if record is not None:  # nothing to write, nothing to review
-        return uptodate.report_of(record, out)
+    if record is not None:  # nothing to write; earlier reviews may still be pending
+        report = uptodate.report_of(record, out)
+        report.review = uptodate.pending_reviews(out, {})
+        return report
     result = build(spec_path, out)
     before = _served_tools(out / result.package / "tools.json")
     report = write_tree(result.files, out, result.package)
-    report.review = _handlers_to_review(before, result)
+    report.review = uptodate.pending_reviews(out, _handlers_to_review(before, result))
     report.warnings = _warnings(result)
     return report
 
@@ -134,12 +138,12 @@ def _tools_by_name(text: str) -> dict[str, Any]:
     return {t["name"]: t for t in json.loads(text)["tools"]}
 
 
-def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
-    """Handlers whose tool's schemas changed since the last generation: mypy will say
-    how."""
+def _handlers_to_review(before: dict[str, Any], result: Build) -> dict[str, str]:
+    """Handlers whose tool's schemas changed since the last generation (path -> what
+    changed): mypy will say how."""
     rendered = result.files.get(PurePosixPath(result.package, "tools.json"))
     now = _tools_by_name(rendered.text) if rendered else {}
-    review = []
+    review = {}
     for name, tool in now.items():
         old = before.get(name)
         if old is None:
@@ -150,7 +154,7 @@ def _handlers_to_review(before: dict[str, Any], result: Build) -> list[str]:
         if changed:
             handler = handler_name(name)
             what = " and ".join(changed)
-            review.append(f"{result.package}/handlers/{handler}.py ({what} changed)")
+            review[f"{result.package}/handlers/{handler}.py"] = what
     return review
 
 
@@ -161,3 +165,17 @@ def check(spec_path: Path, out: Path) -> list[str]:
         return pins
     result = build(spec_path, out)
     return pins + diff_tree(result.files, out, result.package)
+
+
+def stubs(spec_path: Path, out: Path) -> list[str]:
+    """The tools' handler files in `out` that still only raise NotImplementedError."""
+    record = uptodate.current(spec_path, out)
+    if record is not None:
+        package, files = record.package, [PurePosixPath(rel) for rel in record.files]
+    else:
+        result = build(spec_path, out)
+        package, files = result.package, list(result.files)
+    handlers = PurePosixPath(package, "handlers")
+    return stub_handlers(
+        (f for f in files if f.parent == handlers and f.name != "__init__.py"), out
+    )

@@ -45,7 +45,7 @@ async def main(target, token):
         server = transport_for(target, token=token)
     async with Client(server) as client:
         names = sorted(tool.name for tool in (await client.list_tools()).tools)
-        result = await client.call_tool("get_forecast", {"city": "Paris"})
+        result = await client.call_tool("get_forecast", {"city": "Paris", "days": 2})
         texts = [getattr(block, "text", "") for block in result.content]
         print(json.dumps([names, result.is_error, result.structured_content, texts]))
 

@@ -112,6 +112,20 @@ SHOUT_TOOL = """  - name: shout
         result: HEY
 """
 
+SHOUT_HANDLER = '''"""Handler of the tool 'shout'."""
+
+from __future__ import annotations
+
+from mcpmint_runtime import ToolContext
+
+from ..models import ShoutInput
+
+
+async def shout(args: ShoutInput, ctx: ToolContext) -> str:
+    """The message in capitals."""
+    return args.message.upper()
+'''
+
 
 def template_repository(env: dict[str, str], where: Path) -> Path:
     """A git repository laid out like mcpmint's: copier.yml, then templates/project/."""
@@ -177,6 +191,14 @@ def test_copier_update_keeps_user_files_and_rebuilds_generated_ones(
     for path in project.rglob("*"):
         if path.is_file() and ".git" not in path.parts:
             assert path.suffix != ".rej" and b"<<<<<<<" not in path.read_bytes(), path
+    # The new tool's handler is the stub: its tests fail until it is written.
+    tests = run_project_tests(env, project)
+    assert tests.returncode == 1
+    stub = "handler shout is not implemented yet: edit demo_server/handlers/shout.py"
+    assert f"\n{stub}\n" in tests.stdout, tests.stdout
+    (project / "demo_server" / "handlers" / "shout.py").write_text(
+        SHOUT_HANDLER, encoding="utf-8"
+    )
     tests = run_project_tests(env, project)
     assert tests.returncode == 0, tests.stdout + tests.stderr
 
@@ -254,6 +276,14 @@ def test_mcpmint_new_makes_a_project_that_passes_its_own_tests(
     project = tmp_path / name
     assert_project_follows(project, name, expected)
     run(env, project, PYTHON, "-m", "mcpmint", "check", "spec.yaml", "-o", ".")
+    # A new project's handler is the stub: its tests fail, naming it, until written.
+    tests = run_project_tests(env, project)
+    assert tests.returncode == 1
+    package = name.replace("-", "_") + "_server"
+    handler = project / package / "handlers" / "echo.py"
+    stub = f"handler echo is not implemented yet: edit {package}/handlers/echo.py"
+    assert f"\n{stub}\n" in tests.stdout, tests.stdout
+    handler.write_text(ECHO_HANDLER, encoding="utf-8")
     tests = run_project_tests(env, project)
     assert tests.returncode == 0, tests.stdout + tests.stderr
 

@@ -11,6 +11,7 @@ class ExampleIR:
     result_json: (
         str | None
     )  # JSON text of the expected result (structured or text), None: synthesise
+    result_given: bool = True  # the spec wrote the result (else it was made up)
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,7 +165,8 @@ def _examples(tool: Tool, served: dict[str, Any]) -> tuple[tuple[ExampleIR, ...]
         if "result" not in example.model_fields_set:
             result = _synth_result(served) if has_output else "ok"
         expected = None if result is None and has_output else _json(result)
-        out.append(ExampleIR(_json(example.arguments), expected))
+        given = "result" in example.model_fields_set
+        out.append(ExampleIR(_json(example.arguments), expected, given))
     if out:
         return tuple(out), False
     found, arguments = synthesise(served["inputSchema"])
@@ -173,7 +174,7 @@ def _examples(tool: Tool, served: dict[str, Any]) -> tuple[tuple[ExampleIR, ...]
         return (), True
     result = _synth_result(served) if has_output else "ok"
     expected = None if result is None else _json(result)
-    return (ExampleIR(_json(arguments), expected),), True
+    return (ExampleIR(_json(arguments), expected, False),), True
 
 
 def _synth_result(served: dict[str, Any]) -> Any:

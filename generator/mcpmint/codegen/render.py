@@ -101,6 +101,7 @@ _SCAFFOLD = {
     "scaffold/pyproject.toml.jinja": "pyproject.toml",
     "scaffold/handlers_init.py.jinja": "{pkg}/handlers/__init__.py",
     "scaffold/lifespan.py.jinja": "{pkg}/lifespan.py",
+    "scaffold/conftest.py.jinja": "tests/conftest.py",
 }
 
 

@@ -157,3 +157,30 @@ def _tool_fingerprint() -> str:
             versions.append(None)
     hasher.update(json.dumps(versions).encode())
     return hasher.hexdigest()
+
+
+# Handlers to review, kept between runs: `generate` lists each one until its file
+# changes. Stored in the cache folder, keyed by the project's folder, so the project
+# holds no state file (and `check` never reads it).
+_REVIEWS = "reviews"
+
+
+def pending_reviews(out: Path, found: dict[str, str]) -> list[str]:
+    """Every handler to review: `found` (relative path -> what changed) now, plus the
+    ones found earlier whose file has not changed since; as `generate` lists them."""
+    entry = cache.key(b"reviews-1", str(out.resolve()).encode())
+    try:
+        kept: dict[str, list[str]] = json.loads(cache.read(_REVIEWS, entry) or "{}")
+    except ValueError:
+        kept = {}
+    pending = {
+        rel: (what, seen)
+        for rel, (what, seen) in kept.items()
+        if _hash_of(out / rel) == seen
+    }
+    for rel, what in found.items():
+        hashed = _hash_of(out / rel)
+        if hashed is not None:
+            pending[rel] = (what, hashed)
+    cache.write(_REVIEWS, entry, json.dumps(dict(sorted(pending.items()))))
+    return [f"{rel} ({what} changed)" for rel, (what, _) in sorted(pending.items())]

@@ -8,6 +8,8 @@ identifiers.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..models import KeywordNamesInput, KeywordNamesOutput
 from ..runtime import ToolContext
 
@@ -17,4 +19,8 @@ async def keyword_names(
 ) -> KeywordNamesOutput:
     """Property names that are Python keywords, builtins, pydantic-reserved or not
     identifiers."""
-    raise NotImplementedError
+    given = args.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    answer: dict[str, Any] = {"return": "done", "None": int(given.get("2fa", False))}
+    if "first-name" in given:
+        answer["first-name"] = given["first-name"]
+    return KeywordNamesOutput.model_validate(answer)

@@ -15,4 +15,4 @@ from ..runtime import ToolContext
 async def no_output_text(args: NoOutputTextInput, ctx: ToolContext) -> str:
     """A tool without an outputSchema: returns text.\u2028Line separator, \u200f
     right-to-left mark."""
-    raise NotImplementedError
+    return args.text

@@ -7,6 +7,8 @@ Recursive $ref: a tree of nodes. Backslash \\ and tab\u0009inside.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..models import RecursiveTreeInput, RecursiveTreeOutput
 from ..runtime import ToolContext
 
@@ -15,4 +17,12 @@ async def recursive_tree(
     args: RecursiveTreeInput, ctx: ToolContext
 ) -> RecursiveTreeOutput:
     """Recursive $ref: a tree of nodes. Backslash \\ and tab\u0009inside."""
-    raise NotImplementedError
+
+    def total(node: dict[str, Any]) -> int:
+        return int(node["value"]) + sum(map(total, node.get("children", [])))
+
+    def depth(node: dict[str, Any]) -> int:
+        return 1 + max(map(depth, node.get("children", [])), default=0)
+
+    root = args.model_dump(mode="json", exclude_unset=True)["root"]
+    return RecursiveTreeOutput(total=total(root), depth=depth(root))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from ..models import DeleteIssueInput
 from ..runtime import ToolContext
+from . import issue
 
 
 async def delete_issue(args: DeleteIssueInput, ctx: ToolContext) -> str:
     """Delete an issue for good. Cannot be undone."""
-    raise NotImplementedError
+    issue(args.id)
+    return f"Issue {args.id} deleted."

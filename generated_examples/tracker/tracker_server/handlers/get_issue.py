@@ -7,10 +7,16 @@ One issue with its comments.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..models import GetIssueInput, GetIssueOutput
 from ..runtime import ToolContext
+from . import COMMENTS, issue
 
 
 async def get_issue(args: GetIssueInput, ctx: ToolContext) -> GetIssueOutput:
     """One issue with its comments."""
-    raise NotImplementedError
+    found: dict[str, Any] = {"issue": issue(args.id)}
+    if args.with_comments:
+        found["comments"] = COMMENTS.get(args.id, [])
+    return GetIssueOutput.model_validate(found)

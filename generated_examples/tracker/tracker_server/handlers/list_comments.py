@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from ..models import ListCommentsInput, ListCommentsOutput
 from ..runtime import ToolContext
+from . import COMMENTS
 
 
 async def list_comments(
     args: ListCommentsInput, ctx: ToolContext
 ) -> ListCommentsOutput:
     """Comments of an issue, oldest first."""
-    raise NotImplementedError
+    comments = COMMENTS.get(args.id, [])
+    limit = args.model_dump(exclude_unset=True).get("limit", len(comments))
+    return ListCommentsOutput.model_validate({"comments": comments[:limit]})
