@@ -1,8 +1,7 @@
 """python -m errpkg: as a generated package's __main__."""
 
-from mcpmint_runtime import cli
-
 from errpkg.server import build_server
+from mcpmint_runtime import cli
 
 cli.run(
     build_server,

@@ -8,10 +8,9 @@ from typing import Any
 import anyio
 import mcp_types as types
 from mcp.server.lowlevel import Server
-from pydantic import BaseModel
-
 from mcpmint_runtime import ServerInfo, ToolContext, ToolEntry, ToolFailure
 from mcpmint_runtime import build_server as runtime_server
+from pydantic import BaseModel
 
 SECRET_DETAIL = "password=hunter2 at db.internal:5432"
 
