@@ -22,10 +22,10 @@ import anyio
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
-
-from listening import port_taken, wait_ready
 from mcpmint_runtime import AuthError, TimedOut, ToolFailure, Unreachable
 from mcpmint_runtime.connection import connection_errors
+
+from listening import port_taken, wait_ready
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -40,7 +40,9 @@ SECRET = "password=hunter2"  # in the message of errpkg's crash
 def pkg_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("errroot")
     shutil.copytree(
-        HERE / "errors_pkg", root / "errpkg", ignore=shutil.ignore_patterns("__pycache__")
+        HERE / "errors_pkg",
+        root / "errpkg",
+        ignore=shutil.ignore_patterns("__pycache__"),
     )
     return root
 
@@ -268,7 +270,9 @@ def test_a_refused_connection_is_one_line() -> None:
     url = f"http://127.0.0.1:{_free_port()}/mcp"
     with pytest.raises(Unreachable) as caught:
         anyio.run(lambda: _connect(url, token=TOKEN))
-    assert str(caught.value) == f"{url}: cannot connect (All connection attempts failed)"
+    assert (
+        str(caught.value) == f"{url}: cannot connect (All connection attempts failed)"
+    )
 
 
 def test_a_command_that_does_not_exist_is_one_line() -> None:
