@@ -280,7 +280,11 @@ def test_list_answers_may_be_comma_separated() -> None:
 
 
 def test_the_pre_commit_hook_runs_mcpmint_check() -> None:
-    (repo,) = read_yaml(PRE_COMMIT)["repos"]
+    text = "".join(
+        line for line in read(PRE_COMMIT).splitlines(True) if "{%" not in line
+    ).replace("{{ mcpmint_requirement | tojson }}", '"mcpmint"')
+    text = text.replace("{{ runtime_requirement | tojson }}", '"mcpmint-runtime"')
+    (repo,) = yaml.safe_load(text)["repos"]
     (hook,) = repo["hooks"]
     assert repo["repo"] == "local"
     assert hook["entry"] == "mcpmint check spec.yaml -o ."
@@ -335,7 +339,10 @@ def test_a_new_project_installs_from_this_checkout_in_a_fresh_venv(
     venv = tmp_path / "venv"
     run(env, tmp_path, PYTHON, "-m", "venv", str(venv))
     python = str(venv / "bin" / "python")
-    run(env, project, python, "-m", "pip", "install", "-q", "-e", ".[dev]")
+    # No wheel cache: a fresh machine has none, and a wheel cached from an earlier
+    # state of this checkout would be installed instead of building it.
+    pip = (python, "-m", "pip", "install", "-q", "--no-cache-dir")
+    run(env, project, *pip, "-e", ".[dev]")
     run(env, project, python, "-m", "mcpmint", "check", "spec.yaml", "-o", ".")
     run(env, project, python, "-m", "mypy", "--strict", "fresh_server")
 
