@@ -90,3 +90,22 @@ def test_check_piped_into_head_ends_quietly(project: Path) -> None:
     assert check.wait(240) == 1
     assert head.stdout.decode() == f"hand-edited: {MODELS}\n"
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_every_server_option_s_help_shows_its_default() -> None:
+    import argparse
+
+    from mcpmint_runtime.options import build_parser
+
+    transports = ["stdio", "http", "sse", "websocket"]
+    parser = build_parser("pkg", transports, "TOKEN", tool_timeout=True, call=True)
+    (commands,) = [
+        a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+    ]
+    checked = 0
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            if action.option_strings and action.dest != "help":
+                assert "default" in (action.help or ""), (name, action.option_strings)
+                checked += 1
+    assert checked > 30
