@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mcpmint", description="Typed MCP servers from a YAML spec of tools."
     )
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", required=True)
     for name, text in (
         ("generate", "write or refresh the server project"),
@@ -89,13 +91,34 @@ def add_import_parser(sub: Any) -> None:
     add("--force", action="store_true", help="overwrite the spec if it exists")
 
 
+def version_text() -> str:
+    """`mcpmint X (mcpmint-runtime Y)`: the versions installed, from their metadata."""
+    from importlib import metadata
+
+    found = []
+    for name in ("mcpmint", "mcpmint-runtime"):
+        try:
+            found.append(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            found.append("not installed")
+    return f"mcpmint {found[0]} (mcpmint-runtime {found[1]})"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `mcpmint` script."""
-    args = _parser().parse_args(argv)
     try:
-        code = _COMMANDS[args.command](args)
-    except SpecError as exc:
-        print(format_diagnostics(exc.diagnostics), file=sys.stderr)
+        args = _parser().parse_args(argv)
+        try:
+            code = _COMMANDS[args.command](args)
+        except SpecError as exc:
+            print(format_diagnostics(exc.diagnostics), file=sys.stderr)
+            code = 1
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left (`mcpmint check | head -1`): stop quietly, and keep Python
+        # from failing again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         code = 1
     sys.exit(code)
 
@@ -138,6 +161,12 @@ def _check(args: argparse.Namespace) -> int:
             print(
                 f"{len(stale)} file(s) out of date: "
                 f"run mcpmint generate {args.spec} -o {_out(args)}",
+                file=sys.stderr,
+            )
+        if any(p.startswith("hand-edited: ") for p in problems):
+            print(
+                "hand-edited files are overwritten by generate: move the change into "
+                "a handler or the spec",
                 file=sys.stderr,
             )
         if pins:

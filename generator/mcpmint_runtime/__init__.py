@@ -4,7 +4,7 @@ Dispatch and validation of tools/call (`dispatch`), what a handler receives and
 returns (`ToolContext`, `ToolResult`), the transports (`transports`), the command
 line (`cli`) and the version gate (`version`). Handlers import from here:
 
-    from mcpmint_runtime import ToolContext, ToolResult
+    from mcpmint_runtime import ToolContext, ToolFailure, ToolResult
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 # `version.require_runtime` when it is imported.
 __version__ = "0.2.0"
 
+from .connection import AuthError, TimedOut, Unreachable  # noqa: E402
 from .context import ToolContext, ToolResult  # noqa: E402
 from .dispatch import (  # noqa: E402
     ServerInfo,
@@ -21,16 +22,21 @@ from .dispatch import (  # noqa: E402
     error_result,
     schema_validator,
 )
+from .errors import ToolFailure  # noqa: E402
 from .version import require_runtime  # noqa: E402
 
 __all__ = [
+    "AuthError",
     "ServerInfo",
+    "TimedOut",
     "ToolContext",
     "ToolEntry",
+    "ToolFailure",
     "ToolResult",
-    "__version__",
+    "Unreachable",
     "build_server",
     "error_result",
     "require_runtime",
     "schema_validator",
+    "__version__",
 ]

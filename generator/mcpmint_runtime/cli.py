@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .errors import set_internal_errors
 from .options import build_parser, network_transports, settings_from_args
 
 if TYPE_CHECKING:
@@ -35,25 +36,59 @@ def run(
 ) -> None:
     """Serve over the transport named on the command line, or `call TOOL '{json}'`.
 
-    `call` runs one tool in process and prints what a client sees.
+    `call` runs one tool in process and prints what a client sees; a usage mistake
+    (arguments that are not a JSON object, an unknown tool) is one line on stderr and
+    exit 2.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["call"] and len(args) in (2, 3):
-        arguments = json.loads(args[2]) if len(args) == 3 else {}
-        sys.exit(call(build_server(), args[1], arguments))
+    if args[:1] == ["call"]:
+        sys.exit(_call_command(build_server, name, args[1:]))
     main(build_server, name=name, transports=transports, token_env=token_env, argv=args)
 
 
-def call(server: Server[Any], tool: str, arguments: dict[str, Any]) -> int:
-    """Call one tool through the MCP client, in process; print what a client sees."""
+def _call_command(build_server: ServerFactory, name: str, args: list[str]) -> int:
+    prog = f"python -m {name} call"
+    if len(args) not in (1, 2) or args[0].startswith("-"):
+        print(f"usage: {prog} TOOL ['{{JSON arguments}}']", file=sys.stderr)
+        return 2
+    try:
+        arguments = json.loads(args[1]) if len(args) == 2 else {}
+    except ValueError as exc:
+        print(f"{prog}: the arguments are not JSON: {exc}", file=sys.stderr)
+        return 2
+    if not isinstance(arguments, dict):
+        kind = type(arguments).__name__
+        print(
+            f"{prog}: the arguments must be a JSON object, not {kind}", file=sys.stderr
+        )
+        return 2
+    return call(build_server(), args[0], arguments, prog=prog)
+
+
+UNKNOWN_TOOL = 2  # `call`'s exit code when the server has no such tool
+
+
+def call(
+    server: Server[Any], tool: str, arguments: dict[str, Any], *, prog: str = "call"
+) -> int:
+    """Call one tool through the MCP client, in process; print what a client sees.
+
+    Exit code: 0, 1 for a tool error, 2 for an unknown tool (one line on stderr)."""
     import anyio
     from mcp import Client
 
     async def send() -> Any:
         async with Client(server) as client:
+            names = [t.name for t in (await client.list_tools()).tools]
+            if tool not in names:
+                return names
             return await client.call_tool(tool, arguments)
 
     result = anyio.run(send)
+    if isinstance(result, list):
+        known = ", ".join(result) or "none"
+        print(f"{prog}: unknown tool {tool!r} (tools: {known})", file=sys.stderr)
+        return UNKNOWN_TOOL
     if result.structured_content is not None:
         print(json.dumps(result.structured_content, indent=2, ensure_ascii=False))
     else:
@@ -78,9 +113,12 @@ def main(
     from mcp.server import lowlevel
 
     built = isinstance(server, lowlevel.Server)
-    parser = build_parser(name, transports, token_env, tool_timeout=not built)
+    parser = build_parser(
+        name, transports, token_env, tool_timeout=not built, call=not built
+    )
     args = parser.parse_args(argv)
     _configure_logging(args.log_level)
+    set_internal_errors(args.internal_errors)
     if not isinstance(server, lowlevel.Server):
         timeout = args.tool_timeout
         server = server() if timeout is None else server(tool_timeout=timeout or None)

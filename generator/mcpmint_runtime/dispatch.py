@@ -21,6 +21,7 @@ from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel, ValidationError
 
 from .context import Content, ToolContext, ToolResult
+from .errors import InternalErrors, ToolFailure, error_id, internal_errors_mode
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +72,15 @@ def schema_validator(schema: Mapping[str, Any]) -> Validator:
     return validator
 
 
-def build_server(info: ServerInfo) -> Server[Any]:
-    """The SDK low-level server answering tools/list and tools/call for `info.tools`."""
+def build_server(
+    info: ServerInfo, *, internal_errors: InternalErrors | None = None
+) -> Server[Any]:
+    """The SDK low-level server answering tools/list and tools/call for `info.tools`.
+
+    `internal_errors`: what a client sees of an unexpected exception in a handler,
+    `show` (its message) or `hide` (an id, the traceback logged with it); None: the
+    command line's choice (`--internal-errors`), else `show`.
+    """
     listing = types.ListToolsResult(tools=[entry.tool for entry in info.tools])
     default = info.tool_timeout
     by_name = {
@@ -92,7 +100,7 @@ def build_server(info: ServerInfo) -> Server[Any]:
         entry = by_name.get(params.name)
         if entry is None:
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
-        return await call_tool(entry, params.arguments or {}, ctx)
+        return await call_tool(entry, params.arguments or {}, ctx, internal_errors)
 
     return Server(
         info.name,
@@ -108,7 +116,10 @@ def build_server(info: ServerInfo) -> Server[Any]:
 
 
 async def call_tool(
-    entry: ToolEntry, arguments: dict[str, Any], ctx: ServerRequestContext[Any]
+    entry: ToolEntry,
+    arguments: dict[str, Any],
+    ctx: ServerRequestContext[Any],
+    internal_errors: InternalErrors | None = None,
 ) -> types.CallToolResult:
     """Validate, run the handler, check its output; every failure is a tool error."""
     name = entry.tool.name
@@ -137,12 +148,26 @@ async def call_tool(
         raise
     except NotImplementedError:
         return error_result(f"Not implemented: {name}")
+    except ToolFailure as exc:
+        logger.info("tool %r failed: %s", name, exc)
+        return error_result(str(exc))
     except MCPError:
         raise
     except Exception as exc:
+        return _unexpected(name, exc, internal_errors_mode(internal_errors))
+    return to_call_result(entry, output)
+
+
+def _unexpected(
+    name: str, exc: Exception, mode: InternalErrors
+) -> types.CallToolResult:
+    """The tool error for a handler's bug: its message, or only an id to find it by."""
+    if mode == "show":
         logger.exception("tool %r raised", name)
         return error_result(f"Tool '{name}' failed: {exc}")
-    return to_call_result(entry, output)
+    ident = error_id()
+    logger.exception("tool %r raised (id %s)", name, ident)
+    return error_result(f"Tool '{name}' failed: internal error (id {ident})")
 
 
 def to_call_result(entry: ToolEntry, output: Any) -> types.CallToolResult:

@@ -1,7 +1,8 @@
 """The command line's options: one subcommand per transport, plus `serve`.
 
 Every option also reads an environment variable (`MCP_HOST`, `MCP_PORT`, ...) for
-containers; the command line wins.
+containers; the command line wins. Every option's help ends with its default (the
+environment's value when it sets one).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import os
 from collections.abc import Sequence
 
+from .errors import INTERNAL_ERRORS
 from .transports import settings as defaults
 
 NETWORK_TRANSPORTS = ("http", "sse", "websocket")
@@ -22,13 +24,18 @@ def build_parser(
     token_env: str | None = None,
     *,
     tool_timeout: bool = False,
+    call: bool = False,
 ) -> argparse.ArgumentParser:
-    """The argument parser: subcommands for the enabled transports only."""
+    """The argument parser: subcommands for the enabled transports only, and `call`
+    (listed for --help; `cli.run` handles it before parsing)."""
     parser = argparse.ArgumentParser(prog=f"python -m {name}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = _common_options(tool_timeout)
     if "stdio" in transports:
-        commands.add_parser("stdio", parents=[common], help="serve on stdin/stdout")
+        sub = commands.add_parser(
+            "stdio", parents=[common], help="serve on stdin/stdout"
+        )
+        _add_internal_errors(sub, "show")
     helps = {
         "http": "serve Streamable HTTP at /mcp",
         "sse": "serve legacy SSE at /sse and /messages/",
@@ -43,7 +50,35 @@ def build_parser(
             "serve", parents=[common], help="every network transport on one port"
         )
         _add_network_options(sub, set(enabled), token_env)
+    if call:
+        sub = commands.add_parser(
+            "call",
+            help="call one tool in process and print what a client sees "
+            "(exit 1 on a tool error)",
+        )
+        sub.add_argument("tool", metavar="TOOL")
+        sub.add_argument("arguments", nargs="?", metavar="JSON", default="{}")
     return parser
+
+
+def _internal_errors(text: str) -> str:
+    value = text.strip().lower()
+    if value not in INTERNAL_ERRORS:
+        choices = " or ".join(INTERNAL_ERRORS)
+        raise argparse.ArgumentTypeError(f"{choices}, not {text!r}")
+    return value
+
+
+def _add_internal_errors(sub: argparse.ArgumentParser, default: str) -> None:
+    sub.add_argument(
+        "--internal-errors",
+        type=_internal_errors,  # also applied to the environment's value
+        default=_env("INTERNAL_ERRORS", default),
+        metavar="{show,hide}",
+        help="what a client sees of an unexpected exception in a handler: its "
+        "message (show), or an id whose traceback is logged (hide) (env "
+        "MCP_INTERNAL_ERRORS; default %(default)s)",
+    )
 
 
 def _env(key: str, default: str) -> str:
@@ -87,7 +122,7 @@ def _common_options(tool_timeout: bool = False) -> argparse.ArgumentParser:
         choices=LOG_LEVELS,
         type=str.lower,
         default=_env("LOG_LEVEL", "info"),
-        help="stderr log level (env MCP_LOG_LEVEL; default info)",
+        help="stderr log level (env MCP_LOG_LEVEL; default %(default)s)",
     )
     common.add_argument(
         "--grace-period",
@@ -95,7 +130,7 @@ def _common_options(tool_timeout: bool = False) -> argparse.ArgumentParser:
         default=_env("GRACE_PERIOD", str(defaults.DEFAULT_GRACE_PERIOD)),
         metavar="SECONDS",
         help="on SIGTERM/SIGINT, wait this long for requests in flight "
-        "(env MCP_GRACE_PERIOD; a second signal stops at once)",
+        "(env MCP_GRACE_PERIOD; a second signal stops at once; default %(default)s)",
     )
     return common
 
@@ -103,28 +138,67 @@ def _common_options(tool_timeout: bool = False) -> argparse.ArgumentParser:
 def _add_network_options(
     sub: argparse.ArgumentParser, transports: set[str], token_env: str | None
 ) -> None:
+    _add_internal_errors(sub, "hide")
     add = sub.add_argument
-    add("--host", default=_env("HOST", defaults.DEFAULT_HOST), help="env MCP_HOST")
-    add("--port", type=int, default=_env("PORT", str(defaults.DEFAULT_PORT)))
-    add("--allowed-host", action="append", dest="allowed_hosts", metavar="HOST")
-    add("--allowed-origin", action="append", dest="allowed_origins", metavar="ORIGIN")
+    add(
+        "--host",
+        default=_env("HOST", defaults.DEFAULT_HOST),
+        help="address to bind (env MCP_HOST; default %(default)s)",
+    )
+    add(
+        "--port",
+        type=int,
+        default=_env("PORT", str(defaults.DEFAULT_PORT)),
+        help="port to bind (env MCP_PORT; default %(default)s)",
+    )
+    add(
+        "--allowed-host",
+        action="append",
+        dest="allowed_hosts",
+        metavar="HOST",
+        help="a Host header to accept; repeatable (env MCP_ALLOWED_HOSTS, "
+        "comma-separated; default: the loopback names and the bound host's, any port)",
+    )
+    add(
+        "--allowed-origin",
+        action="append",
+        dest="allowed_origins",
+        metavar="ORIGIN",
+        help="an Origin header to accept; repeatable (env MCP_ALLOWED_ORIGINS, "
+        "comma-separated; default: http:// loopback origins, any port)",
+    )
     add(
         "--token-env",
         default=_env("TOKEN_ENV", token_env or ""),
         metavar="NAME",
         help="require 'Authorization: Bearer <token>', the token read from the "
-        "environment variable NAME (env MCP_TOKEN_ENV; '' disables)",
+        "environment variable NAME (env MCP_TOKEN_ENV; '' disables; default "
+        "%(default)r)",
     )
     add(
         "--max-body-size",
         type=int,
         default=_env("MAX_BODY_SIZE", str(defaults.DEFAULT_MAX_BODY_SIZE)),
         metavar="BYTES",
+        help="larger request bodies get 413 (env MCP_MAX_BODY_SIZE; "
+        "default %(default)s)",
     )
     flag = argparse.BooleanOptionalAction
     if "http" in transports:
-        add("--stateless", action=flag, default=_env_flag("STATELESS"))
-        add("--json-response", action=flag, default=_env_flag("JSON_RESPONSE"))
+        add(
+            "--stateless",
+            action=flag,
+            default=_env_flag("STATELESS"),
+            help="no sessions: every request stands alone (env MCP_STATELESS; "
+            "default %(default)s)",
+        )
+        add(
+            "--json-response",
+            action=flag,
+            default=_env_flag("JSON_RESPONSE"),
+            help="answer POSTs with JSON instead of an event stream "
+            "(env MCP_JSON_RESPONSE; default %(default)s)",
+        )
         idle = str(defaults.DEFAULT_SESSION_IDLE_TIMEOUT)
         add(
             "--session-idle-timeout",
@@ -148,13 +222,15 @@ def _add_network_options(
             type=int,
             default=_env("WS_MAX_SIZE", str(defaults.DEFAULT_WS_MAX_SIZE)),
             metavar="BYTES",
+            help="largest WebSocket message (env MCP_WS_MAX_SIZE; default %(default)s)",
         )
         add(
             "--ws-ping-interval",
             type=float,
             default=_env("WS_PING_INTERVAL", str(defaults.DEFAULT_WS_PING_INTERVAL)),
             metavar="SECONDS",
-            help="keep-alive ping period; 0 disables",
+            help="keep-alive ping period; 0 disables (env MCP_WS_PING_INTERVAL; "
+            "default %(default)s)",
         )
 
 

@@ -312,7 +312,11 @@ def test_list_answers_may_be_comma_separated() -> None:
 
 
 def test_the_pre_commit_hook_runs_mcpmint_check() -> None:
-    (repo,) = read_yaml(PRE_COMMIT)["repos"]
+    text = "".join(
+        line for line in read(PRE_COMMIT).splitlines(True) if "{%" not in line
+    ).replace("{{ mcpmint_requirement | tojson }}", '"mcpmint"')
+    text = text.replace("{{ runtime_requirement | tojson }}", '"mcpmint-runtime"')
+    (repo,) = yaml.safe_load(text)["repos"]
     (hook,) = repo["hooks"]
     assert repo["repo"] == "local"
     assert hook["entry"] == "mcpmint check spec.yaml -o ."
@@ -321,9 +325,58 @@ def test_the_pre_commit_hook_runs_mcpmint_check() -> None:
 
 def test_the_template_pins_the_mcpmint_it_ships_with() -> None:
     version = tomllib.loads(read(ROOT / "pyproject.toml"))["project"]["version"]
-    pin = f'"mcpmint=={version}"'
-    assert pin in read(TEMPLATE / "pyproject.toml.jinja")
-    assert pin in read(PRE_COMMIT)
+    questions = read_yaml(TEMPLATE / "copier.yml")
+    assert questions["mcpmint_requirement"]["default"] == f"mcpmint=={version}"
+    assert "{{ mcpmint_requirement | tojson }}" in read(TEMPLATE / "pyproject.toml.jinja")
+    assert "{{ mcpmint_requirement | tojson }}" in read(PRE_COMMIT)
+
+
+def test_an_index_install_is_pinned_and_a_local_one_required_from_its_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mcpmint import new
+
+    version = tomllib.loads(read(ROOT / "pyproject.toml"))["project"]["version"]
+    monkeypatch.setattr(new, "_direct_url", lambda name: None)
+    assert new.mcpmint_source() == new.Source(f"mcpmint=={version}", None, None)
+    git_url = {"url": "https://example.com/mcpmint.git", "vcs_info": {"commit_id": "abc"}}
+    monkeypatch.setattr(new, "_direct_url", lambda name: git_url)
+    at = "git+https://example.com/mcpmint.git@abc"
+    assert new.mcpmint_source() == new.Source(
+        f"mcpmint @ {at}", f"mcpmint-runtime @ {at}#subdirectory=generator", None
+    )
+
+
+def test_a_new_project_installs_from_this_checkout_in_a_fresh_venv(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """`pip install -e ".[dev]"` of a project made by this (editable) mcpmint, in a venv
+    that has nothing; then its mcpmint check and mypy --strict pass there."""
+    made = subprocess.run(
+        [PYTHON, "-m", "mcpmint", "new", "fresh", "--defaults"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    project = tmp_path / "fresh"
+    table = tomllib.loads(read(project / "pyproject.toml"))["project"]
+    assert f"mcpmint @ {ROOT.as_uri()}" in table["optional-dependencies"]["dev"]
+    runtime = f"mcpmint-runtime @ {(ROOT / 'generator').as_uri()}"
+    assert table["dependencies"] == [runtime]
+    hook = read_yaml(project / ".pre-commit-config.yaml")["repos"][0]["hooks"][0]
+    assert hook["additional_dependencies"][0] == f"mcpmint @ {ROOT.as_uri()}"
+    assert f"mcpmint new: mcpmint is installed from the folder {ROOT}: " in made.stderr
+    assert "`copier update` cannot bring template changes" in made.stderr
+    ci = read(project / ".github" / "workflows" / "ci.yml")
+    assert "python -m mypy --strict fresh_server" in ci
+    venv = tmp_path / "venv"
+    run(env, tmp_path, PYTHON, "-m", "venv", str(venv))
+    python = str(venv / "bin" / "python")
+    # No wheel cache: a fresh machine has none, and a wheel cached from an earlier
+    # state of this checkout would be installed instead of building it.
+    pip = (python, "-m", "pip", "install", "-q", "--no-cache-dir")
+    run(env, project, *pip, "-e", ".[dev]")
+    run(env, project, python, "-m", "mcpmint", "check", "spec.yaml", "-o", ".")
+    run(env, project, python, "-m", "mypy", "--strict", "fresh_server")
 
 
 def test_no_template_file_name_starts_with_a_dot() -> None:

@@ -87,11 +87,11 @@ def test_an_edited_shared_file_makes_the_project_stale(project: tuple[Path, Path
     assert any(p.startswith("stale: quick_server/tools.json") for p in problems), problems
 
 
-def test_a_hand_edited_generated_file_is_stale(project: tuple[Path, Path]) -> None:
+def test_a_hand_edited_generated_file_is_labelled_hand_edited(project: tuple[Path, Path]) -> None:
     spec, out = project
     server = out / "quick_server" / "server.py"
     server.write_text(server.read_text() + "# edited\n")
-    assert [p.splitlines()[0] for p in check(spec, out)] == ["stale: quick_server/server.py"]
+    assert [p.splitlines()[0] for p in check(spec, out)] == ["hand-edited: quick_server/server.py"]
     assert generate(spec, out).updated == ["quick_server/server.py"]
     assert check(spec, out) == []
 

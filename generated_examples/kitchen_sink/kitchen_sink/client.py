@@ -42,7 +42,11 @@ from .models import (
 
 
 class ToolError(Exception):
-    """A tool answered with `isError: true`; `text` is what it said."""
+    """A tool answered with `isError: true`; `text` is what it said.
+
+    Connecting fails with `mcpmint_runtime.connection`'s one-line errors instead:
+    `AuthError` (HTTP 401/403, `.status`, `.challenge`), `Unreachable`, `TimedOut`.
+    """
 
     def __init__(self, tool: str, text: str) -> None:
         super().__init__(f"{tool}: {text}")
@@ -50,14 +54,11 @@ class ToolError(Exception):
         self.text = text
 
 
-@asynccontextmanager
-async def _http(url: str, headers: dict[str, str]) -> AsyncIterator[Any]:
-    from mcp.client.streamable_http import streamable_http_client
-    from mcp.shared._httpx_utils import create_mcp_http_client
+def _http(url: str, headers: dict[str, str]) -> Any:
+    # Streamable HTTP that remembers a 401/403 and its challenge for AuthError.
+    from mcpmint_runtime.connection import HttpTransport
 
-    async with create_mcp_http_client(headers=headers) as http:
-        async with streamable_http_client(url, http_client=http) as streams:
-            yield streams
+    return HttpTransport(url, headers)
 
 
 def transport_for(
@@ -128,15 +129,25 @@ class KitchenSinkClient:
         headers: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
         mode: str = "auto",
+        timeout: float | None = None,
     ) -> AsyncIterator[KitchenSinkClient]:
         """Connect to a server (URL, command line or transport) and yield a client.
 
         `env`: variables for a command-line server, over this process's environment.
+        `timeout`: seconds each request may wait for its answer (None: no limit).
+        A refused token, an address where nothing answers and a request that timed
+        out raise `AuthError`, `Unreachable` and `TimedOut`, one line each.
         """
+        from mcpmint_runtime.connection import connection_errors
+
+        transport = target
         if isinstance(target, str):
-            target = transport_for(target, token=token, headers=headers, env=env)
-        async with Client(target, mode=mode) as client:
-            yield cls(client)
+            transport = transport_for(target, token=token, headers=headers, env=env)
+        async with connection_errors(target, transport):
+            async with Client(
+                transport, mode=mode, read_timeout_seconds=timeout
+            ) as client:
+                yield cls(client)
 
     async def _call(self, tool: str, arguments: dict[str, Any]) -> Any:
         result = await self.client.call_tool(tool, arguments)

@@ -4,10 +4,11 @@
 """What handlers import as `from ..runtime import ...` (mcpmint 0.1 stubs did).
 
 The runtime is the library `mcpmint_runtime` now, which new stubs import from;
-this module keeps older handlers working.
+this module keeps older handlers working, and offers `ToolFailure` (raise it for an
+expected failure: the client sees its text as a tool error).
 """
 
-from mcpmint_runtime import ToolContext, ToolResult
+from mcpmint_runtime import ToolContext, ToolFailure, ToolResult
 from mcpmint_runtime.context import Content
 
-__all__ = ["Content", "ToolContext", "ToolResult"]
+__all__ = ["Content", "ToolContext", "ToolFailure", "ToolResult"]

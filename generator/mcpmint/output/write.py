@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from mcpmint.output import written
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
 
 # Where generated files can be left over from an earlier spec: scanned for stale
@@ -142,6 +143,8 @@ def write_tree(
         raise
     report.deleted = [str(rel) for rel in stale]
     _prune_emptied([out / rel for rel in stale], out)
+    generated = {str(r): f.text for r, f in files.items() if f.owner == "generated"}
+    written.remember(out, generated)
     report.orphaned = orphans(files, out, package)
     return report
 
@@ -282,8 +285,11 @@ def diff_tree(
     files: dict[PurePosixPath, RenderedFile], out: Path, package: str
 ) -> list[str]:
     """What `generate` would change: one entry per stale, missing or extra file,
-    with a diff."""
+    with a diff. A generated file that differs from what the last `generate` wrote is
+    `hand-edited:` (the edit would be lost), one mcpmint wrote and would now write
+    differently `stale:`."""
     problems = []
+    last = written.recorded(out)
     for rel, rendered in files.items():
         target = out / rel
         if not target.exists():
@@ -297,7 +303,9 @@ def diff_tree(
                     f"a/{rel}",
                     f"b/{rel}",
                 )
-                problems.append(f"stale: {rel}\n" + "".join(diff).rstrip("\n"))
+                edited = str(rel) in last and written.digest(current) != last[str(rel)]
+                label = "hand-edited" if edited else "stale"
+                problems.append(f"{label}: {rel}\n" + "".join(diff).rstrip("\n"))
     for rel in stale_generated(files, out, package):
         problems.append(f"extra: {rel} (generated, no longer produced)")
     return problems

@@ -1,0 +1,153 @@
+"""What a generated client needs to connect: transports, and one-line errors.
+
+The SDK reports a refused token on Streamable HTTP as "Server returned an error
+response" inside nested exception groups, and a refused connection as an exception
+group too. `connection_errors` turns those into one typed exception each, with a
+message of one line: `AuthError` (HTTP 401/403 and the server's `WWW-Authenticate`
+challenge), `Unreachable` (nothing answers at the address) and `TimedOut`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from mcp.shared.exceptions import MCPError
+
+__all__ = [
+    "AuthError",
+    "ConnectionProblem",
+    "TimedOut",
+    "Unreachable",
+    "HttpTransport",
+    "connection_errors",
+]
+
+_REQUEST_TIMEOUT = -32001  # the SDK's JSON-RPC code for a request that timed out
+
+
+class ConnectionProblem(Exception):
+    """The client could not talk to the server; the message is one line."""
+
+    def __init__(self, target: str, reason: str) -> None:
+        super().__init__(f"{target}: {reason}")
+        self.target = target
+
+
+class AuthError(ConnectionProblem):
+    """The server refused the request: HTTP 401 or 403, with its challenge."""
+
+    def __init__(self, target: str, status: int, challenge: str | None) -> None:
+        what = "unauthorized" if status == 401 else "forbidden"
+        reason = f"HTTP {status} {what}"
+        if challenge:
+            reason += f" (WWW-Authenticate: {challenge})"
+        super().__init__(target, reason)
+        self.status = status
+        self.challenge = challenge
+
+
+class Unreachable(ConnectionProblem):
+    """Nothing answered at the address (refused, unknown host, no such command)."""
+
+
+class TimedOut(ConnectionProblem):
+    """The server did not answer in time."""
+
+
+@dataclass
+class _Refusal:
+    """The last 401/403 an HTTP transport saw (the SDK keeps only "an error")."""
+
+    status: int | None = None
+    challenge: str | None = None
+
+
+class HttpTransport:
+    """Streamable HTTP to `url` for `mcp.Client`, noting a 401/403 answer for
+    `connection_errors`."""
+
+    def __init__(self, url: str, headers: Mapping[str, str]) -> None:
+        self.url = url
+        self.headers = dict(headers)
+        self.refusal = _Refusal()
+        self._stack = AsyncExitStack()
+
+    async def _note(self, response: Any) -> None:
+        if response.status_code in (401, 403):
+            self.refusal.status = response.status_code
+            self.refusal.challenge = response.headers.get("www-authenticate")
+
+    async def __aenter__(self) -> Any:
+        from mcp.client.streamable_http import streamable_http_client
+        from mcp.shared._httpx_utils import create_mcp_http_client
+
+        async with AsyncExitStack() as stack:
+            http = create_mcp_http_client(headers=self.headers)
+            http.event_hooks["response"].append(self._note)
+            await stack.enter_async_context(http)
+            client = streamable_http_client(self.url, http_client=http)
+            streams = await stack.enter_async_context(client)
+            self._stack = stack.pop_all()
+        return streams
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        return await self._stack.__aexit__(*exc_info)
+
+
+@asynccontextmanager
+async def connection_errors(target: Any, transport: Any) -> AsyncIterator[None]:
+    """Re-raise connection failures inside the block as one typed, one-line error.
+
+    `target` names the server in the message; `transport` is what `mcp.Client` got
+    (an `HttpTransport` tells a refused token from other error responses).
+    """
+    name = target if isinstance(target, str) else type(target).__name__
+    try:
+        yield
+    except BaseException as exc:
+        problem = _explain(exc, name, transport)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def _explain(exc: BaseException, target: str, transport: Any) -> Exception | None:
+    refusal = getattr(transport, "refusal", None)
+    if isinstance(refusal, _Refusal) and refusal.status is not None:
+        if any(isinstance(e, MCPError) for e in _leaves(exc)):
+            return AuthError(target, refusal.status, refusal.challenge)
+    for leaf in _leaves(exc):
+        problem = _explain_one(leaf, target)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _explain_one(exc: BaseException, target: str) -> Exception | None:
+    import httpx2
+
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    if status in (401, 403):  # SSE (httpx) and WebSocket handshakes
+        challenge = response.headers.get("www-authenticate")  # type: ignore[union-attr]
+        return AuthError(target, int(status), challenge)
+    if isinstance(exc, httpx2.TimeoutException | TimeoutError):
+        return TimedOut(target, "no answer in time")
+    if isinstance(exc, MCPError) and exc.code == _REQUEST_TIMEOUT:
+        return TimedOut(target, exc.message)
+    if isinstance(exc, httpx2.ConnectError | ConnectionError):
+        return Unreachable(target, f"cannot connect ({exc})")
+    if isinstance(exc, FileNotFoundError):
+        return Unreachable(target, f"cannot start the server ({exc.strerror})")
+    return None
+
+
+def _leaves(exc: BaseException) -> Iterator[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            yield from _leaves(inner)
+    else:
+        yield exc
