@@ -12,6 +12,7 @@ import os
 from collections.abc import Sequence
 
 from .errors import INTERNAL_ERRORS
+from .hosts import HOSTS
 from .transports import settings as defaults
 
 NETWORK_TRANSPORTS = ("http", "sse", "websocket")
@@ -27,7 +28,8 @@ def build_parser(
     call: bool = False,
 ) -> argparse.ArgumentParser:
     """The argument parser: subcommands for the enabled transports only, and `call`
-    (listed for --help; `cli.run` handles it before parsing)."""
+    and `config` (listed for --help; `cli.run` and the generated `__main__` handle
+    them before parsing)."""
     parser = argparse.ArgumentParser(prog=f"python -m {name}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = _common_options(tool_timeout)
@@ -58,6 +60,13 @@ def build_parser(
         )
         sub.add_argument("tool", metavar="TOOL")
         sub.add_argument("arguments", nargs="?", metavar="JSON", default="{}")
+        # Handled by the generated __main__ (it knows the settings), listed here.
+        sub = commands.add_parser(
+            "config",
+            help="print the JSON a desktop host needs to start this server over "
+            "stdio",
+        )
+        sub.add_argument("host", choices=sorted(HOSTS))
     return parser
 
 

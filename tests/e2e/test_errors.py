@@ -320,6 +320,9 @@ def test_call_is_listed_in_help(pkg_root: Path) -> None:
     assert "call      call one tool in process and print what a client sees" in (
         done.stdout
     )
+    assert "config    print the JSON a desktop host needs to start this server" in (
+        done.stdout
+    )
 
 
 @pytest.mark.parametrize(
