@@ -63,8 +63,7 @@ def build_parser(
         # Handled by the generated __main__ (it knows the settings), listed here.
         sub = commands.add_parser(
             "config",
-            help="print the JSON a desktop host needs to start this server over "
-            "stdio",
+            help="print the JSON a desktop host needs to start this server over stdio",
         )
         sub.add_argument("host", choices=sorted(HOSTS))
     return parser
