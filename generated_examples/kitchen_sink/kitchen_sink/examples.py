@@ -59,7 +59,7 @@ if __name__ == "__main__":
 
     # The fake server takes every road, whatever the spec enables: tests need stdio.
     main(
-        build_server(example_handlers()),
+        build_server(example_handlers(), with_lifespan=False),
         name="kitchen_sink.examples",
         transports=("stdio", "http", "sse", "websocket"),
         token_env=TOKEN_ENV,

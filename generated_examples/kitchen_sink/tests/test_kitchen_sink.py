@@ -240,7 +240,7 @@ async def round_trip(target: Any, mode: str, progress: bool = True) -> int:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_the_fake_server_round_trips_every_example_in_process(mode: str) -> None:
-    server = build_server(example_handlers())
+    server = build_server(example_handlers(), with_lifespan=False)
     assert anyio.run(round_trip, server, mode) == sum(map(len, EXAMPLES.values()))
 
 
@@ -282,7 +282,7 @@ async def typed_round_trip(target: Any) -> int:
 
 
 def test_the_typed_client_round_trips_every_example_of_the_fake_server() -> None:
-    server = build_server(example_handlers())
+    server = build_server(example_handlers(), with_lifespan=False)
     assert anyio.run(typed_round_trip, server) == sum(map(len, EXAMPLES.values()))
 
 
@@ -294,7 +294,9 @@ def test_the_typed_client_raises_tool_errors() -> None:
     tool, calls = next(iter(EXAMPLES.items()))
 
     async def call() -> str:
-        async with KitchenSinkClient.connect(build_server(handlers)) as client:
+        async with KitchenSinkClient.connect(
+            build_server(handlers, with_lifespan=False)
+        ) as client:
             method = getattr(client, METHODS[tool])
             try:
                 await method(**as_keywords(MODELS[tool][0], calls[0][0]))
@@ -307,7 +309,9 @@ def test_the_typed_client_raises_tool_errors() -> None:
 
 def test_tools_list_serves_the_spec_schemas() -> None:
     async def listed() -> list[dict[str, Any]]:
-        async with Client(build_server(example_handlers())) as client:
+        async with Client(
+            build_server(example_handlers(), with_lifespan=False)
+        ) as client:
             result = await client.list_tools()
         return [t.model_dump(by_alias=True, exclude_none=True) for t in result.tools]
 
@@ -317,7 +321,9 @@ def test_tools_list_serves_the_spec_schemas() -> None:
 
 def test_an_unknown_tool_is_a_protocol_error() -> None:
     async def call() -> int:
-        async with Client(build_server(example_handlers())) as client:
+        async with Client(
+            build_server(example_handlers(), with_lifespan=False)
+        ) as client:
             try:
                 await client.call_tool("no such tool", {})
             except MCPError as exc:
@@ -335,7 +341,7 @@ def test_a_stub_handler_answers_not_implemented() -> None:
     tool, calls = next(iter(EXAMPLES.items()))
 
     async def call() -> Any:
-        async with Client(build_server(handlers)) as client:
+        async with Client(build_server(handlers, with_lifespan=False)) as client:
             return await client.call_tool(tool, calls[0][0])
 
     result = anyio.run(call)

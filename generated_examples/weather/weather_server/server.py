@@ -74,6 +74,7 @@ def build_server(
     *,
     tool_timeout: float | None = TOOL_TIMEOUT,
     settings: Settings | None = None,
+    with_lifespan: bool = True,
 ) -> Server[Any]:
     """The SDK server for these tools, answered by `handlers` (default: handlers/).
 
@@ -82,6 +83,8 @@ def build_server(
     `settings`: `ctx.settings` of every call (default: read from the environment when
     the first session starts). lifespan.py's hook opens with the first session and
     closes with the last (the network server holds it for the whole process).
+    `with_lifespan=False`: no settings read and no lifespan.py run (`ctx.settings` and
+    `ctx.state` are then unset), for servers that do not run your handlers.
     """
     h = handlers or Handlers()
     entries = (
@@ -109,7 +112,10 @@ def build_server(
         tool_timeout=tool_timeout,
     )
     server = mcpmint_runtime.build_server(info)
-    attach(
-        server, Settings.from_env if settings is None else lambda: settings, lifespan
-    )
+    if with_lifespan:
+        attach(
+            server,
+            Settings.from_env if settings is None else lambda: settings,
+            lifespan,
+        )
     return server
