@@ -233,3 +233,32 @@ def test_only_the_name_of_the_def_changes() -> None:
     assert renamed_source(source, "search", "find") == source.replace(
         b"def search(", b"def find("
     )
+
+
+def test_a_schema_changed_in_the_rename_puts_the_moved_handler_up_for_review(
+    project: tuple[Path, Path],
+) -> None:
+    spec, out = project
+    write_spec(spec, "find", "search")
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace(
+            "{q: {type: string}}", "{q: {type: string, maxLength: 50}}"
+        ),
+        encoding="utf-8",
+    )
+    report = generate(spec, out)
+    assert report.review == ["library_server/handlers/find.py (inputSchema changed)"]
+
+
+def test_the_readme_shows_the_yaml_and_the_line_generate_prints(
+    project: tuple[Path, Path],
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Keeping specs and code in step", 1)[1].split("\n## ", 1)[0]
+    assert "  - name: find\n    renamedFrom: search " in section
+    spec, out = project
+    write_spec(spec, "find", "search")
+    (line,) = [
+        text for text in generate(spec, out).summary().splitlines() if "renamed" in text
+    ]
+    assert f"```\n{line}\n```" in section
