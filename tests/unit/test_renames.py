@@ -262,3 +262,12 @@ def test_the_readme_shows_the_yaml_and_the_line_generate_prints(
         text for text in generate(spec, out).summary().splitlines() if "renamed" in text
     ]
     assert f"```\n{line}\n```" in section
+
+
+def test_mcpmint_schema_describes_renamed_from() -> None:
+    import json
+
+    from mcpmint.spec.format import spec_json_schema
+
+    tool = json.loads(spec_json_schema())["$defs"]["Tool"]["properties"]["renamedFrom"]
+    assert tool["description"].startswith("The tool's previous name (mcpmint's key, not")
