@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from mcpmint.output import uptodate
 from mcpmint.output.pins import pin_problems
+from mcpmint.output.renames import HandlerRename, handler_rename
 from mcpmint.output.stubs import stub_handlers
 from mcpmint.output.write import WriteReport, diff_tree, write_tree
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, sort_diagnostics
-from mcpmint.spec.naming import handler_name
+from mcpmint.spec.naming import handler_name, pascal
 
 # The stages import pydantic, jsonschema, PyYAML, Jinja, datamodel-code-generator and
 # black: imported when a build runs, so that an up-to-date project is known in
@@ -42,6 +43,20 @@ class Build:
     package: str
     warnings: list[Diagnostic]
     notes: tuple[str, ...]
+    renames: dict[str, str]  # tool name -> its renamedFrom
+
+    def handler_renames(self) -> list[HandlerRename]:
+        """The handler files the renamed tools take over (none for a rename that keeps
+        the handler's name, `get-forecast` → `get_forecast`)."""
+        moves = [
+            handler_rename(
+                self.package,
+                (handler_name(old), handler_name(new)),
+                (pascal(old), pascal(new)),
+            )
+            for new, old in self.renames.items()
+        ]
+        return [move for move in moves if move.old != move.new]
 
 
 def diagnose(
@@ -82,7 +97,8 @@ def build(spec_path: Path, out: Path) -> Build:
     models = cached_render_models(model_requests(spec), spec.defs)
     project = to_ir(spec, models, loaded.path, out)
     files = format_files(render(project))
-    result = Build(files, project.server.package, warnings, project.warnings)
+    renames = {t.name: t.renamedFrom for t in spec.tools if t.renamedFrom}
+    result = Build(files, project.server.package, warnings, project.warnings, renames)
     uptodate.remember(spec_path, out, _record(result, loaded.sources))
     return result
 
@@ -121,9 +137,10 @@ def _write(spec_path: Path, out: Path) -> WriteReport:
         return report
     result = build(spec_path, out)
     before = _served_tools(out / result.package / "tools.json")
-    report = write_tree(result.files, out, result.package)
+    renames = result.handler_renames()
+    report = write_tree(result.files, out, result.package, renames)
     report.review = uptodate.pending_reviews(out, _handlers_to_review(before, result))
-    report.warnings = _warnings(result)
+    report.warnings = _warnings(result) + report.warnings
     return report
 
 
@@ -145,7 +162,8 @@ def _handlers_to_review(before: dict[str, Any], result: Build) -> dict[str, str]
     now = _tools_by_name(rendered.text) if rendered else {}
     review = {}
     for name, tool in now.items():
-        old = before.get(name)
+        # a renamed tool is compared with its old self, if the old name was served
+        old = before.get(name, before.get(result.renames.get(name, name)))
         if old is None:
             continue
         changed = [

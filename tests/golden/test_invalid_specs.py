@@ -51,5 +51,7 @@ def test_the_golden_cases_cover_every_kind_of_problem() -> None:
         "characters long",
         "has no description",
         "duplicate key",
+        "is already renamedFrom",
+        "renamedFrom its own name",
     ):
         assert needle in text, needle

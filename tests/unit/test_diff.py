@@ -663,6 +663,61 @@ def test_a_rename_is_an_error_that_names_both_tools() -> None:
     assert change.message.startswith("tool 'close' is gone and 'resolve' has its input")
 
 
+def test_a_declared_rename_is_reported_with_every_change_inside_it() -> None:
+    old = spec(tool("search", description="x", inputSchema=OBJ_A))
+    limited = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 9}}}
+    new = spec(
+        tool(
+            "find",
+            description="x",
+            renamedFrom="search",
+            inputSchema=limited,
+            annotations={"openWorldHint": False},
+        )
+    )
+    report = diff_specs(old, new)
+    assert {(c.rule, c.path) for c in report.changes} == {
+        ("tool-renamed", "tools[search]"),
+        ("input-constraint-tightened", "tools[find].inputSchema.properties.a.maxLength"),
+        ("annotation-open-world-dropped", "tools[find].annotations.openWorldHint"),
+    }
+    renamed = next(c for c in report.changes if c.rule == "tool-renamed")
+    assert renamed.level is Level.ERROR
+    assert renamed.message == (
+        "tool 'search' renamed to 'find' (renamedFrom: search); "
+        "clients calling the old name now get an error."
+    )
+    assert report.implied_bump == "major"
+
+
+def test_a_declared_rename_compares_annotations_and_wins_over_a_schema_match() -> None:
+    # `b` has a's schema, but `c` declares the rename: a -> c, b is added
+    old = spec(tool("a", annotations={"readOnlyHint": True}))
+    writes = {"readOnlyHint": False, "destructiveHint": False, "idempotentHint": True}
+    new = spec(tool("b"), tool("c", renamedFrom="a", annotations=writes))
+    assert found(old, new) == {
+        ("tool-renamed", "tools[a]"),
+        ("annotation-read-only-dropped", "tools[c].annotations.readOnlyHint"),
+        ("tool-added", "tools[b]"),
+    }
+
+
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        # the old name is still there: the renamedFrom is an earlier rename
+        (spec(tool("a"), tool("x", inputSchema=OBJ_A)), spec(tool("a"), tool("b", renamedFrom="a"))),
+        # the new name was already there: the rename happened before OLD
+        (spec(tool("b", renamedFrom="a")), spec(tool("b", renamedFrom="a", title="T"))),
+    ],
+)
+def test_a_renamed_from_that_is_no_rename_between_the_two_sides_is_not_reported(
+    old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    rules = {c.rule for c in diff_specs(old, new).changes}
+    assert "tool-renamed" not in rules and "unclassified-change" not in rules
+
+
 # --- tolerance of malformed data ---------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from mcpmint.output import written
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
+from mcpmint.output.renames import HandlerRename, renamed_source, stale_model_names
 
 # Where generated files can be left over from an earlier spec: scanned for stale
 # ones.
@@ -41,11 +42,12 @@ class WriteReport:
     deleted: list[str] = field(
         default_factory=list
     )  # generated files no longer produced
+    renamed: list[str] = field(default_factory=list)  # "old -> new" handler moves
 
     def summary(self) -> str:
         """One line per kind of change, then a count line."""
         lines = []
-        for kind in ("created", "updated", "deleted", "orphaned", "review"):
+        for kind in ("created", "updated", "renamed", "deleted", "orphaned", "review"):
             for path in getattr(self, kind):
                 lines.append(f"{kind:>9}  {path}")
         counts = ", ".join(
@@ -101,7 +103,10 @@ def orphans(files: Collection[PurePosixPath], out: Path, package: str) -> list[s
 
 
 def write_tree(
-    files: dict[PurePosixPath, RenderedFile], out: Path, package: str
+    files: dict[PurePosixPath, RenderedFile],
+    out: Path,
+    package: str,
+    renames: Collection[HandlerRename] = (),
 ) -> WriteReport:
     """Write generated files that changed and user files that are missing; nothing
     else.
@@ -112,14 +117,28 @@ def write_tree(
     moved in and the stale ones moved out. Any failure there moves everything back.
     Only a SIGKILL or a power cut can leave a mix of old and new files, which the next
     run completes (generation is idempotent) and whose leftovers it sweeps away.
+
+    A renamed tool's handler whose new file is missing is that file's text: the old
+    file, its function renamed, is staged as the new one and moved out with the stale.
     """
     report = WriteReport()
     _sweep_leftovers(out, package)
     staged: list[tuple[Path, Path]] = []
+    moved: list[Path] = []  # renamed handlers' old files, moved out with the stale
     made: list[Path] = []  # folders this run created, removed again if it fails
+    by_new = {rename.new: rename for rename in renames}
     try:
         for rel, rendered in files.items():
             target = out / rel
+            rename = by_new.get(rel)
+            if rename is not None and (out / rename.old).is_file():
+                if target.exists():
+                    report.warnings.append(_both_exist(rename))
+                else:
+                    data = _moved_handler(out, rename, report)
+                    staged.append((_stage(target, data, out / rename.old), target))
+                    moved.append(out / rename.old)
+                    continue
             if target.exists():
                 if rendered.owner == "user":
                     report.kept.append(str(rel))
@@ -131,10 +150,10 @@ def write_tree(
             else:
                 report.created.append(str(rel))
             made += _make_parents(target)
-            staged.append((_stage(target, rendered.text), target))
+            staged.append((_stage(target, rendered.text.encode("utf-8")), target))
         stale = stale_generated(files, out, package)
         with _signals_held():
-            _commit(staged, [out / rel for rel in stale], out)
+            _commit(staged, [out / rel for rel in stale] + moved, out)
     except BaseException:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
@@ -147,6 +166,36 @@ def write_tree(
     written.remember(out, generated)
     report.orphaned = orphans(files, out, package)
     return report
+
+
+def _moved_handler(out: Path, rename: HandlerRename, report: WriteReport) -> bytes:
+    """The old handler's bytes with its function renamed (or as they are, with a
+    warning, when it has no such function); the move in the report."""
+    source = (out / rename.old).read_bytes()
+    edited = renamed_source(source, rename.old_function, rename.new_function)
+    report.renamed.append(f"{rename.old} -> {rename.new}")
+    if edited is None:
+        report.warnings.append(
+            f"warning: {rename.new} (moved from {rename.old}) has no top-level "
+            f"`async def {rename.old_function}`: name its handler function "
+            f"`{rename.new_function}`"
+        )
+        edited = source
+    if stale := stale_model_names(edited, rename):
+        now = [rename.new_models + n.removeprefix(rename.old_models) for n in stale]
+        report.warnings.append(
+            f"warning: {rename.new} (moved from {rename.old}) uses "
+            f"{', '.join(stale)}: the tool's models are now {', '.join(now)}; "
+            "update its imports and annotations"
+        )
+    return edited
+
+
+def _both_exist(rename: HandlerRename) -> str:
+    return (
+        f"warning: renamedFrom: both {rename.old} and {rename.new} exist, so "
+        f"nothing moved; move your code into {rename.new} and delete {rename.old}"
+    )
 
 
 def _prune_emptied(removed: list[Path], out: Path) -> None:
@@ -253,19 +302,19 @@ def _make_parents(target: Path) -> list[Path]:
     return missing
 
 
-def _stage(target: Path, text: str) -> Path:
-    """`text` in a new temporary file beside `target`; nothing left behind if that
-    fails."""
+def _stage(target: Path, data: bytes, like: Path | None = None) -> Path:
+    """`data` in a new temporary file beside `target`, with the mode of `like` (else
+    `target`'s, else the usual one); nothing left behind if that fails."""
     fd, name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=_TEMP_SUFFIX, dir=target.parent
     )
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         # mkstemp makes the file 0600; give it the mode the target has, or the usual
         # one.
         try:
-            mode = target.stat().st_mode & 0o777
+            mode = (like or target).stat().st_mode & 0o777
         except OSError:
             mode = 0o666 & ~_umask()
         os.chmod(name, mode)

@@ -95,8 +95,8 @@ class Example(_Strict):
 
 
 class Tool(_Strict):
-    """An MCP Tool object exactly as tools/list returns it, plus mcpmint's
-    `examples`."""
+    """An MCP Tool object exactly as tools/list returns it, plus mcpmint's own keys
+    (`examples`, `timeout`, `renamedFrom`)."""
 
     name: str
     title: str | None = None
@@ -117,6 +117,12 @@ class Tool(_Strict):
         description="Seconds a call may run before it answers a tool error "
         "(mcpmint's key, not served; default: server.toolTimeout)",
     )
+    renamedFrom: str | None = Field(
+        None,
+        description="The tool's previous name (mcpmint's key, not served): "
+        "`generate` moves the old handler file, function renamed, to the new name; "
+        "`mcpmint diff` reports the rename and compares the old tool with this one",
+    )
     _written: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
@@ -131,7 +137,7 @@ class Tool(_Strict):
 
     def served(self) -> dict[str, Any]:
         """The MCP Tool object exactly as the spec wrote it, keys in the MCP schema's
-        order, mcpmint's own keys (`examples`, `timeout`) left out."""
+        order, mcpmint's own keys (`examples`, `timeout`, `renamedFrom`) left out."""
         return {key: self._written[key] for key in TOOL_KEYS if key in self._written}
 
 

@@ -18,6 +18,7 @@ from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
 from mcpmint.spec.keyword_rules import FORMAT_CHECKER, strict_problems
 from mcpmint.spec.load import LoadedSpec
 from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal
+from mcpmint.spec.rename_rules import rename_problems
 from mcpmint.spec.schema_rules import (
     bare_ref_cycles,
     metaschema_problems,
@@ -48,7 +49,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     found += _server(spec, data)
     tools = data.get("tools")
     if isinstance(tools, list):
-        found += _tool_names(spec, tools)
+        found += _tool_names(spec, tools) + rename_problems(spec, tools)
     found += _schemas(spec, data)
     found += settings_problems(spec, data)
     return found

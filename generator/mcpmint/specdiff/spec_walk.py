@@ -22,7 +22,7 @@ Spec = Mapping[str, Any]
 _SPEC_KEYS = frozenset({"mcpmint", "server", "transports", "$defs", "tools"})
 _TOOL_KEYS = frozenset(
     "name title description annotations inputSchema outputSchema examples".split()
-    + ["timeout"]
+    + ["timeout", "renamedFrom"]
 )
 _SERVER_RULES = {
     "name": "server-name-changed",
@@ -105,13 +105,17 @@ def _tools(spec: Spec) -> dict[str, Spec]:
 
 def _compare_tools(out: list[Change], old_spec: Spec, new_spec: Spec) -> None:
     old, new = _tools(old_spec), _tools(new_spec)
-    renames = _renames(old, new)
+    declared = _declared_renames(old, new)
+    renames = {**_renames(old, new, declared), **declared}
     for name, tool in old.items():
         after = renames.get(name, name)
         if after not in new:
             record(out, "tool-removed", f"tools[{name}]", f"tool '{name}' removed")
             continue
-        if after != name:
+        if name in declared:
+            detail = f"tool '{name}' renamed to '{after}' (renamedFrom: {name})"
+            record(out, "tool-renamed", f"tools[{name}]", detail)
+        elif after != name:
             detail = f"tool '{name}' is gone and '{after}' has its input schema"
             record(
                 out, "tool-renamed", f"tools[{name}]", f"{detail}, so it looks renamed"
@@ -122,11 +126,34 @@ def _compare_tools(out: list[Change], old_spec: Spec, new_spec: Spec) -> None:
             record(out, "tool-added", f"tools[{name}]", f"tool '{name}' added")
 
 
-def _renames(old: Mapping[str, Spec], new: Mapping[str, Spec]) -> dict[str, str]:
-    """Removed tools whose input schema reappears, unchanged, under a new name."""
-    added = [name for name in new if name not in old]
+def _declared_renames(
+    old: Mapping[str, Spec], new: Mapping[str, Spec]
+) -> dict[str, str]:
+    """Old name -> new name of the new tools whose `renamedFrom` names a tool of OLD
+    that NEW no longer has (and whose own name OLD does not have)."""
     renames: dict[str, str] = {}
-    for name in (n for n in old if n not in new):
+    for name, tool in new.items():
+        before = tool.get("renamedFrom")
+        if (
+            isinstance(before, str)
+            and before in old
+            and before not in new
+            and name not in old
+            and before not in renames
+        ):
+            renames[before] = name
+    return renames
+
+
+def _renames(
+    old: Mapping[str, Spec], new: Mapping[str, Spec], declared: Mapping[str, str]
+) -> dict[str, str]:
+    """Removed tools whose input schema reappears, unchanged, under a new name (the
+    tools of a declared rename aside)."""
+    taken = set(declared.values())
+    added = [name for name in new if name not in old and name not in taken]
+    renames: dict[str, str] = {}
+    for name in (n for n in old if n not in new and n not in declared):
         schema = canon(old[name].get("inputSchema"))
         match = [a for a in added if canon(new[a].get("inputSchema")) == schema]
         if match:
