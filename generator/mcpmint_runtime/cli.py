@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import redact
 from .errors import set_internal_errors
 from .options import build_parser, network_transports, settings_from_args
 
@@ -142,6 +143,7 @@ def _configure_logging(level: str) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redact.install()  # no token or credential header in any line, at any level
 
 
 def _run_stdio(server: Server[Any], grace_period: float) -> None:

@@ -11,6 +11,7 @@ import argparse
 import os
 from collections.abc import Sequence
 
+from . import redact
 from .errors import INTERNAL_ERRORS
 from .hosts import HOSTS
 from .transports import settings as defaults
@@ -285,4 +286,5 @@ def _read_token(variable: str, parser: argparse.ArgumentParser) -> str | None:
             f"the bearer token variable {variable} is unset or empty: set it, "
             "or pass --token-env '' to serve without a token"
         )
+    redact.add_secret(token)
     return token

@@ -32,6 +32,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .. import redact
 from ..lifecycle import process_scope
 from .drain import CountedReadStream, CountedWriteStream, Pending
 from .jsonrpc import InvalidMessage, check_document, parse_json
@@ -72,6 +73,8 @@ def build_app(
     if unknown or not transports:
         raise ValueError(f"transports must be a non-empty subset of {TRANSPORTS}")
     shutdown = shutdown or Shutdown()
+    redact.add_secret(settings.token)  # under any ASGI server, in any log line
+    redact.install()
     security = TransportSecuritySettings(
         enable_dns_rebinding_protection=True,
         allowed_hosts=settings.effective_allowed_hosts(),
