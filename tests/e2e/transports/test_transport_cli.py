@@ -26,7 +26,7 @@ def _cli() -> Any:
 def _parse(argv: list[str], transports: tuple[str, ...] = ALL) -> Any:
     cli = _cli()
     parser = cli.build_parser("fakepkg", transports, TOKEN_ENV)
-    return parser, parser.parse_args(argv)
+    return parser, cli.parse_args(parser, argv)
 
 
 def _subcommands(transports: tuple[str, ...]) -> set[str]:
