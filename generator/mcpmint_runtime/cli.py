@@ -13,8 +13,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import redact
 from .errors import set_internal_errors
-from .options import build_parser, network_transports, settings_from_args
+from .options import (
+    build_parser,
+    network_transports,
+    parse_args,
+    settings_from_args,
+)
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -116,7 +122,7 @@ def main(
     parser = build_parser(
         name, transports, token_env, tool_timeout=not built, call=not built
     )
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv)
     _configure_logging(args.log_level)
     set_internal_errors(args.internal_errors)
     if not isinstance(server, lowlevel.Server):
@@ -142,6 +148,7 @@ def _configure_logging(level: str) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redact.install()  # no token or credential header in any line, at any level
 
 
 def _run_stdio(server: Server[Any], grace_period: float) -> None:

@@ -1,8 +1,8 @@
-"""The command line's options: one subcommand per transport, plus `serve`.
+"""The command line: one subcommand per transport, plus `serve`.
 
-Every option also reads an environment variable (`MCP_HOST`, `MCP_PORT`, ...) for
-containers; the command line wins. Every option's help ends with its default (the
-environment's value when it sets one).
+The options are `option_table.OPTIONS`. Each also reads its variable (`MCP_HOST`,
+`MCP_PORT`, ...) for containers, with the flag's own parser; the command line wins.
+A bad value, from either, exits 2 with one line naming the flag or the variable.
 """
 
 from __future__ import annotations
@@ -10,13 +10,36 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
-from .errors import INTERNAL_ERRORS
+from . import redact
 from .hosts import HOSTS
+from .option_table import LOG_LEVELS, OPTIONS, Option
 from .transports import settings as defaults
 
+__all__ = [
+    "LOG_LEVELS",
+    "NETWORK_TRANSPORTS",
+    "build_parser",
+    "network_transports",
+    "parse_args",
+    "settings_from_args",
+]
+
 NETWORK_TRANSPORTS = ("http", "sse", "websocket")
-LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+ROADS = {  # which options each kind of subcommand takes, by Option.roads
+    "stdio": ("all",),
+    "http": ("all", "network", "http"),
+    "sse": ("all", "network"),
+    "websocket": ("all", "network", "websocket"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (no usage dump), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def build_parser(
@@ -30,14 +53,12 @@ def build_parser(
     """The argument parser: subcommands for the enabled transports only, and `call`
     and `config` (listed for --help; `cli.run` and the generated `__main__` handle
     them before parsing)."""
-    parser = argparse.ArgumentParser(prog=f"python -m {name}")
+    parser = _Parser(prog=f"python -m {name}")
+    parser.set_defaults(spec_token_env=token_env or "")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    common = _common_options(tool_timeout)
     if "stdio" in transports:
-        sub = commands.add_parser(
-            "stdio", parents=[common], help="serve on stdin/stdout"
-        )
-        _add_internal_errors(sub, "show")
+        sub = commands.add_parser("stdio", help="serve on stdin/stdout")
+        _add_options(sub, {"stdio"}, tool_timeout)
     helps = {
         "http": "serve Streamable HTTP at /mcp",
         "sse": "serve legacy SSE at /sse and /messages/",
@@ -45,13 +66,11 @@ def build_parser(
     }
     enabled = [t for t in NETWORK_TRANSPORTS if t in transports]
     for transport in enabled:
-        sub = commands.add_parser(transport, parents=[common], help=helps[transport])
-        _add_network_options(sub, {transport}, token_env)
+        sub = commands.add_parser(transport, help=helps[transport])
+        _add_options(sub, {transport}, tool_timeout)
     if enabled:
-        sub = commands.add_parser(
-            "serve", parents=[common], help="every network transport on one port"
-        )
-        _add_network_options(sub, set(enabled), token_env)
+        sub = commands.add_parser("serve", help="every network transport on one port")
+        _add_options(sub, set(enabled), tool_timeout)
     if call:
         sub = commands.add_parser(
             "call",
@@ -69,177 +88,78 @@ def build_parser(
     return parser
 
 
-def _internal_errors(text: str) -> str:
-    value = text.strip().lower()
-    if value not in INTERNAL_ERRORS:
-        choices = " or ".join(INTERNAL_ERRORS)
-        raise argparse.ArgumentTypeError(f"{choices}, not {text!r}")
-    return value
-
-
-def _add_internal_errors(sub: argparse.ArgumentParser, default: str) -> None:
-    sub.add_argument(
-        "--internal-errors",
-        type=_internal_errors,  # also applied to the environment's value
-        default=_env("INTERNAL_ERRORS", default),
-        metavar="{show,hide}",
-        help="what a client sees of an unexpected exception in a handler: its "
-        "message (show), or an id whose traceback is logged (hide) (env "
-        "MCP_INTERNAL_ERRORS; default %(default)s)",
-    )
-
-
-def _env(key: str, default: str) -> str:
-    return os.environ.get(f"MCP_{key}") or default
-
-
-def _env_flag(key: str) -> bool:
-    return _env(key, "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def _env_list(key: str) -> list[str]:
-    return [item.strip() for item in _env(key, "").split(",") if item.strip()]
-
-
-def _seconds(text: str) -> float:
-    """A duration on the command line: a finite number of seconds, 0 or more."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < float("inf"):
-        message = f"not a number of seconds (0 or more): {text!r}"
-        raise argparse.ArgumentTypeError(message)
-    return value
-
-
-def _common_options(tool_timeout: bool = False) -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    if tool_timeout:
-        common.add_argument(
-            "--tool-timeout",
-            type=_seconds,  # also applied to the environment's value
-            default=os.environ.get("MCP_TOOL_TIMEOUT") or None,
-            metavar="SECONDS",
-            help="a call of a tool without its own `timeout:` in the spec answers a "
-            "tool error after this long (env MCP_TOOL_TIMEOUT; 0: no limit; default: "
-            "the spec's server.toolTimeout)",
-        )
-    common.add_argument(
-        "--log-level",
-        choices=LOG_LEVELS,
-        type=str.lower,
-        default=_env("LOG_LEVEL", "info"),
-        help="stderr log level (env MCP_LOG_LEVEL; default %(default)s)",
-    )
-    common.add_argument(
-        "--grace-period",
-        type=float,
-        default=_env("GRACE_PERIOD", str(defaults.DEFAULT_GRACE_PERIOD)),
-        metavar="SECONDS",
-        help="on SIGTERM/SIGINT, wait this long for requests in flight "
-        "(env MCP_GRACE_PERIOD; a second signal stops at once; default %(default)s)",
-    )
-    return common
-
-
-def _add_network_options(
-    sub: argparse.ArgumentParser, transports: set[str], token_env: str | None
+def _add_options(
+    sub: argparse.ArgumentParser, transports: set[str], tool_timeout: bool
 ) -> None:
-    _add_internal_errors(sub, "hide")
-    add = sub.add_argument
-    add(
-        "--host",
-        default=_env("HOST", defaults.DEFAULT_HOST),
-        help="address to bind (env MCP_HOST; default %(default)s)",
-    )
-    add(
-        "--port",
-        type=int,
-        default=_env("PORT", str(defaults.DEFAULT_PORT)),
-        help="port to bind (env MCP_PORT; default %(default)s)",
-    )
-    add(
-        "--allowed-host",
-        action="append",
-        dest="allowed_hosts",
-        metavar="HOST",
-        help="a Host header to accept; repeatable (env MCP_ALLOWED_HOSTS, "
-        "comma-separated; default: the loopback names and the bound host's, any port)",
-    )
-    add(
-        "--allowed-origin",
-        action="append",
-        dest="allowed_origins",
-        metavar="ORIGIN",
-        help="an Origin header to accept; repeatable (env MCP_ALLOWED_ORIGINS, "
-        "comma-separated; default: http:// loopback origins, any port)",
-    )
-    add(
-        "--token-env",
-        default=_env("TOKEN_ENV", token_env or ""),
-        metavar="NAME",
-        help="require 'Authorization: Bearer <token>', the token read from the "
-        "environment variable NAME (env MCP_TOKEN_ENV; '' disables; default "
-        "%(default)r)",
-    )
-    add(
-        "--max-body-size",
-        type=int,
-        default=_env("MAX_BODY_SIZE", str(defaults.DEFAULT_MAX_BODY_SIZE)),
-        metavar="BYTES",
-        help="larger request bodies get 413 (env MCP_MAX_BODY_SIZE; "
-        "default %(default)s)",
-    )
-    flag = argparse.BooleanOptionalAction
-    if "http" in transports:
-        add(
-            "--stateless",
-            action=flag,
-            default=_env_flag("STATELESS"),
-            help="no sessions: every request stands alone (env MCP_STATELESS; "
-            "default %(default)s)",
+    roads = {road for t in transports for road in ROADS[t]}
+    for option in OPTIONS:
+        if option.roads not in roads:
+            continue
+        if option.flag == "--tool-timeout" and not tool_timeout:
+            continue
+        default = option.default_doc
+        if option.flag == "--internal-errors":
+            default = "show" if transports == {"stdio"} else "hide"
+        variables = " or ".join(option.variables)
+        text = f"{option.help} (env {variables}; default {default})"
+        text = text.replace("`", "").replace("%", "%%")
+        if option.kind == "bool":
+            action: Any = argparse.BooleanOptionalAction
+            sub.add_argument(option.flag, action=action, default=None, help=text)
+            continue
+        sub.add_argument(
+            option.flag,
+            type=_argument_type(option),
+            action="extend" if option.kind == "list" else "store",
+            default=None,
+            metavar=option.metavar,
+            help=text,
         )
-        add(
-            "--json-response",
-            action=flag,
-            default=_env_flag("JSON_RESPONSE"),
-            help="answer POSTs with JSON instead of an event stream "
-            "(env MCP_JSON_RESPONSE; default %(default)s)",
-        )
-        idle = str(defaults.DEFAULT_SESSION_IDLE_TIMEOUT)
-        add(
-            "--session-idle-timeout",
-            type=_seconds,  # also applied to the environment's value
-            default=_env("SESSION_IDLE_TIMEOUT", idle),
-            metavar="SECONDS",
-            help="end a session with no request in flight for this long; its id then "
-            "answers 404 (env MCP_SESSION_IDLE_TIMEOUT; 0: never; default %(default)s)",
-        )
-        add(
-            "--max-sessions",
-            type=int,
-            default=_env("MAX_SESSIONS", str(defaults.DEFAULT_MAX_SESSIONS)),
-            metavar="N",
-            help="open sessions at most; past it a new session gets 503 "
-            "(env MCP_MAX_SESSIONS; 0: no limit; default %(default)s)",
-        )
-    if "websocket" in transports:
-        add(
-            "--ws-max-size",
-            type=int,
-            default=_env("WS_MAX_SIZE", str(defaults.DEFAULT_WS_MAX_SIZE)),
-            metavar="BYTES",
-            help="largest WebSocket message (env MCP_WS_MAX_SIZE; default %(default)s)",
-        )
-        add(
-            "--ws-ping-interval",
-            type=float,
-            default=_env("WS_PING_INTERVAL", str(defaults.DEFAULT_WS_PING_INTERVAL)),
-            metavar="SECONDS",
-            help="keep-alive ping period; 0 disables (env MCP_WS_PING_INTERVAL; "
-            "default %(default)s)",
-        )
+
+
+def _argument_type(option: Option) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            return option.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{exc}: {text!r}") from None
+
+    parse.__name__ = option.dest  # argparse names the type in some messages
+    return parse
+
+
+def parse_args(
+    parser: argparse.ArgumentParser, argv: Sequence[str] | None = None
+) -> argparse.Namespace:
+    """The command line, each option not on it read from its variable with the
+    flag's parser (a bad value: one line naming the variable, exit 2), else its
+    default."""
+    args = parser.parse_args(argv)
+    for option in OPTIONS:
+        if getattr(args, option.dest, None) is not None or not hasattr(
+            args, option.dest
+        ):
+            continue
+        setattr(args, option.dest, _from_environment(option, args, parser))
+    return args
+
+
+def _from_environment(
+    option: Option, args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> Any:
+    for variable in option.variables:
+        raw = os.environ.get(variable)
+        if raw is None:
+            continue
+        try:
+            return option.parse(raw)
+        except ValueError as exc:
+            parser.error(f"{variable}: {exc}: {raw!r}")
+    if option.flag == "--internal-errors":
+        return "show" if args.command == "stdio" else "hide"
+    if option.flag == "--token-env":
+        return args.spec_token_env
+    return option.default
 
 
 def network_transports(command: str, transports: Sequence[str]) -> list[str]:
@@ -254,15 +174,13 @@ def settings_from_args(
 ) -> defaults.NetworkSettings:
     """The settings of a network subcommand; exits if the token variable is unset."""
     ping = getattr(args, "ws_ping_interval", defaults.DEFAULT_WS_PING_INTERVAL)
-    max_sessions = getattr(args, "max_sessions", defaults.DEFAULT_MAX_SESSIONS)
-    if max_sessions < 0:
-        parser.error(f"--max-sessions must be 0 (no limit) or more, not {max_sessions}")
     idle = getattr(args, "session_idle_timeout", defaults.DEFAULT_SESSION_IDLE_TIMEOUT)
+    max_sessions = getattr(args, "max_sessions", defaults.DEFAULT_MAX_SESSIONS)
     return defaults.NetworkSettings(
         host=args.host,
         port=args.port,
-        allowed_hosts=tuple(args.allowed_hosts or _env_list("ALLOWED_HOSTS")),
-        allowed_origins=tuple(args.allowed_origins or _env_list("ALLOWED_ORIGINS")),
+        allowed_hosts=tuple(args.allowed_host),
+        allowed_origins=tuple(args.allowed_origin),
         token=_read_token(args.token_env, parser),
         stateless=getattr(args, "stateless", False),
         json_response=getattr(args, "json_response", False),
@@ -285,4 +203,5 @@ def _read_token(variable: str, parser: argparse.ArgumentParser) -> str | None:
             f"the bearer token variable {variable} is unset or empty: set it, "
             "or pass --token-env '' to serve without a token"
         )
+    redact.add_secret(token)
     return token

@@ -144,7 +144,8 @@ def test_a_bad_timeout_is_refused_before_serving(
         timeout=60,
     )
     assert done.returncode == 2, done.stderr
-    assert "--tool-timeout: not a number of seconds (0 or more)" in done.stderr
+    named = "--tool-timeout" if where == "argument" else "MCP_TOOL_TIMEOUT"
+    assert f"{named}: not a number of seconds (0 or more)" in done.stderr
     assert repr(value) in done.stderr
     assert "Traceback" not in done.stderr
 

@@ -32,6 +32,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .. import redact
 from ..lifecycle import process_scope
 from .drain import CountedReadStream, CountedWriteStream, Pending
 from .jsonrpc import InvalidMessage, check_document, parse_json
@@ -48,13 +49,30 @@ logger = logging.getLogger(__name__)
 TRANSPORTS = ("http", "sse", "websocket")
 
 
+# NetworkSettings fields that belong to the ASGI server running the app: `serve`
+# applies them; `create_app` refuses them rather than ignore them.
+SERVER_SETTINGS = {
+    "port": "uvicorn --port",
+    "log_level": "uvicorn --log-level",
+    "grace_period": "uvicorn --timeout-graceful-shutdown",
+    "ws_ping_interval": "uvicorn --ws-ping-interval",
+}
+
+
 def create_app(
     server: Server[Any],
     *,
     transports: Collection[str] = TRANSPORTS,
     **settings: Any,
 ) -> Starlette:
-    """An app for your own ASGI server; `settings` are `NetworkSettings` fields."""
+    """An app for your own ASGI server; `settings` are `NetworkSettings` fields,
+    except those of the ASGI server itself (`SERVER_SETTINGS`: a TypeError)."""
+    for name in settings:
+        if name in SERVER_SETTINGS:
+            raise TypeError(
+                f"create_app() does not take {name!r}: it is a setting of the "
+                f"ASGI server running the app ({SERVER_SETTINGS[name]})"
+            )
     return build_app(
         server, transports=transports, settings=NetworkSettings(**settings)
     )
@@ -72,6 +90,8 @@ def build_app(
     if unknown or not transports:
         raise ValueError(f"transports must be a non-empty subset of {TRANSPORTS}")
     shutdown = shutdown or Shutdown()
+    redact.add_secret(settings.token)  # under any ASGI server, in any log line
+    redact.install()
     security = TransportSecuritySettings(
         enable_dns_rebinding_protection=True,
         allowed_hosts=settings.effective_allowed_hosts(),
@@ -109,7 +129,8 @@ def build_app(
         posts = SsePosts(sse.handle_post_message, settings.max_body_size)
         routes.append(Mount("/messages/", app=posts))
     if "websocket" in transports:
-        routes.append(WebSocketRoute("/ws", WebSocketEndpoint(server, shutdown)))
+        endpoint = WebSocketEndpoint(server, shutdown, max_size=settings.ws_max_size)
+        routes.append(WebSocketRoute("/ws", endpoint))
     guard = Middleware(
         RequestGuard,
         allowed_hosts=security.allowed_hosts,

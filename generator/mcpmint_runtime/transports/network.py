@@ -71,7 +71,7 @@ def serve_network(
     if not settings.allowed_hosts and settings.host in ("0.0.0.0", "::"):
         logger.warning(
             "Listening on all interfaces but accepting only loopback Host headers: "
-            "pass --allowed-host (or MCP_ALLOWED_HOSTS) with the names clients use"
+            "pass --allowed-host (or MCP_ALLOWED_HOST) with the names clients use"
         )
     logging.getLogger("uvicorn.error").addFilter(_RefusedHandshakeFilter())
     uv = _Server(config)

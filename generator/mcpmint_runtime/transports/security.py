@@ -55,7 +55,7 @@ class RequestGuard:
         open_paths: Collection[str] = OPEN_PATHS,
     ) -> None:
         self._app = app
-        self._hosts = list(allowed_hosts)
+        self._hosts = [pattern.lower() for pattern in allowed_hosts]
         self._origins = list(allowed_origins)
         self._token = token
         self._refuse_new_work = refuse_new_work
@@ -66,6 +66,7 @@ class RequestGuard:
             scope["type"] in ("http", "websocket")
             and scope["path"] not in self._open_paths
         ):
+            scope = _lower_host(scope)  # host names match in any letter case
             denial = self._denial(scope)
             if denial is not None:
                 status, text, headers = denial
@@ -90,6 +91,19 @@ class RequestGuard:
         if self._refuse_new_work(scope):
             return 503, "Shutting down", {"Retry-After": "1", "Connection": "close"}
         return None
+
+
+def _lower_host(scope: Scope) -> Scope:
+    """`scope` with its Host header lower-cased (the SDK checks it again, exactly)."""
+    headers = scope.get("headers") or ()
+    for index, (name, value) in enumerate(headers):
+        if name == b"host":
+            if value == value.lower():
+                return scope
+            fixed = list(headers)
+            fixed[index] = (name, value.lower())
+            return {**scope, "headers": fixed}
+    return scope
 
 
 async def deny(

@@ -42,14 +42,16 @@ class NetworkSettings:
     log_level: str = "info"
 
     def effective_allowed_hosts(self) -> list[str]:
-        """Host header values accepted (DNS-rebinding protection is always on)."""
+        """Host header values accepted (DNS-rebinding protection is always on),
+        lower-cased: host names match in any letter case."""
         if self.allowed_hosts:
-            return list(self.allowed_hosts)
+            return [pattern.lower() for pattern in self.allowed_hosts]
         names = list(_LOOPBACK_HOSTS)
         bound = _host_name(self.host)
-        if bound is not None and bound not in names:
-            names.append(bound)
-        return [f"{name}:*" for name in names]
+        if bound is not None and bound.lower() not in names:
+            names.append(bound.lower())
+        # Any port, or none (what a client or proxy on port 80 sends).
+        return [form for name in names for form in (name, f"{name}:*")]
 
     def effective_allowed_origins(self) -> list[str]:
         """Origin header values accepted; requests without Origin always pass."""

@@ -4,8 +4,9 @@ One JSON-RPC message per text frame, subprotocol `mcp`. A handshake that does
 not offer `mcp` is refused with HTTP 400, so a client that speaks something else
 learns at once instead of failing on its first frame. Invalid JSON gets -32700
 and a binary frame, a batch or a non-message -32600 (see `jsonrpc`), each with
-the connection kept; a disconnect cancels the connection's handlers. Frame size
-and keep-alive pings are uvicorn's (`ws_max_size`, `ws_ping_interval`).
+the connection kept; a disconnect cancels the connection's handlers. A frame
+over `max_size` closes the connection with 1009 (uvicorn's `ws_max_size` does too
+under `serve`); keep-alive pings are the ASGI server's (`ws_ping_interval`).
 """
 
 from __future__ import annotations
@@ -51,9 +52,16 @@ def parse_frame(text: str | None) -> mcp_types.JSONRPCMessage:
 class WebSocketEndpoint:
     """ASGI endpoint serving `server` on each accepted WebSocket connection."""
 
-    def __init__(self, server: Server[Any], shutdown: Shutdown) -> None:
+    def __init__(
+        self,
+        server: Server[Any],
+        shutdown: Shutdown,
+        *,
+        max_size: int = DEFAULT_WS_MAX_SIZE,
+    ) -> None:
         self._server = server
         self._shutdown = shutdown
+        self._max_size = max_size
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
@@ -65,7 +73,8 @@ class WebSocketEndpoint:
         if (await receive())["type"] != "websocket.connect":
             return
         await send({"type": "websocket.accept", "subprotocol": SUBPROTOCOL})
-        connection = _Connection(send, Pending(self._shutdown.drain))
+        pending = Pending(self._shutdown.drain)
+        connection = _Connection(send, pending, self._max_size)
         with self._shutdown.session(connection.end_input):
             await connection.serve(self._server, receive)
         await connection.close(1001)  # server going away, unless the client left
@@ -74,8 +83,9 @@ class WebSocketEndpoint:
 class _Connection:
     """One accepted WebSocket: frames in and out of the server's stream pair."""
 
-    def __init__(self, send: Send, pending: Pending) -> None:
+    def __init__(self, send: Send, pending: Pending, max_size: int) -> None:
         self._send = send
+        self._max_size = max_size
         self._pending = pending
         self._lock = anyio.Lock()
         self._open = True
@@ -115,6 +125,12 @@ class _Connection:
                 message = await receive()
                 if message["type"] != "websocket.receive":
                     self._open = False  # the client left
+                    return
+                if _size(message) > self._max_size:
+                    # uvicorn's ws_max_size does the same under `serve`; this one
+                    # holds under any ASGI server.
+                    await self.close(1009)  # message too big
+                    self._open = False
                     return
                 try:
                     parsed = parse_frame(message.get("text"))
@@ -195,6 +211,14 @@ async def websocket_client(
                 yield read_receive, write_send
             finally:
                 tg.cancel_scope.cancel()
+
+
+def _size(message: Message) -> int:
+    """A frame's size in bytes (UTF-8 for text)."""
+    text, data = message.get("text"), message.get("bytes")
+    if text is not None:
+        return len(text) if text.isascii() else len(text.encode())
+    return len(data or b"")
 
 
 def _dump(message: mcp_types.JSONRPCMessage) -> str:

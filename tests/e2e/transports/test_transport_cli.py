@@ -26,7 +26,7 @@ def _cli() -> Any:
 def _parse(argv: list[str], transports: tuple[str, ...] = ALL) -> Any:
     cli = _cli()
     parser = cli.build_parser("fakepkg", transports, TOKEN_ENV)
-    return parser, parser.parse_args(argv)
+    return parser, cli.parse_args(parser, argv)
 
 
 def _subcommands(transports: tuple[str, ...]) -> set[str]:
@@ -75,12 +75,15 @@ def test_default_allowed_hosts_are_the_loopback_names_and_the_bound_address() ->
     cli = _cli()
     local = cli.defaults.NetworkSettings()
     assert local.effective_allowed_hosts() == [
+        "127.0.0.1",
         "127.0.0.1:*",
+        "localhost",
         "localhost:*",
+        "[::1]",
         "[::1]:*",
     ]
     bound = cli.defaults.NetworkSettings(host="10.0.0.5")
-    assert "10.0.0.5:*" in bound.effective_allowed_hosts()
+    assert {"10.0.0.5", "10.0.0.5:*"} <= set(bound.effective_allowed_hosts())
     wildcard = cli.defaults.NetworkSettings(host="0.0.0.0")
     assert "0.0.0.0:*" not in wildcard.effective_allowed_hosts()
 

@@ -1,0 +1,286 @@
+"""The server's options, one row each: flag, variable, parser, default, help.
+
+`options` builds the command line from this table and reads each variable with the
+same parser as its flag, so a value means the same, and fails the same way,
+wherever it comes from. docs/transports.md's option table is `markdown_table()`
+(a test holds it to that).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import INTERNAL_ERRORS
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+ROADS = {
+    "all": "all roads",
+    "network": "`http`, `sse`, `websocket`, `serve`",
+    "http": "`http`, `serve`",
+    "websocket": "`websocket`, `serve`",
+}
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (value >= 0 and math.isfinite(value)):
+        raise ValueError("not a number of seconds (0 or more)")
+    return value
+
+
+def _integer(low: int, high: int | None, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = low - 1
+        if value < low or (high is not None and value > high):
+            raise ValueError(what)
+        return value
+
+    return parse
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in choices:
+            raise ValueError(f"not one of {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+def _nonempty(text: str) -> str:
+    if not text.strip():
+        raise ValueError("empty")
+    return text.strip()
+
+
+def _names(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _variable_name(text: str) -> str:
+    if text and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text):
+        raise ValueError("not an environment variable name ('' serves without one)")
+    return text
+
+
+def _boolean(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError("not a boolean (1, true, yes, on, or 0, false, no, off)")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option: `--flag VALUE` or variable `MCP_FLAG`, read by `parse`."""
+
+    flag: str
+    parse: Callable[[str], Any]
+    default: Any  # None: decided at run time (see `options`)
+    default_doc: str
+    help: str
+    roads: str  # a key of ROADS
+    metavar: str | None = None
+    kind: str = "value"  # "value", "list" (repeatable, commas) or "bool"
+    aliases: tuple[str, ...] = ()  # older variable names, still read
+
+    @property
+    def dest(self) -> str:
+        return self.flag[2:].replace("-", "_")
+
+    @property
+    def env(self) -> str:
+        return "MCP_" + self.dest.upper()
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return (self.env, *self.aliases)
+
+
+OPTIONS = (
+    Option(
+        "--log-level",
+        _choice(*LOG_LEVELS),
+        "info",
+        "`info`",
+        "stderr log level: `critical`, `error`, `warning`, `info`, `debug`",
+        "all",
+        "LEVEL",
+    ),
+    Option(
+        "--grace-period",
+        _seconds,
+        10.0,
+        "`10`",
+        "on SIGTERM/SIGINT, how long requests in flight may still finish; a second "
+        "signal stops at once",
+        "all",
+        "SECONDS",
+    ),
+    Option(
+        "--tool-timeout",
+        _seconds,
+        None,
+        "the spec's `server.toolTimeout` (none: no limit)",
+        "a call of a tool without its own `timeout:` answers the tool error `Tool "
+        "'<name>' timed out after N s` after this long; `0` removes the limit",
+        "all",
+        "SECONDS",
+    ),
+    Option(
+        "--internal-errors",
+        _choice(*INTERNAL_ERRORS),
+        None,
+        "`show` on stdio, `hide` on network roads",
+        "what a client sees of an unexpected exception in a handler: its message "
+        "(`show`), or an id whose traceback is logged (`hide`)",
+        "all",
+        "{show,hide}",
+    ),
+    Option(
+        "--host",
+        _nonempty,
+        "127.0.0.1",
+        "`127.0.0.1`",
+        "address to bind",
+        "network",
+        "HOST",
+    ),
+    Option(
+        "--port",
+        _integer(0, 65535, "not a port (1-65535, or 0: any free port)"),
+        8000,
+        "`8000`",
+        "port to bind; `0` takes any free port (the startup line shows which)",
+        "network",
+        "PORT",
+    ),
+    Option(
+        "--allowed-host",
+        _names,
+        [],
+        "the loopback names and the bound address, with any port or none",
+        "`Host` header values accepted (comma-separated, repeatable; any letter "
+        "case); anything else gets 421",
+        "network",
+        "HOST",
+        "list",
+        ("MCP_ALLOWED_HOSTS",),
+    ),
+    Option(
+        "--allowed-origin",
+        _names,
+        [],
+        "`http://127.0.0.1:*`, `http://localhost:*`, `http://[::1]:*`",
+        "`Origin` header values accepted (comma-separated, repeatable); anything else "
+        "gets 403; requests without `Origin` pass",
+        "network",
+        "ORIGIN",
+        "list",
+        ("MCP_ALLOWED_ORIGINS",),
+    ),
+    Option(
+        "--token-env",
+        _variable_name,
+        None,
+        "the spec's `auth.tokenEnv`",
+        "require `Authorization: Bearer <token>`, the token read from variable "
+        "`NAME`; `''` serves without a token",
+        "network",
+        "NAME",
+    ),
+    Option(
+        "--max-body-size",
+        _integer(1, None, "not a size in bytes (1 or more)"),
+        4 * 1024 * 1024,
+        "4 MiB",
+        "largest POST body (`/mcp`, `/messages/`); larger gets 413",
+        "network",
+        "BYTES",
+    ),
+    Option(
+        "--stateless",
+        _boolean,
+        False,
+        "off",
+        "Streamable HTTP without sessions (variable: `1`, `true`, `yes`, `on` or `0`, "
+        "`false`, `no`, `off`)",
+        "http",
+        kind="bool",
+    ),
+    Option(
+        "--session-idle-timeout",
+        _seconds,
+        300.0,
+        "`300`",
+        "end a stateful session idle this long (its id then gets 404); `0`: never",
+        "http",
+        "SECONDS",
+    ),
+    Option(
+        "--max-sessions",
+        _integer(0, None, "not a count (0 or more)"),
+        10_000,
+        "`10000`",
+        "open stateful sessions at most; a new one past it gets 503; `0`: no limit",
+        "http",
+        "N",
+    ),
+    Option(
+        "--json-response",
+        _boolean,
+        False,
+        "off",
+        "answer each POST with one JSON body instead of an event stream (variable: as "
+        "`--stateless`)",
+        "http",
+        kind="bool",
+    ),
+    Option(
+        "--ws-max-size",
+        _integer(1, None, "not a size in bytes (1 or more)"),
+        16 * 1024 * 1024,
+        "16 MiB",
+        "largest WebSocket frame; larger closes the connection with 1009",
+        "websocket",
+        "BYTES",
+    ),
+    Option(
+        "--ws-ping-interval",
+        _seconds,
+        20.0,
+        "`20`",
+        "WebSocket keep-alive ping period, also the pong timeout; `0` disables",
+        "websocket",
+        "SECONDS",
+    ),
+)
+BY_FLAG = {option.flag: option for option in OPTIONS}
+
+
+def markdown_table() -> str:
+    """docs/transports.md's option table."""
+    rows = [
+        "| option | environment | default | what it does |",
+        "| --- | --- | --- | --- |",
+    ]
+    for o in OPTIONS:
+        flag = f"`{o.flag} {o.metavar}`" if o.metavar else f"`{o.flag}`"
+        variables = ", ".join(f"`{name}`" for name in o.variables)
+        rows.append(
+            f"| {flag} | {variables} | {o.default_doc} | {o.help} ({ROADS[o.roads]}) |"
+        )
+    return "\n".join(rows) + "\n"
