@@ -1,4 +1,6 @@
-"""Invalid arguments: one `- <JSON path>: <message>` line per problem, no pydantic branch names.
+"""Invalid arguments: one `- <JSON path>: <message>` line per problem.
+
+No pydantic branch names in the path.
 
 A JSON number is a union (integer or float) in the generated models; pydantic reports a
 value that is neither twice, as `seconds.int` and `seconds.float`. A generated server
@@ -11,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from mcp import Client
-
 from generated_support import generated_package, write_spec
+from mcp import Client
 
 SPEC: dict[str, Any] = {
     "mcpmint": 1,
@@ -45,12 +46,18 @@ CASES: list[tuple[dict[str, Any], list[str]]] = [
     ({"seconds": "soon"}, ["- seconds: Input should be a valid number"]),
     ({"seconds": -1}, ["- seconds: Input should be greater than or equal to 0"]),
     ({"seconds": 1, "count": 1.5}, ["- count: Input should be a valid integer"]),
-    ({"seconds": 1, "plan": {"step": "x"}}, ["- plan.step: Input should be a valid number"]),
+    (
+        {"seconds": 1, "plan": {"step": "x"}},
+        ["- plan.step: Input should be a valid number"],
+    ),
     ({"seconds": 1, "plan": {}}, ["- plan.step: Field required"]),
-    ({"seconds": 1, "marks": [1, "b", 2.5, None]}, [
-        "- marks[1]: Input should be a valid number",
-        "- marks[3]: Input should be a valid number",
-    ]),
+    (
+        {"seconds": 1, "marks": [1, "b", 2.5, None]},
+        [
+            "- marks[1]: Input should be a valid number",
+            "- marks[3]: Input should be a valid number",
+        ],
+    ),
     ({}, ["- seconds: Field required"]),
 ]
 
