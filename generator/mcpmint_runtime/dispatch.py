@@ -130,7 +130,7 @@ async def call_tool(
         args = entry.input_model.model_validate(arguments)
     except ValidationError as exc:
         return error_result(
-            f"Invalid arguments for tool '{name}':", pydantic_problems(exc)
+            f"Invalid arguments for tool '{name}':", pydantic_problems(exc, arguments)
         )
     timeout = entry.timeout
     try:
@@ -195,7 +195,7 @@ def to_call_result(entry: ToolEntry, output: Any) -> types.CallToolResult:
         try:
             entry.output_model.model_validate(data)
         except ValidationError as exc:
-            problems = pydantic_problems(exc)
+            problems = pydantic_problems(exc, data)
     if problems:
         logger.error(
             "tool %r returned an invalid result: %s", name, "; ".join(problems)
@@ -226,11 +226,50 @@ def error_result(title: str, problems: Iterable[str] = ()) -> types.CallToolResu
     )
 
 
-def pydantic_problems(exc: ValidationError) -> list[str]:
-    """`path: message` for each error of a pydantic validation."""
-    return [
-        f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)
-    ]
+def pydantic_problems(exc: ValidationError, instance: Any = None) -> list[str]:
+    """`path: message` for each problem of a pydantic validation of `instance`.
+
+    Paths are JSON paths into `instance`: the branch names pydantic adds inside a
+    union (`int`, `float`, a class name) are dropped, and a JSON number's two
+    branches (`valid integer`, `valid number`) are one problem.
+    """
+    problems: dict[str, list[str]] = {}
+    for error in exc.errors(include_url=False):
+        path = format_loc(_json_loc(error["loc"], instance, error["type"]))
+        messages = problems.setdefault(path, [])
+        if error["msg"] not in messages:
+            messages.append(error["msg"])
+    lines: list[str] = []
+    for path, messages in problems.items():
+        if _NUMBER in messages and _INTEGER in messages:
+            messages.remove(_INTEGER)  # an integer is a number: one problem
+        lines.extend(f"{path}: {message}" for message in messages)
+    return lines
+
+
+_NUMBER = "Input should be a valid number"
+_INTEGER = "Input should be a valid integer"
+
+
+def _json_loc(
+    loc: Sequence[str | int], instance: Any, kind: str
+) -> tuple[str | int, ...]:
+    """`loc` without the segments that are not keys or indexes of `instance`."""
+    path: list[str | int] = []
+    value = instance
+    for position, part in enumerate(loc):
+        last = position == len(loc) - 1
+        if isinstance(value, dict) and isinstance(part, str):
+            if part in value:
+                value = value[part]
+            elif not (last and kind == "missing"):
+                continue  # a union branch's name
+        elif isinstance(value, list) and isinstance(part, int):
+            value = value[part] if 0 <= part < len(value) else None
+        else:
+            continue  # a union branch's name on a scalar
+        path.append(part)
+    return tuple(path)
 
 
 def _schema_problems(validator: Validator | None, instance: Any) -> list[str]:

@@ -25,7 +25,6 @@ from mcp.server.streamable_http_manager import (
     StreamableHTTPSessionManager,
 )
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
@@ -35,8 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .. import redact
 from ..lifecycle import process_scope
 from .drain import CountedReadStream, CountedWriteStream, Pending
-from .jsonrpc import InvalidMessage, check_document, parse_json
-from .posts import SsePosts, post_headers, read_body, refuse, replay
+from .posts import SsePosts, checked_post, post_headers, replay
 from .security import RequestGuard
 from .settings import NetworkSettings
 from .shutdown import Shutdown
@@ -194,27 +192,13 @@ class _HttpEndpoint:
             await self._app(scope, receive, send)
 
     async def _post(self, scope: Scope, receive: Receive, send: Send) -> None:
-        length, session, version = post_headers(scope)
-        if version is not None and version not in HANDSHAKE_PROTOCOL_VERSIONS:
-            # 2026-07-28 and unknown versions: the SDK's single-exchange entry
-            # refuses what is no request itself, and has no sessions.
-            await self._app(scope, receive, send)
+        length, session, _ = post_headers(scope)
+        # Both protocol eras: the SDK's answers to what is no message differ.
+        checked = await checked_post(scope, receive, send, length, self._max_body_size)
+        if checked is None:
             return
-        body = await read_body(scope, receive, send, length, self._max_body_size)
-        if body is None:
-            return
+        body, request_id = checked
         replayed = replay(body, receive)
-        try:
-            # ~2 µs for a typical call; the SDK parses it again.
-            document = parse_json(body)
-        except ValueError:
-            await self._app(scope, replayed, send)  # the SDK answers -32700
-            return
-        try:
-            request_id = check_document(document)
-        except InvalidMessage as invalid:
-            await refuse(send, invalid)
-            return
         if request_id is None or session is None or not self._stateful:
             await self._app(scope, replayed, send)
             return

@@ -28,7 +28,6 @@ __all__ = [
     "parse_json",
     "parse_message",
     "refusal",
-    "refusal_of",
 ]
 
 PARSE_ERROR_MESSAGE: Final = "Parse error"
@@ -118,15 +117,6 @@ def refusal(data: str | bytes) -> InvalidMessage:
     except ValueError:
         return InvalidMessage(mcp_types.PARSE_ERROR, PARSE_ERROR_MESSAGE)
     return _refusal_of_document(document)
-
-
-def refusal_of(error: Exception) -> InvalidMessage:
-    """The error owed to a line the SDK's own transport could not parse."""
-    if isinstance(error, ValidationError):
-        details = error.errors()
-        if details and all(detail["type"] != "json_invalid" for detail in details):
-            return _refusal_of_document(details[0].get("input"))
-    return InvalidMessage(mcp_types.PARSE_ERROR, PARSE_ERROR_MESSAGE)
 
 
 def _refusal_of_document(document: Any) -> InvalidMessage:

@@ -1,6 +1,12 @@
 """POST bodies checked before the SDK sees them: read whole (within the size cap),
 parsed once, refused with their JSON-RPC error as HTTP 400 when they carry no message,
-else replayed to the SDK's app as if never read."""
+else replayed to the SDK's app as if never read.
+
+On Streamable HTTP too, in both protocol eras: the SDK answers a body that is not
+JSON with its parser's text (`Parse error: ...` and a pydantic dump), and its
+2026-07-28 entry answers a request with an object, boolean, float or null id with
+its own -32600 text; here both get the same error as on every other road.
+"""
 
 from __future__ import annotations
 
@@ -32,19 +38,32 @@ class SsePosts:
             await self._app(scope, receive, send)
             return
         length = post_headers(scope)[0]
-        body = await read_body(scope, receive, send, length, self._max_body_size)
-        if body is None:
-            return
-        try:
-            check_document(parse_json(body))
-        except ValueError:
-            parse_error = mcp_types.PARSE_ERROR
-            await refuse(send, InvalidMessage(parse_error, PARSE_ERROR_MESSAGE))
-            return
-        except InvalidMessage as invalid:
-            await refuse(send, invalid)
-            return
-        await self._app(scope, replay(body, receive), send)
+        checked = await checked_post(scope, receive, send, length, self._max_body_size)
+        if checked is not None:
+            await self._app(scope, replay(checked[0], receive), send)
+
+
+async def checked_post(
+    scope: Scope, receive: Receive, send: Send, length: bytes | None, limit: int
+) -> tuple[bytes, mcp_types.RequestId | None] | None:
+    """The body and its request's id (None for other messages).
+
+    None when the POST was answered here: 413 past `limit`, 400 with the JSON-RPC
+    error owed to a body that is not JSON (-32700) or no JSON-RPC message (-32600),
+    or nothing when the client left.
+    """
+    body = await read_body(scope, receive, send, length, limit)
+    if body is None:
+        return None
+    try:
+        # ~2 µs for a typical call; the SDK parses it again.
+        return body, check_document(parse_json(body))
+    except ValueError:
+        parse_error = mcp_types.PARSE_ERROR
+        await refuse(send, InvalidMessage(parse_error, PARSE_ERROR_MESSAGE))
+    except InvalidMessage as invalid:
+        await refuse(send, invalid)
+    return None
 
 
 def post_headers(scope: Scope) -> tuple[bytes | None, str | None, str | None]:

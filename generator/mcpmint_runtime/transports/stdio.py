@@ -5,7 +5,7 @@ line; reading the pipes on the event loop halves the server's CPU per call. The
 stream contract is the SDK's: one JSON-RPC message per line, stdout carries
 protocol only (fd 1 points at stderr while serving, so stray prints miss the wire).
 A line that is no message is answered here (-32700 or -32600, see `jsonrpc`) and
-never reaches the server, which would answer nothing.
+never reaches the server, which would answer nothing; on both paths (`stdio_sdk`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import anyio
@@ -26,7 +26,8 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from mcp.shared.message import SessionMessage
 
 from .drain import Drain, Pending
-from .jsonrpc import InvalidMessage, parse_message, refusal_of
+from .jsonrpc import InvalidMessage, parse_message
+from .stdio_sdk import run_sdk_stdio
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -58,7 +59,7 @@ async def run_stdio(
         async with _open_pipes() as transport:
             await transport.serve(server, stop, grace_period)
     else:
-        await _run_sdk_stdio(server, stop)
+        await run_sdk_stdio(server, stop)
 
 
 def _pipes_usable() -> bool:
@@ -92,46 +93,6 @@ def _wire(fd: int, mode: Literal["r", "w"]) -> io.FileIO:
     else:
         fd = os.dup(fd)
     return io.FileIO(fd, mode)
-
-
-async def _run_sdk_stdio(server: Server[Any], stop: anyio.Event | None) -> None:
-    from mcp.server.stdio import stdio_server
-
-    async with stdio_server() as (read, write), anyio.create_task_group() as tg:
-        if stop is not None:
-            tg.start_soon(_cancel_when_set, stop, tg.cancel_scope)
-        relay_send, relay_receive = anyio.create_memory_object_stream[
-            SessionMessage | Exception
-        ](0)
-        tg.start_soon(_answer_unparsed, read, relay_send, write)
-        await server.run(relay_receive, write, server.create_initialization_options())
-        tg.cancel_scope.cancel()
-
-
-async def _answer_unparsed(
-    read: AsyncIterable[SessionMessage | Exception],
-    relay: ReadSend,
-    write: _Sender,
-) -> None:
-    """Pass messages on; answer the lines the SDK's transport could not parse.
-
-    The SDK sends such a line into the session as an exception, which answers
-    nothing. (A request with an object or boolean id reaches the server as a
-    notification on this fallback path: the SDK dropped the id before it.)
-    """
-    async with relay:
-        async for item in read:
-            if isinstance(item, SessionMessage):
-                await relay.send(item)
-                continue
-            logger.debug("Line refused: %s", item)
-            with suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
-                await write.send(SessionMessage(refusal_of(item).reply))
-
-
-async def _cancel_when_set(event: anyio.Event, scope: anyio.CancelScope) -> None:
-    await event.wait()
-    scope.cancel()
 
 
 @contextmanager
