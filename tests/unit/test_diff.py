@@ -355,10 +355,27 @@ SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
      {("timeout-shortened", "tools[t].timeout")}),
     ("tool timeout spelled out as the server default", spec(tool(), server={"toolTimeout": 10}),
      spec(tool(timeout=10), server={"toolTimeout": 10}), set()),
-    ("server default timeout removed", spec(server={"toolTimeout": 10}), spec(),
-     {("timeout-lengthened", "server.toolTimeout")}),
-    ("server default timeout lowered", spec(server={"toolTimeout": 10}),
-     spec(server={"toolTimeout": 2.5}), {("timeout-shortened", "server.toolTimeout")}),
+    ("server default timeout removed", spec(tool(), server={"toolTimeout": 10}),
+     spec(tool()), {("timeout-lengthened", "server.toolTimeout")}),
+    ("server default timeout lowered", spec(tool(), server={"toolTimeout": 10}),
+     spec(tool(), server={"toolTimeout": 2.5}),
+     {("timeout-shortened", "server.toolTimeout")}),
+    # Only effective limits count: a default no tool uses changes nothing.
+    ("server default lowered, every tool has its own timeout",
+     spec(tool(timeout=30), tool("u", timeout=5), server={"toolTimeout": 10}),
+     spec(tool(timeout=30), tool("u", timeout=5), server={"toolTimeout": 2}), set()),
+    ("server default set, every tool has its own timeout",
+     spec(tool(timeout=30)), spec(tool(timeout=30), server={"toolTimeout": 2}), set()),
+    ("server default removed, every tool has its own timeout",
+     spec(tool(timeout=30), server={"toolTimeout": 10}), spec(tool(timeout=30)), set()),
+    ("server default changed, no tools", spec(server={"toolTimeout": 10}), spec(), set()),
+    ("server default lowered, one tool of two on it",
+     spec(tool(timeout=30), tool("u"), server={"toolTimeout": 10}),
+     spec(tool(timeout=30), tool("u"), server={"toolTimeout": 2}),
+     {("timeout-shortened", "server.toolTimeout")}),
+    ("server default lowered as the tool takes its old value",
+     spec(tool(), server={"toolTimeout": 10}),
+     spec(tool(timeout=10), server={"toolTimeout": 2}), set()),
     ("unknown tool key changed", spec(tool(icons=["a.png"])), spec(tool()),
      {("unclassified-change", "tools[t].icons")}),
     ("outputSchema added", spec(tool()), spec(tool(outputSchema=OBJ_A)),
@@ -1095,3 +1112,12 @@ def test_any_two_specs_compare_into_known_rules_and_paths(data: st.DataObject) -
     assert json.loads(render_json(report))["counts"]["error"] == sum(
         change.level is Level.ERROR for change in report.changes
     )
+
+
+def test_default_timeout_change_names_the_tools_it_limits() -> None:
+    """server.toolTimeout is judged by the tools that use it (docs/reliability.md)."""
+    old = spec(tool(), tool("u"), tool("v", timeout=5), server={"toolTimeout": 10})
+    new = spec(tool(), tool("u"), tool("v", timeout=5), server={"toolTimeout": 4})
+    (change,) = diff_specs(old, new).changes
+    assert (change.rule, change.path) == ("timeout-shortened", "server.toolTimeout")
+    assert change.message.startswith("toolTimeout 10 s -> 4 s (the limit of 2 tools);")
