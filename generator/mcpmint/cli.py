@@ -131,7 +131,16 @@ def _out(args: argparse.Namespace) -> Path:
 def _generate(args: argparse.Namespace) -> int:
     from mcpmint.pipeline import generate
 
-    report = generate(args.spec, _out(args))
+    try:
+        report = generate(args.spec, _out(args))
+    except OSError as exc:
+        # Writes are all or nothing: a full disk or a denied write changed nothing.
+        where = exc.filename if exc.filename is not None else _out(args)
+        reason = exc.strerror or str(exc)
+        print(
+            f"mcpmint generate: {where}: {reason}; nothing was changed", file=sys.stderr
+        )
+        return 1
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     print(report.summary())

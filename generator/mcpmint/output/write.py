@@ -298,8 +298,10 @@ def _stage(target: Path, data: bytes, like: Path | None = None) -> Path:
         except OSError:
             mode = 0o666 & ~_umask()
         os.chmod(name, mode)
-    except BaseException:
+    except BaseException as exc:
         Path(name).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # a write: name it
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
     return Path(name)
 
