@@ -240,21 +240,10 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _diff_side(ref: str) -> Any:
-    """A spec to compare: files get their refs to other files inlined, as generate
-    sees them."""
-    from mcpmint.pipeline import diagnose
+    """A spec to compare, validated (SpecError: exit 1 with the diagnostics)."""
     from mcpmint.specdiff import report as diff
 
-    path = Path(ref)
-    if not ref.startswith("git:") and path.is_file():
-        try:
-            loaded, found = diagnose(path)
-        except SpecError:
-            found = []
-            loaded = None
-        if loaded is not None and not any(d.level == "error" for d in found):
-            return loaded.data
-    return diff.load_side(ref, cwd=Path.cwd())
+    return diff.valid_side(ref, cwd=Path.cwd())
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -1121,3 +1121,66 @@ def test_default_timeout_change_names_the_tools_it_limits() -> None:
     (change,) = diff_specs(old, new).changes
     assert (change.rule, change.path) == ("timeout-shortened", "server.toolTimeout")
     assert change.message.startswith("toolTimeout 10 s -> 4 s (the limit of 2 tools);")
+
+
+# --- both sides must be valid specs ------------------------------------------------
+
+
+def run_diff(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from mcpmint.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["diff", *args])
+    captured = capsys.readouterr()
+    return int(exited.value.code or 0), captured.out, captured.err
+
+
+WEATHER = (ROOT / "specs" / "weather.yaml").read_text(encoding="utf-8")
+INVALID_SPEC = WEATHER.replace("days: {type: integer,", "days: {type: int,")
+WEATHER_V2 = WEATHER.replace("version: 1.2.0", "version: 1.3.0").replace(
+    "maximum: 14,", "maximum: 7,"
+)
+INVALID = "tools:\n  - name: t\n    inputSchema: {type: object, properties: {n: {type: int}}}\n"
+
+
+def test_diff_refuses_an_invalid_file_side_with_its_located_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`mcpmint validate` rejects it, so `mcpmint diff` must not compare it silently."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old.yaml").write_text(WEATHER)
+    (tmp_path / "new.yaml").write_text(INVALID_SPEC)
+    for args in (["old.yaml", "new.yaml"], ["new.yaml", "old.yaml", "--fail-on", "never"]):
+        code, out, err = run_diff(capsys, *args)
+        assert (code, out) == (1, ""), args
+        assert err.startswith("new.yaml:42:")
+        assert ".properties.days.type: not valid JSON Schema 2020-12" in err
+
+
+def test_diff_refuses_an_invalid_git_side_located_at_its_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(tmp_path, "init", "-q")
+    spec = tmp_path / "weather.yaml"
+    for text in (WEATHER, WEATHER_V2, INVALID_SPEC):  # HEAD~2, HEAD~1, HEAD
+        spec.write_text(text)
+        git(tmp_path, "add", "weather.yaml")
+        git(tmp_path, "commit", "-q", "-m", "next")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_diff(capsys, "git:HEAD~1:weather.yaml", "git:HEAD:weather.yaml")
+    assert (code, out) == (1, "")
+    assert err.startswith("git:HEAD:weather.yaml:42:")
+    assert "git:HEAD~1" not in err
+    code, out, err = run_diff(capsys, "git:HEAD~2:weather.yaml", "git:HEAD~1:weather.yaml")
+    assert (code, err) == (1, "")  # valid sides: the report, and its exit code
+    assert "[input-constraint-tightened]" in out
+
+
+def test_diff_still_names_an_unreadable_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old.yaml").write_text(INVALID)
+    code, out, err = run_diff(capsys, "old.yaml", "nope.yaml")
+    assert code in (1, 2) and out == ""
+    assert err.startswith("old.yaml:")  # the first side is refused first
