@@ -1182,5 +1182,9 @@ def test_diff_still_names_an_unreadable_side(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "old.yaml").write_text(INVALID)
     code, out, err = run_diff(capsys, "old.yaml", "nope.yaml")
-    assert code in (1, 2) and out == ""
+    assert (code, out) == (1, "")
     assert err.startswith("old.yaml:")  # the first side is refused first
+    (tmp_path / "old.yaml").write_text(WEATHER)
+    code, out, err = run_diff(capsys, "old.yaml", "nope.yaml")
+    assert (code, out) == (2, "")
+    assert err.startswith("mcpmint diff: nope.yaml: cannot read the file")
