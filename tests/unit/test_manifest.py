@@ -31,7 +31,9 @@ def other_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) ->
 
 def built(**texts: str) -> dict[PurePosixPath, RenderedFile]:
     files = {
-        PurePosixPath(k.replace("__", "/") + ".py"): RenderedFile(HEADER + v, "generated")
+        PurePosixPath(k.replace("__", "/") + ".py"): RenderedFile(
+            HEADER + v, "generated"
+        )
         for k, v in texts.items()
     }
     return with_manifest(files)
@@ -101,7 +103,9 @@ def test_a_package_rename_removes_the_old_package_on_a_fresh_clone(
     old_generated = sorted(
         p.relative_to(out).as_posix()
         for p in (out / "weather_server").rglob("*")
-        if p.is_file() and p.parent.name != "handlers" and p.name != "lifespan.py"
+        if p.is_file()
+        and p.parent.name != "handlers"
+        and p.name != "lifespan.py"
         and p.name != "notes.py"
     )
     users = sorted(
