@@ -133,3 +133,21 @@ def test_a_package_rename_removes_the_old_package_on_a_fresh_clone(
     assert handler.read_text().endswith("# my code\n")
     other_machine(tmp_path, monkeypatch, "clone3")
     assert check(spec, out) == []
+
+
+def test_a_project_from_before_the_manifest_is_read_the_old_way_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No manifest, no record in the cache: the header decides, in the package and
+    tests/ only; from then on the manifest does."""
+    out = tmp_path / "p"
+    (out / "pkg").mkdir(parents=True)
+    (out / "pkg/old.py").write_text(HEADER + "left by an old mcpmint\n")
+    (out / "docs").mkdir()
+    (out / "docs/quoted.md").write_text(HEADER)  # outside the package and tests/
+    report = write_tree(built(pkg__server="a\n"), out, "pkg")
+    assert report.deleted == ["pkg/old.py"]
+    assert (out / "docs/quoted.md").is_file() and (out / MANIFEST).is_file()
+    (out / "pkg/mine.py").write_text(HEADER)
+    other_machine(tmp_path, monkeypatch, "clone")
+    assert write_tree(built(pkg__server="a\n"), out, "pkg").deleted == []
