@@ -131,7 +131,16 @@ def _out(args: argparse.Namespace) -> Path:
 def _generate(args: argparse.Namespace) -> int:
     from mcpmint.pipeline import generate
 
-    report = generate(args.spec, _out(args))
+    try:
+        report = generate(args.spec, _out(args))
+    except OSError as exc:
+        # Writes are all or nothing: a full disk or a denied write changed nothing.
+        where = exc.filename if exc.filename is not None else _out(args)
+        reason = exc.strerror or str(exc)
+        print(
+            f"mcpmint generate: {where}: {reason}; nothing was changed", file=sys.stderr
+        )
+        return 1
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     print(report.summary())
@@ -231,21 +240,10 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _diff_side(ref: str) -> Any:
-    """A spec to compare: files get their refs to other files inlined, as generate
-    sees them."""
-    from mcpmint.pipeline import diagnose
+    """A spec to compare, validated (SpecError: exit 1 with the diagnostics)."""
     from mcpmint.specdiff import report as diff
 
-    path = Path(ref)
-    if not ref.startswith("git:") and path.is_file():
-        try:
-            loaded, found = diagnose(path)
-        except SpecError:
-            found = []
-            loaded = None
-        if loaded is not None and not any(d.level == "error" for d in found):
-            return loaded.data
-    return diff.load_side(ref, cwd=Path.cwd())
+    return diff.valid_side(ref, cwd=Path.cwd())
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from mcpmint.output import uptodate
+from mcpmint.output.manifest import with_manifest
 from mcpmint.output.pins import pin_problems
 from mcpmint.output.renames import HandlerRename, handler_rename
 from mcpmint.output.stubs import stub_handlers
@@ -96,7 +97,7 @@ def build(spec_path: Path, out: Path) -> Build:
     spec = Spec.model_validate(loaded.data)
     models = cached_render_models(model_requests(spec), spec.defs)
     project = to_ir(spec, models, loaded.path, out)
-    files = format_files(render(project))
+    files = with_manifest(format_files(render(project)))
     renames = {t.name: t.renamedFrom for t in spec.tools if t.renamedFrom}
     result = Build(files, project.server.package, warnings, project.warnings, renames)
     uptodate.remember(spec_path, out, _record(result, loaded.sources))

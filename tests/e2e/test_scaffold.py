@@ -261,7 +261,8 @@ def assert_dockerfile(dockerfile: str, package: str) -> None:
     """Non-root, a health check on /healthz, every network transport on one port."""
     assert "\nUSER 10001:10001\n" in dockerfile
     assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
-    assert f'"python", "-m", "{package}", "serve", "--host", "0.0.0.0"' in dockerfile
+    assert f'CMD ["python", "-m", "{package}", "serve"]' in dockerfile
+    assert "ENV MCP_HOST=0.0.0.0 \\\n    MCP_PORT=8000\n" in dockerfile
     # A writable data directory owned by the non-root user, declared as a volume.
     assert "chown 10001:10001 /data" in dockerfile and 'VOLUME ["/data"]' in dockerfile
 
@@ -417,3 +418,64 @@ def test_answers_that_would_break_the_files_are_refused_and_nothing_is_written(
     code = new_project(dest, data={key: bad}, defaults=True, template=None, vcs_ref=None)
     assert code != 0
     assert not dest.exists() or not any(dest.iterdir())
+
+
+def rendered_dockerfile() -> str:
+    """The template's Dockerfile for a project with a network transport."""
+    import jinja2
+
+    source = read(TEMPLATE / "{{ 'Dockerfile' if dockerfile else '' }}.jinja")
+    context = {"project_name": "demo", "python_version": "3.11", "package_name": "demo_server"}
+    return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(source).render(context)
+
+
+def test_the_dockerfile_health_check_follows_mcp_port(tmp_path: Path) -> None:
+    """`docker run -e MCP_PORT=9000` moves the server (no --port in CMD overrides the
+    variable) and the health check with it: the check's own code, run with MCP_PORT
+    set, reaches /healthz on that port and fails on another. (Docker itself is not
+    run: building needs the base image from the network.)"""
+    import http.server
+    import json
+    import threading
+
+    dockerfile = rendered_dockerfile()
+    assert "--port" not in dockerfile.split("\nCMD ")[-1]
+    (check_line,) = [
+        line for line in dockerfile.splitlines() if line.strip().startswith('CMD ["python", "-c"')
+    ]
+    command = json.loads(check_line.strip().removeprefix("CMD "))
+    assert "8000/healthz" not in command[2]
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/healthz" else 404)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        env = {**os.environ, "MCP_PORT": str(port)}
+        done = subprocess.run([PYTHON, *command[1:]], env=env, capture_output=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        closed = socket_port_closed()
+        env = {**os.environ, "MCP_PORT": str(closed)}
+        done = subprocess.run([PYTHON, *command[1:]], env=env, capture_output=True, timeout=30)
+        assert done.returncode != 0
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def socket_port_closed() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

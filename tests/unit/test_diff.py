@@ -355,10 +355,27 @@ SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
      {("timeout-shortened", "tools[t].timeout")}),
     ("tool timeout spelled out as the server default", spec(tool(), server={"toolTimeout": 10}),
      spec(tool(timeout=10), server={"toolTimeout": 10}), set()),
-    ("server default timeout removed", spec(server={"toolTimeout": 10}), spec(),
-     {("timeout-lengthened", "server.toolTimeout")}),
-    ("server default timeout lowered", spec(server={"toolTimeout": 10}),
-     spec(server={"toolTimeout": 2.5}), {("timeout-shortened", "server.toolTimeout")}),
+    ("server default timeout removed", spec(tool(), server={"toolTimeout": 10}),
+     spec(tool()), {("timeout-lengthened", "server.toolTimeout")}),
+    ("server default timeout lowered", spec(tool(), server={"toolTimeout": 10}),
+     spec(tool(), server={"toolTimeout": 2.5}),
+     {("timeout-shortened", "server.toolTimeout")}),
+    # Only effective limits count: a default no tool uses changes nothing.
+    ("server default lowered, every tool has its own timeout",
+     spec(tool(timeout=30), tool("u", timeout=5), server={"toolTimeout": 10}),
+     spec(tool(timeout=30), tool("u", timeout=5), server={"toolTimeout": 2}), set()),
+    ("server default set, every tool has its own timeout",
+     spec(tool(timeout=30)), spec(tool(timeout=30), server={"toolTimeout": 2}), set()),
+    ("server default removed, every tool has its own timeout",
+     spec(tool(timeout=30), server={"toolTimeout": 10}), spec(tool(timeout=30)), set()),
+    ("server default changed, no tools", spec(server={"toolTimeout": 10}), spec(), set()),
+    ("server default lowered, one tool of two on it",
+     spec(tool(timeout=30), tool("u"), server={"toolTimeout": 10}),
+     spec(tool(timeout=30), tool("u"), server={"toolTimeout": 2}),
+     {("timeout-shortened", "server.toolTimeout")}),
+    ("server default lowered as the tool takes its old value",
+     spec(tool(), server={"toolTimeout": 10}),
+     spec(tool(timeout=10), server={"toolTimeout": 2}), set()),
     ("unknown tool key changed", spec(tool(icons=["a.png"])), spec(tool()),
      {("unclassified-change", "tools[t].icons")}),
     ("outputSchema added", spec(tool()), spec(tool(outputSchema=OBJ_A)),
@@ -1095,3 +1112,79 @@ def test_any_two_specs_compare_into_known_rules_and_paths(data: st.DataObject) -
     assert json.loads(render_json(report))["counts"]["error"] == sum(
         change.level is Level.ERROR for change in report.changes
     )
+
+
+def test_default_timeout_change_names_the_tools_it_limits() -> None:
+    """server.toolTimeout is judged by the tools that use it (docs/reliability.md)."""
+    old = spec(tool(), tool("u"), tool("v", timeout=5), server={"toolTimeout": 10})
+    new = spec(tool(), tool("u"), tool("v", timeout=5), server={"toolTimeout": 4})
+    (change,) = diff_specs(old, new).changes
+    assert (change.rule, change.path) == ("timeout-shortened", "server.toolTimeout")
+    assert change.message.startswith("toolTimeout 10 s -> 4 s (the limit of 2 tools);")
+
+
+# --- both sides must be valid specs ------------------------------------------------
+
+
+def run_diff(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from mcpmint.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["diff", *args])
+    captured = capsys.readouterr()
+    return int(exited.value.code or 0), captured.out, captured.err
+
+
+WEATHER = (ROOT / "specs" / "weather.yaml").read_text(encoding="utf-8")
+INVALID_SPEC = WEATHER.replace("days: {type: integer,", "days: {type: int,")
+WEATHER_V2 = WEATHER.replace("version: 1.2.0", "version: 1.3.0").replace(
+    "maximum: 14,", "maximum: 7,"
+)
+INVALID = "tools:\n  - name: t\n    inputSchema: {type: object, properties: {n: {type: int}}}\n"
+
+
+def test_diff_refuses_an_invalid_file_side_with_its_located_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`mcpmint validate` rejects it, so `mcpmint diff` must not compare it silently."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old.yaml").write_text(WEATHER)
+    (tmp_path / "new.yaml").write_text(INVALID_SPEC)
+    for args in (["old.yaml", "new.yaml"], ["new.yaml", "old.yaml", "--fail-on", "never"]):
+        code, out, err = run_diff(capsys, *args)
+        assert (code, out) == (1, ""), args
+        assert err.startswith("new.yaml:42:")
+        assert ".properties.days.type: not valid JSON Schema 2020-12" in err
+
+
+def test_diff_refuses_an_invalid_git_side_located_at_its_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(tmp_path, "init", "-q")
+    spec = tmp_path / "weather.yaml"
+    for text in (WEATHER, WEATHER_V2, INVALID_SPEC):  # HEAD~2, HEAD~1, HEAD
+        spec.write_text(text)
+        git(tmp_path, "add", "weather.yaml")
+        git(tmp_path, "commit", "-q", "-m", "next")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_diff(capsys, "git:HEAD~1:weather.yaml", "git:HEAD:weather.yaml")
+    assert (code, out) == (1, "")
+    assert err.startswith("git:HEAD:weather.yaml:42:")
+    assert "git:HEAD~1" not in err
+    code, out, err = run_diff(capsys, "git:HEAD~2:weather.yaml", "git:HEAD~1:weather.yaml")
+    assert (code, err) == (1, "")  # valid sides: the report, and its exit code
+    assert "[input-constraint-tightened]" in out
+
+
+def test_diff_still_names_an_unreadable_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old.yaml").write_text(INVALID)
+    code, out, err = run_diff(capsys, "old.yaml", "nope.yaml")
+    assert (code, out) == (1, "")
+    assert err.startswith("old.yaml:")  # the first side is refused first
+    (tmp_path / "old.yaml").write_text(WEATHER)
+    code, out, err = run_diff(capsys, "old.yaml", "nope.yaml")
+    assert (code, out) == (2, "")
+    assert err.startswith("mcpmint diff: nope.yaml: cannot read the file")

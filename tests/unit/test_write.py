@@ -82,7 +82,11 @@ def test_check_lists_stale_missing_and_extra_files_with_a_diff(tmp_path: Path) -
     problems = diff_tree(tree(pkg__a="2\n", pkg__new="n\n"), tmp_path, "pkg")
     assert problems[0].startswith("stale: pkg/a.py\n--- a/pkg/a.py\n+++ b/pkg/a.py")
     assert "-1\n+2" in problems[0]
-    assert problems[1:] == ["missing: pkg/new.py", "extra: pkg/extra.py (generated, no longer produced)"]
+    assert problems[1:] == [
+        f"missing: pkg/new.py\n--- /dev/null\n+++ b/pkg/new.py\n@@ -0,0 +1,2 @@\n+{HEADER}+n",
+        f"extra: pkg/extra.py (generated, no longer produced)\n--- a/pkg/extra.py\n+++ /dev/null\n"
+        f"@@ -1,2 +0,0 @@\n-{HEADER}-x",
+    ]
 
 
 def test_check_of_a_fresh_tree_finds_nothing(tmp_path: Path) -> None:

@@ -16,12 +16,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mcpmint.output import written
-from mcpmint.output.files import GENERATED_MARK, RenderedFile
+from mcpmint.output.files import RenderedFile
+from mcpmint.output.manifest import is_generated, old_packages, stale_generated
 from mcpmint.output.renames import HandlerRename, renamed_source, stale_model_names
 
-# Where generated files can be left over from an earlier spec: scanned for stale
-# ones.
-_SCAN_SUFFIXES = (".py", ".md", ".json")
+__all__ = ["WriteReport", "diff_tree", "is_generated", "orphans", "write_tree"]
 
 
 @dataclass
@@ -58,48 +57,29 @@ class WriteReport:
         return "\n".join(lines)
 
 
-def is_generated(path: Path) -> bool:
-    """Whether a file on disk carries the generated header (in its first three
-    lines)."""
-    try:
-        with path.open("r", encoding="utf-8", errors="replace") as handle:
-            head = [handle.readline() for _ in range(3)]
-    except OSError:
-        return False
-    return any(GENERATED_MARK in line for line in head)
-
-
-def stale_generated(
-    files: Collection[PurePosixPath], out: Path, package: str
-) -> list[PurePosixPath]:
-    """Generated files in the package and tests folders that are not in `files`."""
+def orphans(
+    files: Collection[PurePosixPath], out: Path, package: str, old: Collection[str] = ()
+) -> list[str]:
+    """User handlers that no file of the build (no tool) names any more, and every
+    file left in `old` package folders (after a package rename: the old package's
+    handlers and lifespan, kept)."""
     found = []
-    for folder in (out / package, out / "tests"):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            rel = PurePosixPath(path.relative_to(out).as_posix())
-            if (
-                path.is_file()
-                and path.suffix in _SCAN_SUFFIXES
-                and rel not in files
-                and is_generated(path)
-            ):
-                found.append(rel)
-    return found
-
-
-def orphans(files: Collection[PurePosixPath], out: Path, package: str) -> list[str]:
-    """User handlers that no file of the build (no tool) names any more."""
     folder = out / package / "handlers"
-    if not folder.is_dir():
-        return []
-    return [
-        f"{package}/handlers/{p.name}"
-        for p in sorted(folder.glob("*.py"))
-        if PurePosixPath(package, "handlers", p.name) not in files
-        and not is_generated(p)
-    ]
+    if folder.is_dir():
+        found += [
+            f"{package}/handlers/{p.name}"
+            for p in sorted(folder.glob("*.py"))
+            if PurePosixPath(package, "handlers", p.name) not in files
+            and not is_generated(p)
+        ]
+    for name in old:
+        if (out / name).is_dir():
+            found += [
+                p.relative_to(out).as_posix()
+                for p in sorted((out / name).rglob("*"))
+                if p.is_file() and "__pycache__" not in p.parts
+            ]
+    return found
 
 
 def write_tree(
@@ -164,7 +144,7 @@ def write_tree(
     _prune_emptied([out / rel for rel in stale], out)
     generated = {str(r): f.text for r, f in files.items() if f.owner == "generated"}
     written.remember(out, generated)
-    report.orphaned = orphans(files, out, package)
+    report.orphaned = orphans(files, out, package, old_packages(stale, package))
     return report
 
 
@@ -318,8 +298,10 @@ def _stage(target: Path, data: bytes, like: Path | None = None) -> Path:
         except OSError:
             mode = 0o666 & ~_umask()
         os.chmod(name, mode)
-    except BaseException:
+    except BaseException as exc:
         Path(name).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # a write: name it
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
     return Path(name)
 
@@ -334,27 +316,32 @@ def diff_tree(
     files: dict[PurePosixPath, RenderedFile], out: Path, package: str
 ) -> list[str]:
     """What `generate` would change: one entry per stale, missing or extra file,
-    with a diff. A generated file that differs from what the last `generate` wrote is
-    `hand-edited:` (the edit would be lost), one mcpmint wrote and would now write
-    differently `stale:`."""
+    with a unified diff (a missing or extra file against /dev/null). A generated file
+    that differs from what the last `generate` wrote is `hand-edited:` (the edit would
+    be lost), one mcpmint wrote and would now write differently `stale:`."""
     problems = []
     last = written.recorded(out)
     for rel, rendered in files.items():
         target = out / rel
         if not target.exists():
-            problems.append(f"missing: {rel}")
+            diff = _diff("", rendered.text, "/dev/null", f"b/{rel}")
+            problems.append(f"missing: {rel}\n{diff}")
         elif rendered.owner == "generated":
             current = target.read_text(encoding="utf-8", errors="replace")
             if current != rendered.text:
-                diff = difflib.unified_diff(
-                    current.splitlines(True),
-                    rendered.text.splitlines(True),
-                    f"a/{rel}",
-                    f"b/{rel}",
-                )
+                diff = _diff(current, rendered.text, f"a/{rel}", f"b/{rel}")
                 edited = str(rel) in last and written.digest(current) != last[str(rel)]
                 label = "hand-edited" if edited else "stale"
-                problems.append(f"{label}: {rel}\n" + "".join(diff).rstrip("\n"))
+                problems.append(f"{label}: {rel}\n{diff}")
     for rel in stale_generated(files, out, package):
-        problems.append(f"extra: {rel} (generated, no longer produced)")
+        current = (out / rel).read_text(encoding="utf-8", errors="replace")
+        diff = _diff(current, "", f"a/{rel}", "/dev/null")
+        problems.append(f"extra: {rel} (generated, no longer produced)\n{diff}")
     return problems
+
+
+def _diff(old: str, new: str, old_name: str, new_name: str) -> str:
+    lines = difflib.unified_diff(
+        old.splitlines(True), new.splitlines(True), old_name, new_name
+    )
+    return "".join(lines).rstrip("\n")

@@ -26,6 +26,7 @@ __all__ = [
     "exit_code",
     "implied_bump",
     "load_side",
+    "valid_side",
     "render_json",
     "render_text",
 ]
@@ -195,6 +196,36 @@ def load_side(ref: str, *, cwd: Path) -> Mapping[str, Any]:
     """Load one side of a diff: a file path, or git:REV:PATH read with `git show`."""
     text = _read_git(ref, cwd) if ref.startswith("git:") else _read_file(ref, cwd)
     return _parse_yaml(ref, text)
+
+
+def valid_side(ref: str, *, cwd: Path) -> Mapping[str, Any]:
+    """One side of a diff as `validate` sees it: SpecError with every located error
+    when it is not a valid spec (a diff of an invalid spec would mislead).
+
+    A file has its `$ref`s to other files inlined, as `generate` sees it; a
+    git:REV:PATH side is validated as read at REV, its `$ref`s to other files left
+    as written (the files at REV are not read)."""
+    from mcpmint.pipeline import diagnose
+    from mcpmint.spec.diagnostics import SpecError
+    from mcpmint.spec.load import LoadedSpec, parse_spec_text
+    from mcpmint.spec.validate import validate
+
+    if ref.startswith("git:"):
+        text = _read_git(ref, cwd)
+        path = cwd / ref.removeprefix("git:").partition(":")[2]
+        loaded = LoadedSpec(path=path, display=ref, data=None)
+        as_json = True if path.suffix.lower() == ".json" else None
+        parse_spec_text(text, loaded, as_json=as_json)
+        found = validate(loaded)
+    elif (cwd / ref).is_file():
+        loaded, found = diagnose(cwd / ref, display=ref)
+    else:
+        return load_side(ref, cwd=cwd)  # the error that says why it cannot be read
+    errors = [d for d in found if d.level == "error"]
+    if errors:
+        raise SpecError(errors)
+    data: Mapping[str, Any] = loaded.data
+    return data
 
 
 def _read_file(ref: str, cwd: Path) -> str:

@@ -56,9 +56,7 @@ def _compare_server(out: list[Change], old: Spec, new: Spec) -> None:
         if canon(o) != canon(n):
             detail = describe_edit(key, o, n, values=key in _QUOTED)
             record(out, rule, join("server", key), detail)
-    before, after = _limit(old, "toolTimeout"), _limit(new, "toolTimeout")
-    _compare_timeout(out, "server.toolTimeout", before, after)
-    # version is judged by the bump
+    # version is judged by the bump; toolTimeout by the tools' effective limits
     known = frozenset(_SERVER_RULES) | {"version", "toolTimeout"}
     compare_unclassified(out, "server", old, new, known)
 
@@ -71,10 +69,12 @@ def _limit(mapping: Spec, key: str) -> float:
     return float("inf")
 
 
-def _compare_timeout(out: list[Change], path: str, old: float, new: float) -> None:
+def _compare_timeout(
+    out: list[Change], path: str, old: float, new: float, note: str = ""
+) -> None:
     if old != new:
         shown = ["no limit" if s == float("inf") else f"{s:g} s" for s in (old, new)]
-        detail = f"{path.rsplit('.', 1)[-1]} {shown[0]} -> {shown[1]}"
+        detail = f"{path.rsplit('.', 1)[-1]} {shown[0]} -> {shown[1]}{note}"
         rule = "timeout-shortened" if new < old else "timeout-lengthened"
         record(out, rule, path, detail)
 
@@ -107,11 +107,13 @@ def _compare_tools(out: list[Change], old_spec: Spec, new_spec: Spec) -> None:
     old, new = _tools(old_spec), _tools(new_spec)
     declared = _declared_renames(old, new)
     renames = {**_renames(old, new, declared), **declared}
+    on_default = 0  # tools kept on both sides whose limit is the server's default
     for name, tool in old.items():
         after = renames.get(name, name)
         if after not in new:
             record(out, "tool-removed", f"tools[{name}]", f"tool '{name}' removed")
             continue
+        on_default += "timeout" not in tool and "timeout" not in new[after]
         if name in declared:
             detail = f"tool '{name}' renamed to '{after}' (renamedFrom: {name})"
             record(out, "tool-renamed", f"tools[{name}]", detail)
@@ -124,6 +126,22 @@ def _compare_tools(out: list[Change], old_spec: Spec, new_spec: Spec) -> None:
     for name in new:
         if name not in old and name not in renames.values():
             record(out, "tool-added", f"tools[{name}]", f"tool '{name}' added")
+    _compare_default_timeout(out, old_spec, new_spec, on_default)
+
+
+def _compare_default_timeout(
+    out: list[Change], old: Spec, new: Spec, on_default: int
+) -> None:
+    """`server.toolTimeout` changed, judged by the effective limits: reported only
+    when a tool on both sides has no `timeout` of its own (a tool's own timeout wins;
+    a tool's own timeout edit is judged at the tool)."""
+    before, after = (
+        _limit(as_mapping(s.get("server")), "toolTimeout") for s in (old, new)
+    )
+    if on_default and before != after:
+        tools = "1 tool" if on_default == 1 else f"{on_default} tools"
+        note = f" (the limit of {tools})"
+        _compare_timeout(out, "server.toolTimeout", before, after, note)
 
 
 def _declared_renames(
@@ -176,13 +194,13 @@ def _compare_tool(
         record(out, "tool-examples-changed", join(path, "examples"), "examples changed")
     if canon(old.get("timeout")) != canon(new.get("timeout")):
         # The limit a call of this tool has: its own, else the server's default.
-        limits = [
+        before, after = (
             _limit(tool, "timeout")
             if "timeout" in tool
             else _limit(as_mapping(spec.get("server")), "toolTimeout")
             for tool, spec in ((old, specs[0]), (new, specs[1]))
-        ]
-        _compare_timeout(out, join(path, "timeout"), *limits)
+        )
+        _compare_timeout(out, join(path, "timeout"), before, after)
     compare_unclassified(out, path, old, new, _TOOL_KEYS)
 
 
