@@ -7,6 +7,7 @@ loopback, or the generated weather server in process) and returns the real text.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -71,6 +72,28 @@ def raised(servers: Servers) -> str:
         raise RuntimeError("disk on fire")
 
     return _weather_call({"city": "Lima"}, boom)
+
+
+def hidden(servers: Servers) -> str:
+    """What a network road's client sees of a raising handler (the id made generic)."""
+    from mcpmint_runtime.errors import set_internal_errors
+
+    async def boom(args: Any, ctx: Any) -> str:
+        raise RuntimeError("disk on fire")
+
+    async def stub(args: Any, ctx: Any) -> Any:
+        raise NotImplementedError
+
+    async def run() -> str:
+        set_internal_errors("hide")  # as `http`, `sse`, `websocket` and `serve` do
+        handlers = Handlers(get_forecast=stub, get_conditions=boom)
+        async with Client(build_server(handlers)) as client:
+            result = await client.call_tool("get_conditions", {"city": "Lima"})
+            return result.content[0].text  # type: ignore[union-attr]
+
+    text = anyio.run(run)
+    assert "disk on fire" not in text
+    return re.sub(r"\(id [0-9a-f]{8}\)$", "(id <8 hex digits>)", text)
 
 
 def timed_out(seconds: float) -> Callable[[Servers], str]:
@@ -163,6 +186,12 @@ ROWS: list[tuple[str, str, dict[str, str], Callable[[Servers], str]]] = [
         "Tool '<name>' failed: <message>",
         {"<name>": "get_conditions", "<message>": "disk on fire"},
         raised,
+    ),
+    (
+        README,
+        "Tool '<name>' failed: internal error (id <8 hex digits>)",
+        {"<name>": "get_conditions"},
+        hidden,
     ),
     (
         README,
