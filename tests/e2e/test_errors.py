@@ -217,7 +217,9 @@ def test_a_bad_internal_errors_value_is_one_line_exit_2(pkg_root: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 2
-    assert "argument --internal-errors: show or hide, not 'secret'" in done.stderr
+    assert done.stderr == (
+        "python -m errpkg: error: MCP_INTERNAL_ERRORS: not one of show, hide: 'secret'\n"
+    )
     assert "Traceback" not in done.stderr
 
 
