@@ -23,6 +23,7 @@ from mcpmint.spec.naming import handler_name, pascal
 if TYPE_CHECKING:
     from mcpmint.output.files import RenderedFile
     from mcpmint.spec.load import LoadedSpec
+    from mcpmint.spec.source import Source
 
 __all__ = [
     "Build",
@@ -61,16 +62,17 @@ class Build:
 
 
 def diagnose(
-    spec_path: Path, display: str | None = None
+    spec_path: Path, display: str | None = None, source: Source | None = None
 ) -> tuple[LoadedSpec, list[Diagnostic]]:
     """The loaded spec (external refs inlined) and every diagnostic, errors and
-    warnings."""
+    warnings; the spec and every file it refers to read from `source` (the working
+    tree unless given)."""
     from mcpmint.spec.load import load_spec
     from mcpmint.spec.refs import inline_external_refs
     from mcpmint.spec.validate import validate
 
-    loaded = load_spec(spec_path, display=display)
-    found = inline_external_refs(loaded) + validate(loaded)
+    loaded = load_spec(spec_path, display=display, source=source)
+    found = inline_external_refs(loaded, source) + validate(loaded)
     return loaded, sort_diagnostics(found)
 
 

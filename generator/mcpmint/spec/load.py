@@ -16,6 +16,7 @@ from mcpmint.spec.diagnostics import (
 )
 from mcpmint.spec.load_json import JsonSyntaxError, parse_json
 from mcpmint.spec.load_yaml import parse_yaml
+from mcpmint.spec.source import Source, WorkingTree
 
 # Aliases are expanded into plain data; these bound what a hostile file can make us
 # build.
@@ -54,16 +55,19 @@ class LoadedSpec:
         return Diagnostic(kind, self.display, line, column, where, message, hint)
 
 
-def load_spec(path: Path, display: str | None = None) -> LoadedSpec:
+def load_spec(
+    path: Path, display: str | None = None, source: Source | None = None
+) -> LoadedSpec:
     """Parse `path`; raise SpecError with located diagnostics if it is not usable data.
 
     A `.json` file is read as JSON only. Any other file is read as YAML, except that a
     text starting with `{` or `[` that is JSON is read as JSON: the data YAML 1.2 gives,
     which PyYAML's YAML 1.1 does not always give (a raw U+0085, long keys).
+    `source` is where it is read from: the working tree unless given.
     """
     spec = LoadedSpec(path=path, display=display or str(path), data=None)
     try:
-        raw = path.read_bytes()
+        raw = (source or WorkingTree()).read_bytes(path)
     except OSError as exc:
         message = f"cannot read the spec: {exc.strerror}"
         raise SpecError([spec.diagnostic("error", (), message)]) from None

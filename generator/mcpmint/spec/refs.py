@@ -22,6 +22,7 @@ from mcpmint.schema.walk import resolve_pointer
 from mcpmint.spec.diagnostics import Diagnostic, JsonPath, SpecError
 from mcpmint.spec.load import LoadedSpec, load_spec
 from mcpmint.spec.naming import pascal
+from mcpmint.spec.source import Source, WorkingTree
 
 _SCHEMES = ("http:", "https:", "file:", "ftp:", "data:", "urn:")
 MAX_FILES = 200
@@ -31,6 +32,7 @@ MAX_FILES = 200
 class _State:
     spec: LoadedSpec
     root: Path
+    source: Source
     files: dict[Path, LoadedSpec] = field(default_factory=dict)
     names: dict[tuple[Path, str], str] = field(
         default_factory=dict
@@ -38,16 +40,24 @@ class _State:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
-def inline_external_refs(spec: LoadedSpec) -> list[Diagnostic]:
-    """Copy every definition another file provides into `spec.data["$defs"]`."""
+def inline_external_refs(
+    spec: LoadedSpec, source: Source | None = None
+) -> list[Diagnostic]:
+    """Copy every definition another file provides into `spec.data["$defs"]`.
+
+    Every file is read from `source` (the working tree unless given), so a spec read
+    at a git revision has its references read at that revision."""
     data = spec.data
     if not isinstance(data, dict):
         return []
-    base = spec.path.resolve().parent
+    source = source or WorkingTree()
+    here = source.resolve(spec.path)
+    base = here.parent
     root_setting = data.get("refRoot", ".")
-    root = (base / root_setting).resolve() if isinstance(root_setting, str) else base
-    state = _State(spec, root)
-    here = spec.path.resolve()
+    root = (
+        source.resolve(base / root_setting) if isinstance(root_setting, str) else base
+    )
+    state = _State(spec, root, source)
     defs = data.get("$defs")
     if isinstance(defs, dict):
         # The dict itself grows while we walk it: imported definitions are added to it.
@@ -107,7 +117,9 @@ def _import(
         )
         return None
     try:
-        target = (file.parent / target_text).resolve() if target_text else file
+        target = file
+        if target_text:
+            target = state.source.resolve(file.parent / target_text)
     except (OSError, ValueError, RuntimeError) as exc:
         state.problems.append(
             where.diagnostic("error", at, f"$ref {ref!r} is not a usable path: {exc}")
@@ -123,7 +135,7 @@ def _import(
             )
         )
         return None
-    loaded = _load(state, target, where, at)
+    loaded = _load(state, target, where, at, ref)
     if loaded is None:
         return None
     key = (target, pointer)
@@ -177,33 +189,35 @@ def _check_schema(state: _State, loaded: LoadedSpec, pointer: str, schema: Any) 
 
 
 def _load(
-    state: _State, target: Path, where: LoadedSpec, at: JsonPath
+    state: _State, target: Path, where: LoadedSpec, at: JsonPath, ref: str
 ) -> LoadedSpec | None:
     if target in state.files:
         return state.files[target]
-    if target == state.spec.path.resolve():
+    if target == state.source.resolve(state.spec.path):
         return state.spec
     if len(state.files) >= MAX_FILES:
         state.problems.append(
             where.diagnostic("error", at, f"more than {MAX_FILES} files referenced")
         )
         return None
-    if not target.is_file():
-        folder = posixpath.dirname(where.display) or "."
-        relative = os.path.relpath(target, where.path.parent.resolve())
+    if not state.source.is_file(target):
+        prefix = state.source.prefix
+        folder = posixpath.dirname(where.display.removeprefix(prefix)) or "."
+        relative = os.path.relpath(target, state.source.resolve(where.path).parent)
         shown = posixpath.normpath(posixpath.join(folder, Path(relative).as_posix()))
         state.problems.append(
             where.diagnostic(
                 "error",
                 at,
-                f"$ref target {shown} does not exist",
+                f"$ref {ref!r}: target {prefix}{shown} does not exist",
                 f"a $ref path is relative to the folder of the file that holds it"
                 f" ({folder}/)",
             )
         )
         return None
     try:
-        loaded = load_spec(target, display=_display(state, target))
+        display = state.source.prefix + _display(state, target)
+        loaded = load_spec(target, display=display, source=state.source)
     except SpecError as exc:
         state.problems.extend(exc.diagnostics)
         return None
@@ -213,14 +227,11 @@ def _load(
 
 def _display(state: _State, target: Path) -> str:
     spec_dir = state.spec.path.parent
+    resolved = state.source.resolve(spec_dir)
     try:
-        return (spec_dir / target.relative_to(spec_dir.resolve())).as_posix()
+        return (spec_dir / target.relative_to(resolved)).as_posix()
     except ValueError:
-        return (
-            os.path.relpath(target, spec_dir.resolve())
-            if spec_dir.parts
-            else str(target)
-        )
+        return os.path.relpath(target, resolved) if spec_dir.parts else str(target)
 
 
 def _ref_chain_loops(
@@ -235,17 +246,17 @@ def _ref_chain_loops(
             return False
         text, _, ptr = schema["$ref"].partition("#")
         if text:
-            file = (file.parent / text).resolve()
-            next_doc = state.files.get(file) or (_safe_load(file))
+            file = state.source.resolve(file.parent / text)
+            next_doc = state.files.get(file) or _safe_load(file, state.source)
             if next_doc is None:
                 return False
             doc = next_doc
     return True
 
 
-def _safe_load(path: Path) -> LoadedSpec | None:
+def _safe_load(path: Path, source: Source) -> LoadedSpec | None:
     try:
-        return load_spec(path)
+        return load_spec(path, source=source)
     except SpecError:
         return None
 

@@ -193,7 +193,9 @@ def exit_code(report: DiffReport, fail_on: FailOn) -> int:
 
 
 def load_side(ref: str, *, cwd: Path) -> Mapping[str, Any]:
-    """Load one side of a diff: a file path, or git:REV:PATH read with `git show`."""
+    """Load one side of a diff as written, a file path or git:REV:PATH read with `git
+    show`: YAML parsed, nothing validated, `$ref`s to other files not followed (the
+    command uses `valid_side`, which follows them)."""
     text = _read_git(ref, cwd) if ref.startswith("git:") else _read_file(ref, cwd)
     return _parse_yaml(ref, text)
 
@@ -202,21 +204,19 @@ def valid_side(ref: str, *, cwd: Path) -> Mapping[str, Any]:
     """One side of a diff as `validate` sees it: SpecError with every located error
     when it is not a valid spec (a diff of an invalid spec would mislead).
 
-    A file has its `$ref`s to other files inlined, as `generate` sees it; a
-    git:REV:PATH side is validated as read at REV, its `$ref`s to other files left
-    as written (the files at REV are not read)."""
+    Its `$ref`s to other files are inlined, as `generate` sees them: for a file, the
+    files on disk; for git:REV:PATH, the files as they were at REV (each path relative
+    to the folder of the file that holds the ref, `refRoot` respected). A ref whose
+    target is missing at that side is an error naming the side's file and the ref."""
     from mcpmint.pipeline import diagnose
     from mcpmint.spec.diagnostics import SpecError
-    from mcpmint.spec.load import LoadedSpec, parse_spec_text
-    from mcpmint.spec.validate import validate
+    from mcpmint.spec.source import GitRevision
 
     if ref.startswith("git:"):
-        text = _read_git(ref, cwd)
-        path = cwd / ref.removeprefix("git:").partition(":")[2]
-        loaded = LoadedSpec(path=path, display=ref, data=None)
-        as_json = True if path.suffix.lower() == ".json" else None
-        parse_spec_text(text, loaded, as_json=as_json)
-        found = validate(loaded)
+        _read_git(ref, cwd)  # DiffInputError: why the spec itself cannot be read
+        rev, _, path = ref.removeprefix("git:").partition(":")
+        source = GitRevision(rev, cwd)
+        loaded, found = diagnose(Path(path), display=ref, source=source)
     elif (cwd / ref).is_file():
         loaded, found = diagnose(cwd / ref, display=ref)
     else:
