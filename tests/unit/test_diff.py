@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -682,7 +683,10 @@ def test_a_rename_is_an_error_that_names_both_tools() -> None:
 
 def test_a_declared_rename_is_reported_with_every_change_inside_it() -> None:
     old = spec(tool("search", description="x", inputSchema=OBJ_A))
-    limited = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 9}}}
+    limited = {
+        "type": "object",
+        "properties": {"a": {"type": "string", "maxLength": 9}},
+    }
     new = spec(
         tool(
             "find",
@@ -695,7 +699,10 @@ def test_a_declared_rename_is_reported_with_every_change_inside_it() -> None:
     report = diff_specs(old, new)
     assert {(c.rule, c.path) for c in report.changes} == {
         ("tool-renamed", "tools[search]"),
-        ("input-constraint-tightened", "tools[find].inputSchema.properties.a.maxLength"),
+        (
+            "input-constraint-tightened",
+            "tools[find].inputSchema.properties.a.maxLength",
+        ),
         ("annotation-open-world-dropped", "tools[find].annotations.openWorldHint"),
     }
     renamed = next(c for c in report.changes if c.rule == "tool-renamed")
@@ -723,7 +730,10 @@ def test_a_declared_rename_compares_annotations_and_wins_over_a_schema_match() -
     "old,new",
     [
         # the old name is still there: the renamedFrom is an earlier rename
-        (spec(tool("a"), tool("x", inputSchema=OBJ_A)), spec(tool("a"), tool("b", renamedFrom="a"))),
+        (
+            spec(tool("a"), tool("x", inputSchema=OBJ_A)),
+            spec(tool("a"), tool("b", renamedFrom="a")),
+        ),
         # the new name was already there: the rename happened before OLD
         (spec(tool("b", renamedFrom="a")), spec(tool("b", renamedFrom="a", title="T"))),
     ],
@@ -1041,6 +1051,146 @@ def test_a_git_side_outside_a_repository_raises_a_clear_error(tmp_path: Path) ->
         load_side("git:HEAD:spec.yaml", cwd=tmp_path)
 
 
+SHARED_SPEC = """\
+mcpmint: 1
+refRoot: ..
+server: {name: shipping, version: 1.0.0}
+tools:
+  - name: ship
+    description: Ship a parcel.
+    inputSchema:
+      type: object
+      properties:
+        to: {$ref: "../shared/geo.yaml#/$defs/Address"}
+      required: [to]
+"""
+GEO = """\
+$defs:
+  PostalCode: {type: string, pattern: "^[0-9]{5}$"}
+  Address:
+    type: object
+    properties:
+      code: {$ref: "#/$defs/PostalCode"}
+    required: [code]
+"""
+
+
+def diff_in(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mcpmint", "diff", *args]
+    return subprocess.run(command, cwd=repo, capture_output=True, text=True)
+
+
+@pytest.fixture
+def shared_repo(tmp_path: Path) -> Path:
+    """specs/ship.yaml refers, through refRoot, to shared/geo.yaml; both committed."""
+    git(tmp_path, "init", "-q")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "specs" / "ship.yaml").write_text(SHARED_SPEC, encoding="utf-8")
+    (tmp_path / "shared" / "geo.yaml").write_text(GEO, encoding="utf-8")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "v1")
+    return tmp_path
+
+
+NO_CHANGE = (
+    "0 errors, 0 warnings, 0 info — implies no bump;"
+    " server.version 1.0.0 → 1.0.0 is unchanged (ok)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "sides",
+    [
+        ("git:HEAD:specs/ship.yaml", "specs/ship.yaml"),
+        ("specs/ship.yaml", "git:HEAD:specs/ship.yaml"),
+        ("git:HEAD:specs/ship.yaml", "git:HEAD:specs/ship.yaml"),
+    ],
+    ids=["git-file", "file-git", "git-git"],
+)
+def test_a_git_side_on_a_clean_tree_follows_refs_and_reports_nothing(
+    shared_repo: Path, sides: tuple[str, str]
+) -> None:
+    done = diff_in(shared_repo, *sides)
+    assert (done.returncode, done.stdout, done.stderr) == (0, NO_CHANGE, "")
+
+
+def test_the_real_tracker_spec_against_its_own_head_reports_nothing() -> None:
+    done = diff_in(ROOT, "git:HEAD:specs/tracker.yaml", "git:HEAD:specs/tracker.yaml")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("0 errors, 0 warnings, 0 info")
+
+
+NARROWED = (
+    "  tools[ship].inputSchema.properties.to.properties.code.pattern: pattern changed"
+    ' from "^[0-9]{5}$" to "^1[0-9]{4}$"; arguments valid before may now be'
+    " rejected. [input-constraint-changed]"
+)
+
+
+@pytest.mark.parametrize(
+    "new", ["git:HEAD:specs/ship.yaml", "specs/ship.yaml"], ids=["git", "file"]
+)
+def test_a_narrowed_shared_pattern_is_an_error_read_at_both_revisions(
+    shared_repo: Path, new: str
+) -> None:
+    geo = shared_repo / "shared" / "geo.yaml"
+    geo.write_text(GEO.replace("^[0-9]{5}$", "^1[0-9]{4}$"), encoding="utf-8")
+    git(shared_repo, "commit", "-q", "-am", "narrow the postal code")
+    done = diff_in(shared_repo, "git:HEAD~1:specs/ship.yaml", new)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("Errors (1):\n" + NARROWED), done.stdout
+    assert "1 error, 0 warnings, 0 info — implies a major bump" in done.stdout
+    # The old side really is read at HEAD~1: against itself it is unchanged.
+    same = diff_in(
+        shared_repo, "git:HEAD~1:specs/ship.yaml", "git:HEAD~1:specs/ship.yaml"
+    )
+    assert (same.returncode, same.stdout) == (0, NO_CHANGE)
+
+
+def test_a_ref_to_a_file_missing_at_the_revision_is_an_error_naming_side_and_ref(
+    shared_repo: Path,
+) -> None:
+    spec = shared_repo / "specs" / "ship.yaml"
+    spec.write_text(SHARED_SPEC.replace("geo.yaml", "place.yaml"), encoding="utf-8")
+    (shared_repo / "shared" / "place.yaml").write_text(GEO, encoding="utf-8")
+    git(shared_repo, "add", "specs/ship.yaml")  # place.yaml only in the working tree
+    git(shared_repo, "commit", "-q", "-m", "refer to a file never committed")
+    file_side = diff_in(shared_repo, "specs/ship.yaml", "specs/ship.yaml")
+    assert file_side.returncode == 0, file_side.stderr
+    for sides in (
+        ("git:HEAD:specs/ship.yaml", "specs/ship.yaml"),
+        ("specs/ship.yaml", "git:HEAD:specs/ship.yaml"),
+    ):
+        done = diff_in(shared_repo, *sides)
+        assert (done.returncode, done.stdout) == (1, ""), done.stdout
+        assert done.stderr.startswith(
+            "git:HEAD:specs/ship.yaml:10:14: error:"
+            " tools[0].inputSchema.properties.to.$ref:"
+            " $ref '../shared/place.yaml#/$defs/Address':"
+            " target git:HEAD:shared/place.yaml does not exist"
+        ), done.stderr
+
+
+def test_a_missing_ref_in_a_file_read_at_a_revision_names_that_file(
+    shared_repo: Path,
+) -> None:
+    geo = shared_repo / "shared" / "geo.yaml"
+    geo.write_text(GEO.replace("#/$defs/PostalCode", "codes.yaml#/Code"), "utf-8")
+    git(shared_repo, "commit", "-q", "-am", "a ref to a file that is not there")
+    done = diff_in(
+        shared_repo, "git:HEAD~1:specs/ship.yaml", "git:HEAD:specs/ship.yaml"
+    )
+    assert (done.returncode, done.stdout) == (1, ""), done.stdout
+    assert done.stderr.startswith(
+        "git:HEAD:shared/geo.yaml:6:14: error: $defs.Address.properties.code.$ref:"
+    ), done.stderr
+    assert (
+        "$ref 'codes.yaml#/Code': target git:HEAD:shared/codes.yaml does not exist"
+        in done.stderr
+    ), done.stderr
+
+
 # --- properties ----------------------------------------------------------------------
 
 leaves = st.one_of(
@@ -1150,7 +1300,10 @@ def test_diff_refuses_an_invalid_file_side_with_its_located_errors(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "old.yaml").write_text(WEATHER)
     (tmp_path / "new.yaml").write_text(INVALID_SPEC)
-    for args in (["old.yaml", "new.yaml"], ["new.yaml", "old.yaml", "--fail-on", "never"]):
+    for args in (
+        ["old.yaml", "new.yaml"],
+        ["new.yaml", "old.yaml", "--fail-on", "never"],
+    ):
         code, out, err = run_diff(capsys, *args)
         assert (code, out) == (1, ""), args
         assert err.startswith("new.yaml:42:")
@@ -1167,11 +1320,15 @@ def test_diff_refuses_an_invalid_git_side_located_at_its_revision(
         git(tmp_path, "add", "weather.yaml")
         git(tmp_path, "commit", "-q", "-m", "next")
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_diff(capsys, "git:HEAD~1:weather.yaml", "git:HEAD:weather.yaml")
+    code, out, err = run_diff(
+        capsys, "git:HEAD~1:weather.yaml", "git:HEAD:weather.yaml"
+    )
     assert (code, out) == (1, "")
     assert err.startswith("git:HEAD:weather.yaml:42:")
     assert "git:HEAD~1" not in err
-    code, out, err = run_diff(capsys, "git:HEAD~2:weather.yaml", "git:HEAD~1:weather.yaml")
+    code, out, err = run_diff(
+        capsys, "git:HEAD~2:weather.yaml", "git:HEAD~1:weather.yaml"
+    )
     assert (code, err) == (1, "")  # valid sides: the report, and its exit code
     assert "[input-constraint-tightened]" in out
 

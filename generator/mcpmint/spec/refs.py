@@ -231,7 +231,11 @@ def _display(state: _State, target: Path) -> str:
     try:
         return (spec_dir / target.relative_to(resolved)).as_posix()
     except ValueError:
-        return os.path.relpath(target, resolved) if spec_dir.parts else str(target)
+        if spec_dir.is_absolute():
+            return str(target)
+        # Outside the spec's folder: relative to where the spec's own name is.
+        relative = Path(os.path.relpath(target, resolved)).as_posix()
+        return posixpath.normpath(posixpath.join(spec_dir.as_posix(), relative))
 
 
 def _ref_chain_loops(
