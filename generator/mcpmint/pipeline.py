@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcpmint.output import uptodate
 from mcpmint.output.manifest import with_manifest
-from mcpmint.output.pins import pin_problems
+from mcpmint.output.pins import pin_problems, version_problems
 from mcpmint.output.renames import HandlerRename, handler_rename
 from mcpmint.output.stubs import stub_handlers
 from mcpmint.output.write import WriteReport, diff_tree, write_tree
@@ -125,26 +125,28 @@ def _warnings(result: Build) -> list[str]:
 def generate(spec_path: Path, out: Path) -> WriteReport:
     """Write or refresh the project in `out`; user-owned files are created once, never
     touched."""
-    report = _write(spec_path, out)
+    report, package = _write(spec_path, out)
     # After writing (a new project gets a right pyproject.toml), and past the fast path:
     # the record does not cover the user's pyproject.toml.
     report.warnings += [p.format("warning") for p in pin_problems(out)]
+    report.warnings += [p.format("warning") for p in version_problems(out, package)]
     return report
 
 
-def _write(spec_path: Path, out: Path) -> WriteReport:
+def _write(spec_path: Path, out: Path) -> tuple[WriteReport, str]:
+    """The report, and the package written."""
     record = uptodate.current(spec_path, out)
     if record is not None:  # nothing to write; earlier reviews may still be pending
         report = uptodate.report_of(record, out)
         report.review = uptodate.pending_reviews(out, {})
-        return report
+        return report, record.package
     result = build(spec_path, out)
     before = _served_tools(out / result.package / "tools.json")
     renames = result.handler_renames()
     report = write_tree(result.files, out, result.package, renames)
     report.review = uptodate.pending_reviews(out, _handlers_to_review(before, result))
     report.warnings = _warnings(result) + report.warnings
-    return report
+    return report, result.package
 
 
 def _served_tools(path: Path) -> dict[str, Any]:

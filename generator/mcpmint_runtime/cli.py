@@ -52,10 +52,27 @@ def run(
     main(build_server, name=name, transports=transports, token_env=token_env, argv=args)
 
 
+_CALL_HELP = """
+
+Call one tool in process (no transport) and print what a client sees: the
+structured result as JSON, else the text of each content block.
+
+positional arguments:
+  TOOL        the tool's name, as in the spec
+  JSON        its arguments, a JSON object (default: {})
+
+exit status: 0 on success, 1 on a tool error, 2 on a usage mistake or an
+unknown tool"""
+
+
 def _call_command(build_server: ServerFactory, name: str, args: list[str]) -> int:
     prog = f"python -m {name} call"
+    usage = f"usage: {prog} TOOL ['{{JSON arguments}}']"
+    if args[:1] in (["-h"], ["--help"]):
+        print(usage + _CALL_HELP)
+        return 0
     if len(args) not in (1, 2) or args[0].startswith("-"):
-        print(f"usage: {prog} TOOL ['{{JSON arguments}}']", file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     try:
         arguments = json.loads(args[1]) if len(args) == 2 else {}

@@ -327,6 +327,19 @@ def test_call_is_listed_in_help(pkg_root: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_call_help_prints_the_usage_and_exits_0(pkg_root: Path, flag: str) -> None:
+    done = _cli(pkg_root, "call", flag)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "usage: python -m errpkg call TOOL ['{JSON arguments}']"
+    assert "  JSON        its arguments, a JSON object (default: {})" in lines
+    assert lines[-2:] == [
+        "exit status: 0 on success, 1 on a tool error, 2 on a usage mistake or an",
+        "unknown tool",
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "line"),
     [

@@ -47,13 +47,37 @@ def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
 
 
 def test_generated_files_no_longer_produced_are_deleted_but_user_files_are_orphaned(tmp_path: Path) -> None:
-    write_tree(tree(pkg__server="a\n", pkg__old="b\n", pkg__handlers__gone="mine\n"), tmp_path, "pkg")
+    gone = "async def gone(args, ctx):\n    return 'mine'\n"
+    write_tree(tree(pkg__server="a\n", pkg__old="b\n", pkg__handlers__gone=gone), tmp_path, "pkg")
     (tmp_path / "pkg/notes.py").write_text("my own module\n")
     report = write_tree(tree(pkg__server="a\n"), tmp_path, "pkg")
     assert report.deleted == ["pkg/old.py"]
     assert report.orphaned == ["pkg/handlers/gone.py"]
-    assert (tmp_path / "pkg/handlers/gone.py").read_text() == "mine\n"
+    assert (tmp_path / "pkg/handlers/gone.py").read_text() == gone
     assert (tmp_path / "pkg/notes.py").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "orphaned"),
+    [
+        ("_store.py", "async def _store(args, ctx):\n    pass\n", False),
+        ("common.py", "async def fetch(url):\n    pass\n\nLIMIT = 3\n", False),
+        ("common.py", "def common(args, ctx):\n    pass\n", False),
+        ("broken.py", "async def broken(args, ctx)\n", False),
+        ("gone.py", "import x\n\n\nasync def gone(args, ctx):\n    pass\n", True),
+    ],
+)
+def test_only_modules_that_look_like_former_handlers_are_orphaned(
+    tmp_path: Path, name: str, text: str, orphaned: bool
+) -> None:
+    """A former handler has a top-level `async def` named like its file; the user's
+    own modules under handlers/ (helpers, a `_store.py`) are never reported."""
+    write_tree(tree(pkg__server="a\n", pkg__handlers__echo="x = 1\n"), tmp_path, "pkg")
+    (tmp_path / "pkg/handlers" / name).write_text(text)
+    for _ in range(2):
+        report = write_tree(tree(pkg__server="a\n", pkg__handlers__echo="x = 1\n"), tmp_path, "pkg")
+        assert report.orphaned == ([f"pkg/handlers/{name}"] if orphaned else [])
+    assert (tmp_path / "pkg/handlers" / name).read_text() == text
 
 
 def test_a_failure_while_staging_leaves_the_tree_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,3 +24,7 @@ except ModuleNotFoundError as missing:
     ) from None
 
 require_runtime(__name__, RUNTIME_RANGE)
+
+# server.version of the spec: the distribution's version (pyproject.toml reads it
+# with `[tool.setuptools.dynamic] version = {attr = ...}`, without importing this).
+__version__ = "0.1.0"

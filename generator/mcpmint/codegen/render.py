@@ -158,6 +158,9 @@ def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
     files[PurePosixPath(pkg, "tools.json")] = RenderedFile(
         tools_json(project, header), "generated"
     )
+    # PEP 561: a consumer's type checker reads the package's annotations (the client,
+    # the models). Only a "partial" line has meaning there; the header is comments.
+    files[PurePosixPath(pkg, "py.typed")] = RenderedFile(header, "generated")
     models = header + "\n" + project.models_source
     files[PurePosixPath(pkg, "models.py")] = RenderedFile(models, "generated")
     for template, target in _SCAFFOLD.items():

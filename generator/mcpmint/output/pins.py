@@ -78,6 +78,61 @@ def pin_problems(out: Path) -> list[PinProblem]:
     ]
 
 
+def version_problems(out: Path, package: str) -> list[PinProblem]:
+    """A static `[project] version` in `out/pyproject.toml` that is not the
+    `__version__` generated into `out/<package>/__init__.py` (server.version): a
+    release built from it would carry the old version. Nothing for a dynamic version
+    or when either is unreadable."""
+    path = out / "pyproject.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+        init = (out / package / "__init__.py").read_bytes()
+    except (OSError, UnicodeDecodeError):
+        return []
+    import ast
+    import tomllib
+
+    try:
+        project = tomllib.loads(text).get("project")
+        tree = ast.parse(init)
+    except (tomllib.TOMLDecodeError, SyntaxError, ValueError):
+        return []
+    if not isinstance(project, dict) or not isinstance(project.get("version"), str):
+        return []
+    generated = [
+        node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["__version__"]
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    ]
+    version = project["version"]
+    if not generated or generated[-1] == version:
+        return []
+    message = (
+        f'version = "{version}" is not server.version {generated[-1]}: a release '
+        "would keep the old version; set it, or replace it with "
+        '`dynamic = ["version"]` and `[tool.setuptools.dynamic] '
+        f'version = {{attr = "{package}.__version__"}}`'
+    )
+    return [PinProblem(path, _version_line(text), message)]
+
+
+def _version_line(text: str) -> int:
+    """The line of `version =` in [project], else of `[project]`, else 1."""
+    project_line = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _TABLE.match(line):
+            if project_line:
+                break
+            if line.strip().replace(" ", "") == "[project]":
+                project_line = number
+        elif project_line and re.match(r"\s*version\s*=", line):
+            return number
+    return project_line or 1
+
+
 def _names_runtime(dependency: Any) -> bool:
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name

@@ -3,6 +3,7 @@ with disk."""
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
 import shutil
@@ -62,7 +63,12 @@ def orphans(
 ) -> list[str]:
     """User handlers that no file of the build (no tool) names any more, and every
     file left in `old` package folders (after a package rename: the old package's
-    handlers and lifespan, kept)."""
+    handlers and lifespan, kept).
+
+    A module under `handlers/` is a former handler only when it looks like one: a
+    top-level `async def` named like the file. The user's own modules there (a
+    `_store.py`, a `common.py` of helpers) are not reported.
+    """
     found = []
     folder = out / package / "handlers"
     if folder.is_dir():
@@ -71,6 +77,7 @@ def orphans(
             for p in sorted(folder.glob("*.py"))
             if PurePosixPath(package, "handlers", p.name) not in files
             and not is_generated(p)
+            and _looks_like_handler(p)
         ]
     for name in old:
         if (out / name).is_dir():
@@ -80,6 +87,21 @@ def orphans(
                 if p.is_file() and "__pycache__" not in p.parts
             ]
     return found
+
+
+def _looks_like_handler(path: Path) -> bool:
+    """Whether a module under `handlers/` defines a top-level `async def` named like
+    its file (what every handler stub does); never for a `_`-prefixed module."""
+    if path.stem.startswith("_"):
+        return False
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    return any(
+        isinstance(node, ast.AsyncFunctionDef) and node.name == path.stem
+        for node in tree.body
+    )
 
 
 def write_tree(
