@@ -104,3 +104,32 @@ def test_an_edit_beside_the_ref_is_the_tool_own(tmp_path: Path) -> None:
     out = _diff(tmp_path, edited, GEO)
     assert "via " not in out.partition("{")[0]
     assert '"source": null' in out
+
+
+def test_the_innermost_definition_is_the_source(tmp_path: Path) -> None:
+    nested = SPEC.replace(
+        "  Units: {type: string, enum: [metric, imperial]}\n",
+        "  Units: {type: string, enum: [metric, imperial]}\n"
+        "  Place: {type: object, properties: {zip: {$ref: '#/$defs/Zip'}}}\n"
+        "  Zip: {$ref: 'shared/geo.yaml#/$defs/PostalCode'}\n",
+    ) + (
+        "  - name: get_place\n"
+        "    description: Place.\n"
+        "    inputSchema:\n"
+        "      {type: object, properties: {place: {$ref: '#/$defs/Place'}}}\n"
+    )
+    _write(tmp_path / "old", nested, GEO)
+    _write(tmp_path / "new", nested, GEO.replace("10", "5"))
+    old, old_origins = side_with_origins("old/weather.yaml", cwd=tmp_path)
+    new, new_origins = side_with_origins("new/weather.yaml", cwd=tmp_path)
+    report = diff_specs(old, new, {**old_origins, **new_origins})
+    assert {(c.path, c.source) for c in report.changes} == {
+        (f"tools[{t}].inputSchema.properties.zip.maxLength", source)
+        for t in ("get_alerts", "get_forecast")
+        for source in ["shared/geo.yaml#/$defs/PostalCode"]
+    } | {
+        (
+            "tools[get_place].inputSchema.properties.place.properties.zip.maxLength",
+            "shared/geo.yaml#/$defs/PostalCode",
+        )
+    }
