@@ -214,12 +214,12 @@ def _diff(args: argparse.Namespace) -> int:
     from mcpmint.specdiff import report as diff
 
     try:
-        old = _diff_side(args.old)
-        new = _diff_side(args.new)
+        old, old_origins = _diff_side(args.old)
+        new, new_origins = _diff_side(args.new)
     except diff.DiffInputError as exc:
         print(f"mcpmint diff: {exc}", file=sys.stderr)
         return 2
-    report = diff.diff_specs(old, new)
+    report = diff.diff_specs(old, new, {**old_origins, **new_origins})
     sys.stdout.write(
         diff.render_json(report) if args.format == "json" else diff.render_text(report)
     )
@@ -243,7 +243,7 @@ def _diff_side(ref: str) -> Any:
     """A spec to compare, validated (SpecError: exit 1 with the diagnostics)."""
     from mcpmint.specdiff import report as diff
 
-    return diff.valid_side(ref, cwd=Path.cwd())
+    return diff.side_with_origins(ref, cwd=Path.cwd())
 
 
 def _import(args: argparse.Namespace) -> int:

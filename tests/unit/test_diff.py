@@ -843,17 +843,11 @@ def test_a_yaml_float_version_is_unknown_rather_than_guessed() -> None:
 # --- rendering -----------------------------------------------------------------------
 
 TRACKER_REPORT = """\
-Errors (11):
+Errors (5):
   tools[close_issue]: tool 'close_issue' is gone and 'resolve_issue' has its input schema, so it looks renamed; clients calling the old name now get an error. [tool-renamed]
   tools[create_issue].inputSchema.properties.title.maxLength: maxLength lowered from 200 to 120; arguments valid before may now be rejected. [input-constraint-tightened]
-  tools[create_issue].outputSchema.properties.assignee.type: type widened from string to [null, string]; clients may receive values they do not handle. [output-type-widened]
-  tools[create_issue].outputSchema.properties.priority.enum: value "critical" added; clients may receive values they do not handle. [output-enum-value-added]
   tools[delete_issue].inputSchema.properties.reason: required property 'reason' added; calls without it now fail. [input-property-added-required]
-  tools[get_issue].outputSchema.properties.assignee.type: type widened from string to [null, string]; clients may receive values they do not handle. [output-type-widened]
-  tools[get_issue].outputSchema.properties.priority.enum: value "critical" added; clients may receive values they do not handle. [output-enum-value-added]
   tools[search_issues].inputSchema.properties.per_page.maximum: maximum lowered from 100 to 50; arguments valid before may now be rejected. [input-constraint-tightened]
-  tools[search_issues].outputSchema.properties.items.items.properties.assignee.type: type widened from string to [null, string]; clients may receive values they do not handle. [output-type-widened]
-  tools[search_issues].outputSchema.properties.items.items.properties.priority.enum: value "critical" added; clients may receive values they do not handle. [output-enum-value-added]
   transports: transport 'sse' removed; clients configured for it can no longer connect. [transport-removed]
 
 Warnings (3):
@@ -861,18 +855,32 @@ Warnings (3):
   tools[list_labels].outputSchema: outputSchema added; results gain structuredContent and typed clients a new return type. [output-schema-added]
   tools[search_issues].inputSchema.properties.sort.default: default changed from "created" to "updated"; calls that omit the argument may behave differently. [input-default-changed]
 
-Info (11):
+Info (7):
   tools[add_comment]: tool 'add_comment' added; clients gain a tool. [tool-added]
   tools[create_issue].examples: examples changed; only the generated round-trip tests change. [tool-examples-changed]
   tools[create_issue].inputSchema.properties.due: optional property 'due' added; clients may send it. [input-property-added]
   tools[create_issue].inputSchema.properties.labels.maxItems: maxItems raised from 10 to 20; the tool accepts more arguments. [input-constraint-loosened]
-  tools[create_issue].inputSchema.properties.priority.enum: value "critical" added; the tool accepts more arguments. [input-enum-value-added]
-  tools[create_issue].outputSchema.properties.watchers: optional property 'watchers' added; clients receive more data. [output-property-added]
   tools[get_issue].description: description changed; models may choose or call the tool differently. [tool-text-changed]
-  tools[get_issue].outputSchema.properties.watchers: optional property 'watchers' added; clients receive more data. [output-property-added]
   tools[resolve_issue].description: description changed; models may choose or call the tool differently. [tool-text-changed]
   tools[resolve_issue].title: title changed from "Close issue" to "Resolve issue"; models may choose or call the tool differently. [tool-text-changed]
-  tools[search_issues].outputSchema.properties.items.items.properties.watchers: optional property 'watchers' added; clients receive more data. [output-property-added]
+
+via #/$defs/Issue: 6 places
+  error: type widened from string to [null, string]; clients may receive values they do not handle. [output-type-widened]
+    tools[create_issue].outputSchema.properties.assignee.type
+    tools[get_issue].outputSchema.properties.assignee.type
+    tools[search_issues].outputSchema.properties.items.items.properties.assignee.type
+  info: optional property 'watchers' added; clients receive more data. [output-property-added]
+    tools[create_issue].outputSchema.properties.watchers
+    tools[get_issue].outputSchema.properties.watchers
+    tools[search_issues].outputSchema.properties.items.items.properties.watchers
+
+via #/$defs/Priority: 4 places
+  error: value "critical" added; clients may receive values they do not handle. [output-enum-value-added]
+    tools[create_issue].outputSchema.properties.priority.enum
+    tools[get_issue].outputSchema.properties.priority.enum
+    tools[search_issues].outputSchema.properties.items.items.properties.priority.enum
+  info: value "critical" added; the tool accepts more arguments. [input-enum-value-added]
+    tools[create_issue].inputSchema.properties.priority.enum
 
 11 errors, 3 warnings, 11 info — implies a major bump; server.version 1.4.0 → 1.5.0 is a minor bump (too small)
 """  # noqa: E501
@@ -932,12 +940,13 @@ def test_the_json_report_has_a_fixed_key_order_and_sorted_changes() -> None:
         "counts", "changes",
     ]  # fmt: skip
     assert data["counts"] == {"error": 11, "warning": 3, "info": 11}
-    assert list(data["changes"][0]) == ["level", "path", "rule", "message"]
+    assert list(data["changes"][0]) == ["level", "path", "rule", "message", "source"]
     assert data["changes"][0] == {
         "level": "error",
         "path": "tools[close_issue]",
         "rule": "tool-renamed",
         "message": report.changes[0].message,
+        "source": None,
     }
     assert [c["level"] for c in data["changes"]] == [c.level for c in report.changes]
 
@@ -1122,9 +1131,10 @@ def test_the_real_tracker_spec_against_its_own_head_reports_nothing() -> None:
 
 
 NARROWED = (
-    "  tools[ship].inputSchema.properties.to.properties.code.pattern: pattern changed"
-    ' from "^[0-9]{5}$" to "^1[0-9]{4}$"; arguments valid before may now be'
-    " rejected. [input-constraint-changed]"
+    "via ../shared/geo.yaml#/$defs/PostalCode: 1 place\n"
+    '  error: pattern changed from "^[0-9]{5}$" to "^1[0-9]{4}$"; arguments valid'
+    " before may now be rejected. [input-constraint-changed]\n"
+    "    tools[ship].inputSchema.properties.to.properties.code.pattern\n"
 )
 
 
@@ -1139,7 +1149,7 @@ def test_a_narrowed_shared_pattern_is_an_error_read_at_both_revisions(
     git(shared_repo, "commit", "-q", "-am", "narrow the postal code")
     done = diff_in(shared_repo, "git:HEAD~1:specs/ship.yaml", new)
     assert done.returncode == 1, done.stderr
-    assert done.stdout.startswith("Errors (1):\n" + NARROWED), done.stdout
+    assert done.stdout.startswith(NARROWED), done.stdout
     assert "1 error, 0 warnings, 0 info — implies a major bump" in done.stdout
     # The old side really is read at HEAD~1: against itself it is unchanged.
     same = diff_in(

@@ -37,6 +37,9 @@ class LoadedSpec:
     data: Any
     marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     sources: list[Path] = field(default_factory=list)  # other files its $refs read
+    # imported $defs name -> where it came from, relative to the spec's folder:
+    # {"PostalCode": "shared/geo.yaml#/$defs/PostalCode"}
+    origins: dict[str, str] = field(default_factory=dict)
 
     def mark(self, path: JsonPath) -> tuple[int, int]:
         """Line and column of the nearest marked ancestor of `path` (1-based)."""

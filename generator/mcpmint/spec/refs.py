@@ -168,6 +168,7 @@ def _import(
         _check_schema(state, loaded, pointer, schema)
     name = _name_for(state, target, pointer)
     state.names[key] = name
+    state.spec.origins[name] = _origin(state, target, pointer)
     defs = state.spec.data.setdefault("$defs", {})
     defs[name] = None  # reserve the name before walking: a cycle finds it
     defs[name] = _walk(state, copy.deepcopy(schema), ("$defs", name), target, loaded)
@@ -223,6 +224,12 @@ def _load(
         return None
     state.files[target] = loaded
     return loaded
+
+
+def _origin(state: _State, target: Path, pointer: str) -> str:
+    """`shared/geo.yaml#/$defs/PostalCode`: the file relative to the spec's folder."""
+    folder = state.source.resolve(state.spec.path).parent
+    return f"{Path(os.path.relpath(target, folder)).as_posix()}#{pointer}"
 
 
 def _display(state: _State, target: Path) -> str:

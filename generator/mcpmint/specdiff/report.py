@@ -26,6 +26,7 @@ __all__ = [
     "exit_code",
     "implied_bump",
     "load_side",
+    "side_with_origins",
     "valid_side",
     "render_json",
     "render_text",
@@ -54,9 +55,15 @@ class DiffReport:
     bump_ok: bool
 
 
-def diff_specs(old: Mapping[str, Any], new: Mapping[str, Any]) -> DiffReport:
-    """Compare two loaded specs and classify every change."""
-    changes = sorted(compare_specs(old, new), key=_order)
+def diff_specs(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    origins: Mapping[str, str] | None = None,
+) -> DiffReport:
+    """Compare two loaded specs and classify every change; `origins` (imported
+    `$defs` name -> "shared/geo.yaml#/$defs/PostalCode", as `side_origins` gives)
+    names the source of changes made in another file."""
+    changes = sorted(compare_specs(old, new, origins), key=_order)
     versions = _version(old), _version(new)
     implied = implied_bump(changes)
     declared = declared_bump(*versions)
@@ -117,17 +124,35 @@ _DECLARED = {**_IMPLIED, "none": "unchanged"}
 
 
 def render_text(report: DiffReport) -> str:
-    """The report for people: changes grouped by level, then a summary line."""
+    """The report for people: changes made in a tool grouped by level, then changes
+    made in a definition grouped by that source (each listed once, with the places
+    it reaches), then a summary line counting every place."""
     lines: list[str] = []
     changes = sorted(report.changes, key=_order)
     for level in Level:
-        group = [c for c in changes if c.level is level]
+        group = [c for c in changes if c.level is level and c.source is None]
         if group:
             lines.append(f"{_HEADINGS[level]} ({len(group)}):")
             lines.extend(f"  {c.path}: {c.message} [{c.rule}]" for c in group)
             lines.append("")
+    for source in sorted({c.source for c in changes if c.source is not None}):
+        lines.extend(_source_group(source, [c for c in changes if c.source == source]))
+        lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
+
+
+def _source_group(source: str, changes: list[Change]) -> list[str]:
+    places = len({c.path for c in changes})
+    lines = [f"via {source}: {_plural(places, 'place')}"]
+    edits: dict[tuple[Level, str, str], list[str]] = {}
+    for change in changes:  # already in report order: worst level first
+        key = change.level, change.rule, change.message
+        edits.setdefault(key, []).append(change.path)
+    for (level, rule, message), paths in edits.items():
+        lines.append(f"  {level.value}: {message} [{rule}]")
+        lines.extend(f"    {path}" for path in paths)
+    return lines
 
 
 def _counts(report: DiffReport) -> dict[str, int]:
@@ -165,7 +190,13 @@ def _version_note(report: DiffReport) -> str:
 def render_json(report: DiffReport) -> str:
     """The report for machines: fixed key order, changes sorted by level and path."""
     changes = [
-        {"level": c.level.value, "path": c.path, "rule": c.rule, "message": c.message}
+        {
+            "level": c.level.value,
+            "path": c.path,
+            "rule": c.rule,
+            "message": c.message,
+            "source": c.source,
+        }
         for c in sorted(report.changes, key=_order)
     ]
     payload = {
@@ -201,13 +232,21 @@ def load_side(ref: str, *, cwd: Path) -> Mapping[str, Any]:
 
 
 def valid_side(ref: str, *, cwd: Path) -> Mapping[str, Any]:
+    """One side of a diff as `validate` sees it (see `side_with_origins`)."""
+    return side_with_origins(ref, cwd=cwd)[0]
+
+
+def side_with_origins(
+    ref: str, *, cwd: Path
+) -> tuple[Mapping[str, Any], dict[str, str]]:
     """One side of a diff as `validate` sees it: SpecError with every located error
     when it is not a valid spec (a diff of an invalid spec would mislead).
 
     Its `$ref`s to other files are inlined, as `generate` sees them: for a file, the
     files on disk; for git:REV:PATH, the files as they were at REV (each path relative
     to the folder of the file that holds the ref, `refRoot` respected). A ref whose
-    target is missing at that side is an error naming the side's file and the ref."""
+    target is missing at that side is an error naming the side's file and the ref.
+    Also returns where each imported `$defs` entry came from (`LoadedSpec.origins`)."""
     from mcpmint.pipeline import diagnose
     from mcpmint.spec.diagnostics import SpecError
     from mcpmint.spec.source import GitRevision
@@ -220,12 +259,12 @@ def valid_side(ref: str, *, cwd: Path) -> Mapping[str, Any]:
     elif (cwd / ref).is_file():
         loaded, found = diagnose(cwd / ref, display=ref)
     else:
-        return load_side(ref, cwd=cwd)  # the error that says why it cannot be read
+        return load_side(ref, cwd=cwd), {}  # the error that says why it can't be read
     errors = [d for d in found if d.level == "error"]
     if errors:
         raise SpecError(errors)
     data: Mapping[str, Any] = loaded.data
-    return data
+    return data, dict(loaded.origins)
 
 
 def _read_file(ref: str, cwd: Path) -> str:

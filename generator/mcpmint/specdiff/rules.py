@@ -32,6 +32,10 @@ class Change:
     path: str
     rule: str
     message: str
+    # The definition the change was made in, when not in the tool itself: one from
+    # another file ("shared/geo.yaml#/$defs/PostalCode") or the spec's own
+    # ("#/$defs/Address").
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

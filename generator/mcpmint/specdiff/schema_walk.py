@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from mcpmint.schema.formats import FORMATS
@@ -52,6 +52,8 @@ class SchemaScope:
     old_roots: Sequence[Mapping[str, Any]]
     new_roots: Sequence[Mapping[str, Any]]
     out: list[Change]
+    # Imported def name -> its origin ("shared/geo.yaml#/$defs/PostalCode").
+    origins: Mapping[str, str] = field(default_factory=dict)
     # Def pairs already compared; the objects are kept alive so their ids stay unique.
     seen: dict[tuple[int, int], tuple[Any, Any]] = field(default_factory=dict)
 
@@ -74,6 +76,46 @@ def compare_schema(sc: SchemaScope, path: str, old_raw: Any, new_raw: Any) -> No
         if (key := (id(pair[0]), id(pair[1]))) in sc.seen:
             return
         sc.seen[key] = pair
+    start = len(sc.out)
+    _compare_resolved(sc, path, old, new)
+    if (source := _source(sc, old_raw, new_raw)) is not None:
+        # Innermost definition first: changes a nested def claimed keep its name.
+        found = sc.out[start:]
+        sc.out[start:] = [c if c.source else replace(c, source=source) for c in found]
+
+
+def _source(sc: SchemaScope, old_raw: Any, new_raw: Any) -> str | None:
+    """The spec-level definition both sides use here, if every difference lies in it
+    (same definition name, same keywords beside the `$ref`)."""
+    old, new = _spec_def(sc.old_roots, old_raw), _spec_def(sc.new_roots, new_raw)
+    if old is None or old != new:
+        return None
+    beside = [
+        {k: v for k, v in raw.items() if k != "$ref"} for raw in (old_raw, new_raw)
+    ]
+    if canon(beside[0]) != canon(beside[1]):
+        return None
+    return sc.origins.get(new) or f"#/$defs/{new}"
+
+
+def _spec_def(roots: Sequence[Mapping[str, Any]], raw: Any) -> str | None:
+    """The spec `$defs` entry a `$ref` here leads to, through defs that are only a
+    `$ref` themselves; None for no ref, a tool's own `$defs`, or other pointers."""
+    name, followed = None, set()
+    while isinstance(raw, Mapping) and isinstance(ref := raw.get("$ref"), str):
+        key = ref.removeprefix("#/$defs/")
+        if key == ref or "/" in key or "~" in key or ref in followed:
+            break
+        if _lookup(roots[:-1], ref) is not None:  # the tool schema's own def
+            break
+        followed.add(ref)
+        raw, name = as_mapping(roots[-1].get("$defs")).get(key), key
+        if not (isinstance(raw, Mapping) and set(raw) == {"$ref"}):
+            break
+    return name
+
+
+def _compare_resolved(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
     old, new = _as_schema(old), _as_schema(new)
     if old is False or new is False:
         if old is not new:

@@ -40,12 +40,15 @@ _HINTS = {  # hint: (its MCP default when unset, the stem of its rule ids)
 }
 
 
-def compare_specs(old: Spec, new: Spec) -> list[Change]:
-    """Every classified change from old to new, unsorted."""
+def compare_specs(
+    old: Spec, new: Spec, origins: Mapping[str, str] | None = None
+) -> list[Change]:
+    """Every classified change from old to new, unsorted. `origins` names the file
+    each imported `$defs` entry came from (see `LoadedSpec.origins`)."""
     out: list[Change] = []
     _compare_server(out, as_mapping(old.get("server")), as_mapping(new.get("server")))
     _compare_transports(out, old, new)
-    _compare_tools(out, old, new)
+    _compare_tools(out, old, new, origins or {})
     compare_unclassified(out, "", old, new, _SPEC_KEYS)
     return out
 
@@ -103,7 +106,9 @@ def _tools(spec: Spec) -> dict[str, Spec]:
     }
 
 
-def _compare_tools(out: list[Change], old_spec: Spec, new_spec: Spec) -> None:
+def _compare_tools(
+    out: list[Change], old_spec: Spec, new_spec: Spec, origins: Mapping[str, str]
+) -> None:
     old, new = _tools(old_spec), _tools(new_spec)
     declared = _declared_renames(old, new)
     renames = {**_renames(old, new, declared), **declared}
@@ -122,7 +127,8 @@ def _compare_tools(out: list[Change], old_spec: Spec, new_spec: Spec) -> None:
             record(
                 out, "tool-renamed", f"tools[{name}]", f"{detail}, so it looks renamed"
             )
-        _compare_tool(out, (old_spec, new_spec), f"tools[{after}]", tool, new[after])
+        specs = (old_spec, new_spec)
+        _compare_tool(out, specs, f"tools[{after}]", (tool, new[after]), origins)
     for name in new:
         if name not in old and name not in renames.values():
             record(out, "tool-added", f"tools[{name}]", f"tool '{name}' added")
@@ -181,15 +187,20 @@ def _renames(
 
 
 def _compare_tool(
-    out: list[Change], specs: tuple[Spec, Spec], path: str, old: Spec, new: Spec
+    out: list[Change],
+    specs: tuple[Spec, Spec],
+    path: str,
+    tools: tuple[Spec, Spec],
+    origins: Mapping[str, str],
 ) -> None:
+    old, new = tools
     for key in ("title", "description"):
         o, n = old.get(key, MISSING), new.get(key, MISSING)
         if canon(o) != canon(n):
             detail = describe_edit(key, o, n, values=key == "title")
             record(out, "tool-text-changed", join(path, key), detail)
     _compare_annotations(out, join(path, "annotations"), old, new)
-    _compare_schemas(out, specs, path, old, new)
+    _compare_schemas(out, specs, path, tools, origins)
     if canon(old.get("examples", [])) != canon(new.get("examples", [])):
         record(out, "tool-examples-changed", join(path, "examples"), "examples changed")
     if canon(old.get("timeout")) != canon(new.get("timeout")):
@@ -205,9 +216,14 @@ def _compare_tool(
 
 
 def _compare_schemas(
-    out: list[Change], specs: tuple[Spec, Spec], path: str, old: Spec, new: Spec
+    out: list[Change],
+    specs: tuple[Spec, Spec],
+    path: str,
+    tools: tuple[Spec, Spec],
+    origins: Mapping[str, str],
 ) -> None:
     """Walk inputSchema (what clients send) and outputSchema (what they receive)."""
+    old, new = tools
     sides: tuple[tuple[str, Direction], ...] = (
         ("inputSchema", "input"),
         ("outputSchema", "output"),
@@ -221,7 +237,7 @@ def _compare_schemas(
             o, n = ({"type": "object"} if s is MISSING else s for s in (o, n))
             # Local "#/..." refs resolve in the tool schema first, then in the spec.
             roots = (as_mapping(o), specs[0]), (as_mapping(n), specs[1])
-            scope = SchemaScope(direction, *roots, out)
+            scope = SchemaScope(direction, *roots, out, origins)
             compare_schema(scope, join(path, key), o, n)
 
 
