@@ -120,6 +120,9 @@ async def connection_errors(target: Any, transport: Any) -> AsyncIterator[None]:
 
 
 def _explain(exc: BaseException, target: str, transport: Any) -> Exception | None:
+    for leaf in _leaves(exc):
+        if isinstance(leaf, ClientError):  # already one line (ToolError, ...)
+            return leaf if leaf is not exc else None
     refusal = getattr(transport, "refusal", None)
     if isinstance(refusal, _Refusal) and refusal.status is not None:
         if any(isinstance(e, MCPError) for e in _leaves(exc)):
