@@ -13,7 +13,8 @@ from __future__ import annotations
 # `version.require_runtime` when it is imported.
 __version__ = "0.2.0"
 
-from .connection import AuthError, TimedOut, Unreachable  # noqa: E402
+from .compat import ServerMismatch, ServerVersionWarning  # noqa: E402
+from .connection import AuthError, ClientError, TimedOut, Unreachable  # noqa: E402
 from .context import ToolContext, ToolResult  # noqa: E402
 from .dispatch import (  # noqa: E402
     ServerInfo,
@@ -27,7 +28,10 @@ from .version import require_runtime  # noqa: E402
 
 __all__ = [
     "AuthError",
+    "ClientError",
     "ServerInfo",
+    "ServerMismatch",
+    "ServerVersionWarning",
     "TimedOut",
     "ToolContext",
     "ToolEntry",

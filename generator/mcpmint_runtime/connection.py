@@ -18,6 +18,7 @@ from mcp.shared.exceptions import MCPError
 
 __all__ = [
     "AuthError",
+    "ClientError",
     "ConnectionProblem",
     "TimedOut",
     "Unreachable",
@@ -28,7 +29,11 @@ __all__ = [
 _REQUEST_TIMEOUT = -32001  # the SDK's JSON-RPC code for a request that timed out
 
 
-class ConnectionProblem(Exception):
+class ClientError(Exception):
+    """Base of every error a generated client raises; the message is one line."""
+
+
+class ConnectionProblem(ClientError):
     """The client could not talk to the server; the message is one line."""
 
     def __init__(self, target: str, reason: str) -> None:
@@ -115,6 +120,9 @@ async def connection_errors(target: Any, transport: Any) -> AsyncIterator[None]:
 
 
 def _explain(exc: BaseException, target: str, transport: Any) -> Exception | None:
+    for leaf in _leaves(exc):
+        if isinstance(leaf, ClientError):  # already one line (ToolError, ...)
+            return leaf if leaf is not exc else None
     refusal = getattr(transport, "refusal", None)
     if isinstance(refusal, _Refusal) and refusal.status is not None:
         if any(isinstance(e, MCPError) for e in _leaves(exc)):

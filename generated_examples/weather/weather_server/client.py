@@ -19,23 +19,40 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from mcp import Client
+from mcp.shared.exceptions import MCPError
+from mcpmint_runtime.connection import ClientError
 from pydantic import MISSING, BaseModel, Field
 
 from . import models
 from .models import City, Units, _JsonInt
 
+# What this client was built for: `connect` compares them with the server's.
+SERVER_NAME = "weather"
+SERVER_VERSION = "1.2.0"
+TOOLS = (
+    "get_forecast",
+    "get_conditions",
+)
 
-class ToolError(Exception):
+
+class ToolError(ClientError):
     """A tool answered with `isError: true`; `text` is what it said.
 
-    Connecting fails with `mcpmint_runtime.connection`'s one-line errors instead:
-    `AuthError` (HTTP 401/403, `.status`, `.challenge`), `Unreachable`, `TimedOut`.
+    Connecting fails with `mcpmint_runtime`'s one-line errors instead (all
+    `ClientError`s, like this one): `AuthError` (HTTP 401/403, `.status`,
+    `.challenge`), `Unreachable`, `TimedOut`, and `ServerMismatch` when the server
+    no longer serves a tool this client calls, or is another server.
     """
 
     def __init__(self, tool: str, text: str) -> None:
         super().__init__(f"{tool}: {text}")
         self.tool = tool
         self.text = text
+
+
+class UnknownTool(ToolError):
+    """The server does not know the tool (connected with `check=False`, or it was
+    removed since)."""
 
 
 def _http(url: str, headers: dict[str, str]) -> Any:
@@ -114,6 +131,7 @@ class WeatherClient:
         env: Mapping[str, str] | None = None,
         mode: str = "auto",
         timeout: float | None = None,
+        check: bool = True,
     ) -> AsyncIterator[WeatherClient]:
         """Connect to a server (URL, command line or transport) and yield a client.
 
@@ -121,7 +139,11 @@ class WeatherClient:
         `timeout`: seconds each request may wait for its answer (None: no limit).
         A refused token, an address where nothing answers and a request that timed
         out raise `AuthError`, `Unreachable` and `TimedOut`, one line each.
+        `check`: compare the server with `SERVER_NAME` and `TOOLS` (one `tools/list`
+        round trip): another server or a missing tool raises `ServerMismatch`; only
+        another version is a `ServerVersionWarning`.
         """
+        from mcpmint_runtime.compat import check_server
         from mcpmint_runtime.connection import connection_errors
 
         transport = target
@@ -131,10 +153,20 @@ class WeatherClient:
             async with Client(
                 transport, mode=mode, read_timeout_seconds=timeout
             ) as client:
+                if check:
+                    name = target if isinstance(target, str) else type(target).__name__
+                    await check_server(client, name, SERVER_NAME, SERVER_VERSION, TOOLS)
                 yield cls(client)
 
     async def _call(self, tool: str, arguments: dict[str, Any]) -> Any:
-        result = await self.client.call_tool(tool, arguments)
+        from mcpmint_runtime.compat import is_unknown_tool
+
+        try:
+            result = await self.client.call_tool(tool, arguments)
+        except MCPError as exc:
+            if is_unknown_tool(exc, tool):
+                raise UnknownTool(tool, exc.message) from None
+            raise
         if result.is_error:
             raise ToolError(tool, _text(result))
         return result

@@ -35,6 +35,8 @@ _CLIENT_NEEDS = {
     "contextlib": {"asynccontextmanager"},
     "typing": {"Any"},
     "mcp": {"Client"},
+    "mcp.shared.exceptions": {"MCPError"},
+    "mcpmint_runtime.connection": {"ClientError"},
     "pydantic": {"MISSING", "BaseModel"},
 }
 
