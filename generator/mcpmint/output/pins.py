@@ -60,7 +60,7 @@ def pin_problems(out: Path) -> list[PinProblem]:
     dependencies = project.get("dependencies", [])
     runtime = [d for d in dependencies if _names_runtime(d)]
     if not runtime:
-        where = _dependencies_line(text)
+        where = _project_key_line(text, "dependencies")
         message = (
             f"no {RUNTIME_DISTRIBUTION} in [project] dependencies, and the generated "
             f'code imports it: add "{RUNTIME_REQUIREMENT}"'
@@ -116,11 +116,11 @@ def version_problems(out: Path, package: str) -> list[PinProblem]:
         '`dynamic = ["version"]` and `[tool.setuptools.dynamic] '
         f'version = {{attr = "{package}.__version__"}}`'
     )
-    return [PinProblem(path, _version_line(text), message)]
+    return [PinProblem(path, _project_key_line(text, "version"), message)]
 
 
-def _version_line(text: str) -> int:
-    """The line of `version =` in [project], else of `[project]`, else 1."""
+def _project_key_line(text: str, key: str) -> int:
+    """The line of `key =` in [project], else of `[project]`, else 1."""
     project_line = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if _TABLE.match(line):
@@ -128,7 +128,7 @@ def _version_line(text: str) -> int:
                 break
             if line.strip().replace(" ", "") == "[project]":
                 project_line = number
-        elif project_line and re.match(r"\s*version\s*=", line):
+        elif project_line and re.match(rf"\s*{key}\s*=", line):
             return number
     return project_line or 1
 
@@ -183,18 +183,4 @@ def _string_line(text: str, value: str) -> int:
     for number, line in enumerate(text.splitlines(), start=1):
         if f'"{value}"' in line or f"'{value}'" in line:
             return number
-    return _dependencies_line(text)
-
-
-def _dependencies_line(text: str) -> int:
-    """The line of `dependencies = [` in [project], else of `[project]`, else 1."""
-    project_line = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if _TABLE.match(line):
-            if project_line:
-                break
-            if line.strip().replace(" ", "") == "[project]":
-                project_line = number
-        elif project_line and re.match(r"\s*dependencies\s*=", line):
-            return number
-    return project_line or 1
+    return _project_key_line(text, "dependencies")
