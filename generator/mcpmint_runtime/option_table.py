@@ -15,6 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import INTERNAL_ERRORS
+from .transports.settings import (
+    DEFAULT_GRACE_PERIOD,
+    DEFAULT_HOST,
+    DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_MAX_SESSIONS,
+    DEFAULT_PORT,
+    DEFAULT_SESSION_IDLE_TIMEOUT,
+    DEFAULT_WS_MAX_SIZE,
+    DEFAULT_WS_PING_INTERVAL,
+)
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 ROADS = {
@@ -123,7 +133,7 @@ OPTIONS = (
     Option(
         "--grace-period",
         _seconds,
-        10.0,
+        DEFAULT_GRACE_PERIOD,
         "`10`",
         "on SIGTERM/SIGINT, how long requests in flight may still finish; a second "
         "signal stops at once",
@@ -153,7 +163,7 @@ OPTIONS = (
     Option(
         "--host",
         _nonempty,
-        "127.0.0.1",
+        DEFAULT_HOST,
         "`127.0.0.1`",
         "address to bind",
         "network",
@@ -162,7 +172,7 @@ OPTIONS = (
     Option(
         "--port",
         _integer(0, 65535, "not a port (1-65535, or 0: any free port)"),
-        8000,
+        DEFAULT_PORT,
         "`8000`",
         "port to bind; `0` takes any free port (the startup line shows which)",
         "network",
@@ -205,7 +215,7 @@ OPTIONS = (
     Option(
         "--max-body-size",
         _integer(1, None, "not a size in bytes (1 or more)"),
-        4 * 1024 * 1024,
+        DEFAULT_MAX_BODY_SIZE,
         "4 MiB",
         "largest POST body (`/mcp`, `/messages/`); larger gets 413",
         "network",
@@ -224,7 +234,7 @@ OPTIONS = (
     Option(
         "--session-idle-timeout",
         _seconds,
-        300.0,
+        DEFAULT_SESSION_IDLE_TIMEOUT,
         "`300`",
         "end a stateful session idle this long (its id then gets 404); `0`: never",
         "http",
@@ -233,7 +243,7 @@ OPTIONS = (
     Option(
         "--max-sessions",
         _integer(0, None, "not a count (0 or more)"),
-        10_000,
+        DEFAULT_MAX_SESSIONS,
         "`10000`",
         "open stateful sessions at most; a new one past it gets 503; `0`: no limit",
         "http",
@@ -252,7 +262,7 @@ OPTIONS = (
     Option(
         "--ws-max-size",
         _integer(1, None, "not a size in bytes (1 or more)"),
-        16 * 1024 * 1024,
+        DEFAULT_WS_MAX_SIZE,
         "16 MiB",
         "largest WebSocket frame; larger closes the connection with 1009",
         "websocket",
@@ -261,7 +271,7 @@ OPTIONS = (
     Option(
         "--ws-ping-interval",
         _seconds,
-        20.0,
+        DEFAULT_WS_PING_INTERVAL,
         "`20`",
         "WebSocket keep-alive ping period, also the pong timeout; `0` disables",
         "websocket",
