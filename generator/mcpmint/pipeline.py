@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from mcpmint.output import uptodate
+from mcpmint.output import cache, uptodate
 from mcpmint.output.manifest import with_manifest
 from mcpmint.output.pins import pin_problems, version_problems
 from mcpmint.output.renames import HandlerRename, handler_rename
@@ -109,10 +109,10 @@ def build(spec_path: Path, out: Path) -> Build:
 def _record(result: Build, sources: Iterable[Path]) -> uptodate.Record:
     """What the up-to-date check compares next time: every input's and output's hash."""
     files = {
-        str(rel): (f.owner, uptodate.digest(f.text.encode("utf-8")))
+        str(rel): (f.owner, cache.digest(f.text.encode("utf-8")))
         for rel, f in result.files.items()
     }
-    read = {str(path): uptodate.digest(path.read_bytes()) for path in sources}
+    read = {str(path): cache.digest(path.read_bytes()) for path in sources}
     return uptodate.Record(result.package, files, read, _warnings(result))
 
 

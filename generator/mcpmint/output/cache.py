@@ -22,6 +22,11 @@ def _folder(kind: str) -> Path | None:
     return Path(base) / kind
 
 
+def digest(data: bytes) -> str:
+    """The hash kept of a file's bytes (records of builds and of writes)."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def key(*parts: bytes) -> str:
     """A cache key for these inputs."""
     digest = hashlib.sha256()

@@ -65,11 +65,6 @@ def remember(spec_path: Path, out: Path, record: Record) -> None:
         cache.write(_KIND, entry, json.dumps(data, ensure_ascii=False))
 
 
-def digest(data: bytes) -> str:
-    """The hash the records keep of a file's bytes."""
-    return hashlib.sha256(data).hexdigest()
-
-
 def current(spec_path: Path, out: Path) -> Record | None:
     """The record of this spec's build, if `out` holds exactly that build; else None."""
     entry = _entry(spec_path, out)
@@ -129,7 +124,7 @@ def _entry(spec_path: Path, out: Path) -> str | None:
 
 def _hash_of(path: Path) -> str | None:
     try:
-        return digest(path.read_bytes())
+        return cache.digest(path.read_bytes())
     except OSError:
         return None
 
@@ -149,7 +144,7 @@ def _tool_fingerprint() -> str:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 hasher.update(f"{path.relative_to(folder).as_posix()}\0".encode())
-                hasher.update(digest(path.read_bytes()).encode())
+                hasher.update(cache.digest(path.read_bytes()).encode())
     versions: list[Any] = [sys.version]
     for name in _LIBRARIES:
         try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mcpmint.output import written
+from mcpmint.output import cache, written
 from mcpmint.output.files import RenderedFile
 from mcpmint.output.manifest import is_generated, old_packages, stale_generated
 from mcpmint.output.renames import HandlerRename, renamed_source, stale_model_names
@@ -352,7 +352,10 @@ def diff_tree(
             current = target.read_text(encoding="utf-8", errors="replace")
             if current != rendered.text:
                 diff = _diff(current, rendered.text, f"a/{rel}", f"b/{rel}")
-                edited = str(rel) in last and written.digest(current) != last[str(rel)]
+                edited = (
+                    str(rel) in last
+                    and cache.digest(current.encode("utf-8")) != last[str(rel)]
+                )
                 label = "hand-edited" if edited else "stale"
                 problems.append(f"{label}: {rel}\n{diff}")
     for rel in stale_generated(files, out, package):

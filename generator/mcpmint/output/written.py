@@ -9,7 +9,6 @@ machine) every difference is called stale.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,14 +22,11 @@ def _entry(out: Path) -> str:
     return cache.key(b"written-1", str(out.resolve()).encode())
 
 
-def digest(text: str) -> str:
-    """The hash kept of a file's text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def remember(out: Path, texts: Mapping[str, str]) -> None:
     """Record the generated files' texts (relative path → text) as written."""
-    hashes = {rel: digest(text) for rel, text in sorted(texts.items())}
+    hashes = {
+        rel: cache.digest(text.encode("utf-8")) for rel, text in sorted(texts.items())
+    }
     cache.write(_KIND, _entry(out), json.dumps(hashes))
 
 
