@@ -27,17 +27,18 @@ def _parser() -> argparse.ArgumentParser:
         ("check", "exit 1 if the project is stale"),
     ):
         cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("spec", type=Path)
+        cmd.add_argument(
+            "spec", type=Path, nargs="*", help="none: every server of the workspace"
+        )
         cmd.add_argument(
             "-o",
             "--out",
             type=Path,
             help="project directory (default: the spec's directory)",
         )
+        _workspace_option(cmd)
+        cmd.add_argument("-q", "--quiet", action="store_true", help="exit code only")
         if name == "check":
-            cmd.add_argument(
-                "-q", "--quiet", action="store_true", help="exit code only"
-            )
             cmd.add_argument(
                 "--fail-on-stubs",
                 action="store_true",
@@ -45,12 +46,14 @@ def _parser() -> argparse.ArgumentParser:
             )
     cmd = sub.add_parser("validate", help="located diagnostics only")
     cmd.add_argument("spec", type=Path)
+    _workspace_option(cmd)
     sub.add_parser("schema", help="the JSON Schema of the spec format")
     cmd = sub.add_parser(
         "diff", help="breaking-change report between two spec versions"
     )
-    cmd.add_argument("old")
-    cmd.add_argument("new")
+    cmd.add_argument("old", help="a spec, a shared schema file, or git:REV alone")
+    cmd.add_argument("new", nargs="?", help="(default with git:REV: the working tree)")
+    _workspace_option(cmd)
     cmd.add_argument(
         "--fail-on", choices=["error", "warning", "never"], default="error"
     )
@@ -74,6 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--vcs-ref", help="template version (git tag or commit)")
     add_import_parser(sub)
     return parser
+
+
+def _workspace_option(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="FILE",
+        help="the workspace file (default: mcpmint-workspace.yaml, found upwards)",
+    )
 
 
 def add_import_parser(sub: Any) -> None:
@@ -128,9 +140,21 @@ def _out(args: argparse.Namespace) -> Path:
     return out
 
 
+def _many(args: argparse.Namespace) -> int | None:
+    """A workspace or several specs: run by mcpmint.workspace; one spec: None."""
+    if args.workspace is None and len(args.spec) == 1:
+        args.spec = args.spec[0]
+        return None
+    from mcpmint.workspace.run import run_many
+
+    return run_many(args)
+
+
 def _generate(args: argparse.Namespace) -> int:
     from mcpmint.pipeline import generate
 
+    if (code := _many(args)) is not None:
+        return code
     try:
         report = generate(args.spec, _out(args))
     except OSError as exc:
@@ -143,7 +167,8 @@ def _generate(args: argparse.Namespace) -> int:
         return 1
     for warning in report.warnings:
         print(warning, file=sys.stderr)
-    print(report.summary())
+    if not args.quiet:
+        print(report.summary())
     if report.review:
         print(
             "review these handlers: their tools' schemas changed "
@@ -162,6 +187,8 @@ def _generate(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from mcpmint.output.pins import pin_problems
 
+    if (code := _many(args)) is not None:
+        return code
     problems = check(args.spec, _out(args))
     if problems and not args.quiet:
         print("\n".join(problems))
@@ -197,7 +224,10 @@ def _check(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from mcpmint.pipeline import load_and_validate
+    from mcpmint.workspace.shared import validate_command
 
+    if (code := validate_command(args.spec, args.workspace)) is not None:
+        return code
     _, warnings = load_and_validate(args.spec)
     print(format_diagnostics(warnings))
     return 0
@@ -212,7 +242,10 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     from mcpmint.specdiff import report as diff
+    from mcpmint.workspace.diff import diff_command
 
+    if (code := diff_command(args)) is not None:
+        return code
     try:
         old, old_origins = _diff_side(args.old)
         new, new_origins = _diff_side(args.new)

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2] / "generator"
 LAYERS = (
     ("mcpmint.__main__",),
     ("mcpmint.cli", "mcpmint"),  # the command, and the public API (`mcpmint/__init__`)
+    ("mcpmint.workspace",),  # many specs at once: above the single-spec diff
     ("mcpmint.importer", "mcpmint.new", "mcpmint.specdiff"),
     ("mcpmint.pipeline",),
     ("mcpmint.codegen",),

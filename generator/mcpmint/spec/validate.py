@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -236,14 +236,22 @@ def _unknown_hints(spec: LoadedSpec, tool: dict[str, Any], i: int) -> list[Diagn
 def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
     defs = data.get("$defs")
     spec_defs: dict[str, Any] = defs if isinstance(defs, dict) else {}
-    found: list[Diagnostic] = []
-    found += bare_ref_cycles(spec, spec_defs)
-    for name, schema in spec_defs.items():
-        found += _schema_problems(spec, schema, ("$defs", name), {}, spec_defs)
+    found = defs_problems(spec, spec_defs, spec_defs)
     tools = data.get("tools")
     for i, tool in enumerate(tools if isinstance(tools, list) else []):
         if isinstance(tool, dict):
             found += _tool_schemas(spec, tool, i, spec_defs)
+    return found
+
+
+def defs_problems(
+    spec: LoadedSpec, spec_defs: dict[str, Any], names: Iterable[str]
+) -> list[Diagnostic]:
+    """The rules for the definitions `names` of `spec_defs` (a spec's `$defs`, or a
+    shared schema file's)."""
+    found = bare_ref_cycles(spec, {n: spec_defs[n] for n in names})
+    for name in names:
+        found += _schema_problems(spec, spec_defs[name], ("$defs", name), {}, spec_defs)
     return found
 
 
