@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mcpmint.spec.diagnostics import Diagnostic, JsonPath, SpecError
+from mcpmint.spec.diagnostics import Diagnostic, JsonPath, SpecError, sort_diagnostics
 from mcpmint.spec.load import LoadedSpec, load_spec
 
 __all__ = ["FILE_NAME", "Server", "Workspace", "find_workspace", "load_workspace"]
@@ -70,7 +70,7 @@ def load_workspace(path: Path, display: str | None = None) -> Workspace:
     found: list[Diagnostic] = []
     servers = _servers(loaded, found)
     if any(d.level == "error" for d in found):
-        raise SpecError(found)
+        raise SpecError(sort_diagnostics(found))
     return Workspace(Path(os.path.abspath(path)), tuple(servers))
 
 

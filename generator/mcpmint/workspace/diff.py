@@ -121,7 +121,7 @@ def _server_at(server: Server, old: str, new: str | None, cwd: Path) -> Outcome:
         _check_revision(new, cwd)
     rel = Path(os.path.relpath(server.spec, cwd)).as_posix()
     if not GitRevision(old, cwd).is_file(Path(rel)):
-        return Outcome(server, f"new since {old}", None)
+        return Outcome(server, f"new since {old}", None, _name(_peek(rel, cwd)))
     if new is not None and not GitRevision(new, cwd).is_file(Path(rel)):
         return Outcome(server, f"not in {new}", None)
     try:
@@ -143,8 +143,8 @@ def _invalid(server: Server, found: Sequence[Diagnostic]) -> Outcome:
     return Outcome(server, f"invalid ({errors} errors above)", None)
 
 
-def _name(data: Mapping[str, Any]) -> str | None:
-    server = data.get("server")
+def _name(data: Any) -> str | None:
+    server = data.get("server") if isinstance(data, Mapping) else None
     name = server.get("name") if isinstance(server, Mapping) else None
     return name if isinstance(name, str) else None
 

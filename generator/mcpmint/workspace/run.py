@@ -100,6 +100,13 @@ def _pick(workspace: Workspace, specs: Sequence[Path]) -> list[Server]:
     return chosen
 
 
+def _paths(server: Server) -> tuple[Path, Path]:
+    """The spec and project folder as the commands show them (relative to the current
+    folder): diagnostics name them so, and the up-to-date record is shared with
+    `mcpmint generate SPEC -o OUT` run from here."""
+    return Path(shown(server.spec)), Path(shown(server.out))
+
+
 def _label(server: Server) -> str:
     return f"{shown(server.spec)} → {shown(server.out)}"
 
@@ -127,8 +134,9 @@ def _check_one(server: Server, quiet: bool, fail_on_stubs: bool) -> tuple[str, b
     from mcpmint.output.pins import pin_problems
 
     try:
-        problems = check(server.spec, server.out)
-        unwritten = stubs(server.spec, server.out) if fail_on_stubs else []
+        spec, out = _paths(server)
+        problems = check(spec, out)
+        unwritten = stubs(spec, out) if fail_on_stubs else []
     except SpecError as exc:
         if not quiet:
             print(format_diagnostics(exc.diagnostics), file=sys.stderr)
@@ -136,7 +144,7 @@ def _check_one(server: Server, quiet: bool, fail_on_stubs: bool) -> tuple[str, b
     if not quiet:
         for line in [*problems, *(f"stub: {path}" for path in unwritten)]:
             print(line)
-    pins = {p.format() for p in pin_problems(server.out)}
+    pins = {p.format() for p in pin_problems(out)}
     stale = [p for p in problems if p not in pins]
     parts = []
     if stale:
@@ -170,15 +178,16 @@ def generate_many(servers: Sequence[Server], quiet: bool) -> int:
 def _errors_of(server: Server) -> list[Diagnostic]:
     from mcpmint.output import uptodate
 
-    if uptodate.current(server.spec, server.out) is not None:
+    spec, out = _paths(server)
+    if uptodate.current(spec, out) is not None:
         return []  # built from these very inputs before: valid
-    _, found = diagnose(server.spec)
+    _, found = diagnose(spec)
     return [d for d in found if d.level == "error"]
 
 
 def _generate_one(server: Server, quiet: bool) -> bool:
     try:
-        report = generate(server.spec, server.out)
+        report = generate(*_paths(server))
     except OSError as exc:
         where = exc.filename if exc.filename is not None else server.out
         reason = exc.strerror or str(exc)

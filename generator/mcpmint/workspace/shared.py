@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from mcpmint.schema.walk import def_name
-from mcpmint.spec.diagnostics import Diagnostic, SpecError, format_diagnostics
+from mcpmint.spec.diagnostics import (
+    Diagnostic,
+    SpecError,
+    format_diagnostics,
+    sort_diagnostics,
+)
 from mcpmint.spec.load import LoadedSpec, load_spec
 from mcpmint.spec.refs import inline_external_refs
 from mcpmint.spec.source import Source, WorkingTree
@@ -87,7 +92,7 @@ def shared_problems(
     found += inline_external_refs(loaded, source)
     del data["refRoot"]
     found += defs_problems(loaded, data["$defs"], own)
-    return found
+    return sort_diagnostics(found)
 
 
 def users_of(
