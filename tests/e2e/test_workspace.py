@@ -287,6 +287,10 @@ def test_a_shared_file_diff_reports_each_user_and_the_version_it_needs(
         "shipping  specs/shipping.yaml  major  0.3.0           0.4.0\n"
     )
     data = json.loads(mcpmint(repo, "diff", old, new, "--format", "json").stdout)
+    assert [(s["server"], s["needs"]) for s in data["servers"]] == [
+        ("orders", "2.0.0"),
+        ("shipping", "0.4.0"),
+    ]
     assert data["definitions"] == [
         {
             "name": "PostalCode",
@@ -298,13 +302,13 @@ def test_a_shared_file_diff_reports_each_user_and_the_version_it_needs(
     done = mcpmint(repo, "diff", old, new)
     assert done.returncode == 0
     assert done.stdout == (
-        "specs/shared/geo.yaml: 1 definition changed\n"
-        "  PostalCode (changed)\n\nno server uses it\n"
+        "specs/shared/geo.yaml: 1 definition changed\n  PostalCode (changed)\n"
     )
     assert done.stderr == (
         "no mcpmint-workspace.yaml found (in this folder or a parent, up to the"
         " repository root): the specs that use specs/shared/geo.yaml are not known;"
-        " pass --workspace FILE\n"
+        " pass --workspace FILE, or diff each spec that uses it:"
+        " mcpmint diff git:REV:SPEC SPEC\n"
     )
 
 
@@ -320,6 +324,16 @@ def test_validate_of_a_shared_file_lists_the_specs_using_each_definition(
         "  Address: specs/orders.yaml\n"
         "  Country: none\n"
     )
+    (repo / "mcpmint-workspace.yaml").rename(repo / "ws.yaml")
+    done = mcpmint(repo, "validate", "specs/shared/geo.yaml")
+    assert (done.returncode, done.stdout) == (0, "0 errors, 0 warnings\n")
+    assert done.stderr == (
+        "no mcpmint-workspace.yaml found (in this folder or a parent, up to the"
+        " repository root): the specs that use specs/shared/geo.yaml are not known;"
+        " pass --workspace FILE\n"
+    )
+    done = mcpmint(repo, "validate", "specs/shared/geo.yaml", "--workspace", "ws.yaml")
+    assert "  Address: specs/orders.yaml\n" in done.stdout
     geo = repo / "specs" / "shared" / "geo.yaml"
     geo.write_text(GEO.replace("type: object", "type: objekt") + "owner: geo\n")
     done = mcpmint(repo, "validate", "specs/shared/geo.yaml")

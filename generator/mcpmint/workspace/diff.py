@@ -167,9 +167,11 @@ def _shared_diff(args: argparse.Namespace, cwd: Path) -> int:
     changed = _changed_defs(old_loaded.data["$defs"], new_loaded.data["$defs"])
     workspace = workspace_at(args.workspace)
     if workspace is None:
-        print(no_workspace_note(path), file=sys.stderr)
-        text = _defs_text(path, changed, None)
-        _print([], args.format, _defs_json(path, changed, None), text)
+        also = ", or diff each spec that uses it: mcpmint diff git:REV:SPEC SPEC"
+        print(no_workspace_note(path, also), file=sys.stderr)
+        extra = _defs_json(path, changed, None)
+        text = _defs_text(path, changed, None).rstrip("\n") + "\n"
+        sys.stdout.write(render_json([], extra) if args.format == "json" else text)
         return 0
     old_bytes = old_source.read_bytes(old_loaded.path)
     new_bytes = _bytes(args.new, cwd)

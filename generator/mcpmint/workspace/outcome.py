@@ -107,7 +107,7 @@ def render_json(outcomes: Sequence[Outcome], extra: Mapping[str, Any]) -> str:
             "spec": shown(o.server.spec),
             "out": shown(o.server.out),
             "status": o.status,
-            "verdict": o.verdict(),
+            ("needs" if o.needs else "verdict"): o.verdict(),
             "report": json.loads(rep.render_json(o.report)) if o.report else None,
         }
         for o in outcomes

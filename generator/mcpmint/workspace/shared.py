@@ -128,10 +128,11 @@ def _used_names(spec: Path, target: Path, source: Source | None) -> set[str]:
     return names
 
 
-def no_workspace_note(path: Path) -> str:
+def no_workspace_note(path: Path, also: str = "") -> str:
     return (
         f"no {FILE_NAME} found (in this folder or a parent, up to the repository "
-        f"root): the specs that use {shown(path)} are not known; pass --workspace FILE"
+        f"root): the specs that use {shown(path)} are not known; pass --workspace "
+        f"FILE{also}"
     )
 
 
