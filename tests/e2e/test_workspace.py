@@ -126,6 +126,11 @@ def test_check_over_the_workspace_gives_one_line_per_server(generated: Path) -> 
     )
     # from a subfolder, the workspace is found in the parent
     assert mcpmint(generated / "specs", "check", "-q").returncode == 0
+    done = mcpmint(generated, "check", "--fail-on-stubs")
+    assert done.returncode == 1
+    assert "specs/orders.yaml → services/orders: 1 handler still a stub\n" in (
+        done.stdout
+    )
 
 
 def test_an_edit_to_the_shared_file_makes_both_servers_stale(repo: Path) -> None:
@@ -260,6 +265,7 @@ def test_workspace_diff_names_a_server_that_is_new_since_the_revision(
     assert done.stdout.endswith(
         "billing   specs/billing.yaml   -     -                     new since HEAD\n"
     )
+    assert mcpmint(repo, "diff", "git:HEAD", "git:HEAD").returncode == 0
     done = mcpmint(repo, "diff", "git:nope")
     assert done.returncode == 2
     assert (

@@ -88,3 +88,28 @@ def test_the_workspace_is_found_upwards_but_not_past_the_repository(
 )
 def test_the_version_a_server_needs(old: str | None, bump: str, needed: str) -> None:
     assert next_version(old, bump) == needed
+
+
+def test_a_spec_listed_twice_and_a_glob_matching_nothing_are_located(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "teams" / "a").mkdir(parents=True)
+    (tmp_path / "teams" / "a" / "spec.yaml").write_text(SPEC)
+    ws = tmp_path / "ws.yaml"
+    ws.write_text(
+        "mcpmint-workspace: 1\nservers:\n"
+        "  - {spec: 'teams/*/spec.yaml', out: 'gen/{folder}'}\n"
+        "  - {spec: teams/a/spec.yaml, out: elsewhere}\n"
+        "  - {spec: 'apis/*.yaml'}\n"
+    )
+    with pytest.raises(SpecError) as caught:
+        load_workspace(ws, display="ws.yaml")
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "ws.yaml:4:6: error: servers[1].spec: teams/a/spec.yaml is listed twice\n"
+        "  hint: also in servers[0]",
+        "ws.yaml:5:6: error: servers[2].spec: no file matches 'apis/*.yaml'\n"
+        "  hint: paths are relative to the workspace file's folder",
+    ]
+    ws.write_text(ws.read_text().split("  - {spec: teams/a")[0])
+    (server,) = load_workspace(ws).servers
+    assert server.out == tmp_path / "gen" / "a"
