@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mcpmint.spec.shared import SharedPackage
+from mcpmint.spec.packages import SharedPackage
 
 
 @dataclass(frozen=True, slots=True)

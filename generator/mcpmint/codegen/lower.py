@@ -14,8 +14,8 @@ from mcpmint.schema.synth import synthesise
 from mcpmint.schema.walk import bundle
 from mcpmint.spec.format import Setting, Spec, Tool
 from mcpmint.spec.naming import handler_name, package_name, pascal
+from mcpmint.spec.packages import SharedPackage
 from mcpmint.spec.settings_rules import setting_field
-from mcpmint.spec.shared import SharedPackage
 from mcpmint.spec.vocabulary import TRANSPORTS
 
 _SETTING_TYPES = {

@@ -15,7 +15,7 @@ from mcpmint.codegen.ir import ProjectIR
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
 from mcpmint.output.pins import RUNTIME_RANGE, RUNTIME_REQUIREMENT
 from mcpmint.spec.naming import pascal
-from mcpmint.spec.shared import SharedPackage
+from mcpmint.spec.packages import SharedPackage
 
 _CHUNK = 64
 

@@ -17,12 +17,8 @@ from mcpmint.output.files import GENERATED_MARK, RenderedFile
 from mcpmint.output.pins import MODELS_REQUIREMENTS
 from mcpmint.spec.diagnostics import SpecError
 from mcpmint.spec.load import LoadedSpec
-from mcpmint.spec.shared import (
-    class_names,
-    declared_package,
-    file_digest,
-    shared_packages,
-)
+from mcpmint.spec.packages import class_names, file_digest
+from mcpmint.spec.shared import declared_package, shared_packages
 from mcpmint.spec.source import WorkingTree
 
 _TEMPLATES = {

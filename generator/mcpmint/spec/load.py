@@ -19,7 +19,7 @@ from mcpmint.spec.load_yaml import parse_yaml
 from mcpmint.spec.source import Source, WorkingTree
 
 if TYPE_CHECKING:
-    from mcpmint.spec.shared import SharedDef
+    from mcpmint.spec.packages import SharedDef
 
 # Aliases are expanded into plain data; these bound what a hostile file can make us
 # build.

@@ -13,55 +13,20 @@ inlines them (`LoadedSpec.shared`); `shared_packages` lists the packages a spec 
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection
 from typing import Any
 
 from mcpmint.spec.diagnostics import Diagnostic
 from mcpmint.spec.load import LoadedSpec
-from mcpmint.spec.naming import is_package_name, schema_class_name
+from mcpmint.spec.naming import is_package_name
+from mcpmint.spec.packages import SharedDef, SharedPackage, class_names, file_digest
 
 # Keys that make a file a server spec rather than a shared schema file.
 SPEC_KEYS = ("mcpmint", "server", "tools")
 DEFAULT_VERSION = "0.1.0"
 # PEP 440 versions as people write them: 1, 1.2.0, 2.0.0rc1, 1.0.post1, 1.0.dev3.
 _VERSION = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?")
-
-
-@dataclass(frozen=True, slots=True)
-class SharedPackage:
-    """A models package a spec imports from: what its pyproject and provenance need."""
-
-    package: str  # "geo_schemas": the import name
-    version: str  # "1.2.0": `version:` of the shared file (DEFAULT_VERSION if none)
-    path: str  # "shared/geo.yaml": the file, relative to the spec's folder
-    digest: str  # sha256 (hex) of the file's text, line endings as LF
-
-    @property
-    def distribution(self) -> str:
-        """The distribution name: `geo-schemas`."""
-        return self.package.replace("_", "-")
-
-    @property
-    def requirement(self) -> str:
-        """What a project depending on it writes: `geo-schemas==1.2.0`."""
-        return f"{self.distribution}=={self.version}"
-
-
-@dataclass(frozen=True, slots=True)
-class SharedDef:
-    """A spec definition that is a model of a shared package."""
-
-    package: SharedPackage
-    name: str  # its `$defs` key in the shared file
-    class_name: str  # the class the package defines for it
-
-    @property
-    def module(self) -> str:
-        """The module that defines the class: `geo_schemas.models`."""
-        return f"{self.package.package}.models"
 
 
 def is_shared_file(data: Any) -> bool:
@@ -79,17 +44,6 @@ def declared_package(data: Any) -> tuple[str, str] | None:
     if not (isinstance(version, str) and _VERSION.fullmatch(version)):
         return None
     return package, version
-
-
-def file_digest(raw: bytes) -> str:
-    """The digest recorded for a shared file: sha256 of its bytes with CRLF as LF, so
-    a checkout with Windows line endings gives the same digest."""
-    return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
-
-
-def class_names(defs: Iterable[Any]) -> dict[str, str]:
-    """The class each definition of a shared package gets: its key in PascalCase."""
-    return {name: schema_class_name(name) for name in defs if isinstance(name, str)}
 
 
 def shared_def(
