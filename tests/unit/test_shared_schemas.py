@@ -3,6 +3,7 @@ uses one records; the models stage's `every_def` and `imported`."""
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from pathlib import Path
 
@@ -165,3 +166,67 @@ def test_imported_definitions_give_way_to_an_import_with_the_local_name() -> Non
 def test_the_models_requirements_are_the_runtime_pins_of_the_same() -> None:
     runtime = tomllib.loads((ROOT / "generator" / "pyproject.toml").read_text())
     assert set(MODELS_REQUIREMENTS) <= set(runtime["project"]["dependencies"])
+
+
+# -- docs/shared-schemas.md shows real output ------------------------------------------
+
+DOC = (ROOT / "docs" / "shared-schemas.md").read_text(encoding="utf-8")
+
+
+def _doc_geo() -> str:
+    block = DOC.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert block.startswith("# Shared by the orders and shipping teams.")
+    return block
+
+
+def test_the_docs_validate_output_is_what_validate_says(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        _doc_geo()
+        .replace("package: geo_schemas", "package: geo-schemas")
+        .replace("version: 1.2.0", "version: 1.2")
+    )
+    _, found = diagnose(bad, display="bad.yaml")
+    shown = "\n".join(d.format() for d in found)
+    assert f"$ mcpmint validate bad.yaml\n{shown}\n2 errors, 0 warnings\n" in DOC
+
+
+def test_the_docs_digests_and_refusal_are_what_the_runtime_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mcpmint_runtime.shared import mismatches
+
+    from mcpmint.spec.packages import file_digest
+
+    old = file_digest(_doc_geo().encode())
+    new = file_digest(_doc_geo().replace("{3,10}", "{3,12}").encode())
+    assert f'"sha256": "{old}",' in DOC
+    (tmp_path / "geo_schemas").mkdir()
+    (tmp_path / "geo_schemas" / "__init__.py").write_text(f"__digest__ = {new!r}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    recorded = {
+        "geo_schemas": {
+            "requirement": "geo-schemas==1.2.0",
+            "file": "shared/geo.yaml",
+            "sha256": old,
+        }
+    }
+    try:
+        [line] = mismatches("orders_server", recorded)
+    finally:
+        sys.modules.pop("geo_schemas", None)
+    assert f"$ python -m orders_server stdio\norders_server: error: {line}\n" in DOC
+
+
+def test_the_docs_dependency_problems_are_what_check_says(tmp_path: Path) -> None:
+    from mcpmint.output.pins import shared_pin_problems
+
+    (tmp_path / "pkg").mkdir()
+    models = 'SHARED_SCHEMAS: dict[str, dict[str, str]] = {"geo_schemas": {'
+    models += '"requirement": "geo-schemas==1.2.0", "file": "g.yaml", "sha256": "0"}}\n'
+    (tmp_path / "pkg" / "models.py").write_text(models)
+    pyproject = tmp_path / "pyproject.toml"
+    for dependency in ("", '"geo-schemas>=1,<1.2"'):
+        pyproject.write_text(f"[project]\nname = 'x'\ndependencies = [{dependency}]\n")
+        [problem] = shared_pin_problems(tmp_path, "pkg")
+        assert " ".join(problem.message.split()) in " ".join(DOC.split())
