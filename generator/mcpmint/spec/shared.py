@@ -30,8 +30,13 @@ _VERSION = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?")
 
 
 def is_shared_file(data: Any) -> bool:
-    """Whether loaded data is a shared schema file rather than a server spec."""
-    return isinstance(data, dict) and not any(k in data for k in SPEC_KEYS)
+    """Whether loaded data is a shared schema file (`$defs` or `package:`, and none of
+    a server spec's keys) rather than a server spec."""
+    return (
+        isinstance(data, dict)
+        and ("$defs" in data or "package" in data)
+        and not any(k in data for k in SPEC_KEYS)
+    )
 
 
 def declared_package(data: Any) -> tuple[str, str] | None:
