@@ -19,9 +19,23 @@ def main() -> None:
     """Regenerate generated_examples/<name>/ for every spec, and every invalid-spec .txt."""
     for spec in sorted((ROOT / "specs").glob("*.yaml")):
         out = ROOT / "generated_examples" / spec.stem
-        subprocess.run([sys.executable, "-m", "mcpmint", "generate", str(spec.relative_to(ROOT)), "-o", str(out.relative_to(ROOT))], cwd=ROOT, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mcpmint",
+                "generate",
+                str(spec.relative_to(ROOT)),
+                "-o",
+                str(out.relative_to(ROOT)),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
     for case in sorted(INVALID.glob("*.yaml")):
-        case.with_suffix(".txt").write_text(expected_diagnostics(case), encoding="utf-8")
+        case.with_suffix(".txt").write_text(
+            expected_diagnostics(case), encoding="utf-8"
+        )
         print(f"refreshed {case.with_suffix('.txt').relative_to(ROOT)}")
 
 

@@ -185,14 +185,13 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from mcpmint.output.pins import pin_problems
-
     if (code := _many(args)) is not None:
         return code
     problems = check(args.spec, _out(args))
     if problems and not args.quiet:
         print("\n".join(problems))
-        pins = {p.format() for p in pin_problems(_out(args))}
+        pyproject = f"{_out(args) / 'pyproject.toml'}:"
+        pins = {p for p in problems if p.startswith(pyproject)}
         if stale := [p for p in problems if p not in pins]:
             print(
                 f"{len(stale)} file(s) out of date: "
@@ -207,7 +206,7 @@ def _check(args: argparse.Namespace) -> int:
             )
         if pins:
             print(
-                "the project's dependencies cannot install the runtime the generated "
+                "the project's dependencies cannot install what the generated "
                 "code needs: edit pyproject.toml as said above",
                 file=sys.stderr,
             )

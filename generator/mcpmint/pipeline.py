@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcpmint.output import cache, uptodate
 from mcpmint.output.manifest import with_manifest
-from mcpmint.output.pins import pin_problems, version_problems
+from mcpmint.output.pins import pin_problems, shared_pin_problems, version_problems
 from mcpmint.output.renames import HandlerRename, handler_rename
 from mcpmint.output.stubs import stub_handlers
 from mcpmint.output.write import WriteReport, diff_tree, write_tree
@@ -69,9 +69,16 @@ def diagnose(
     tree unless given)."""
     from mcpmint.spec.load import load_spec
     from mcpmint.spec.refs import inline_external_refs
-    from mcpmint.spec.validate import validate
+    from mcpmint.spec.shared import is_shared_file, shared_file_problems
+    from mcpmint.spec.validate import schema_problems, validate
 
     loaded = load_spec(spec_path, display=display, source=source)
+    if is_shared_file(loaded.data):  # a shared schema file, maybe a models package
+        from mcpmint.models.names import RESERVED
+
+        found = shared_file_problems(loaded, RESERVED)  # its own keys, before refs
+        found += inline_external_refs(loaded, source) + schema_problems(loaded)
+        return loaded, sort_diagnostics(found)
     found = inline_external_refs(loaded, source) + validate(loaded)
     return loaded, sort_diagnostics(found)
 
@@ -88,6 +95,10 @@ def load_and_validate(spec_path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
 def build(spec_path: Path, out: Path) -> Build:
     """Every file of the project, rendered and formatted in memory."""
     loaded, warnings = load_and_validate(spec_path)
+    from mcpmint.spec.shared import is_shared_file
+
+    if is_shared_file(loaded.data):
+        return _build_shared(loaded, warnings, spec_path, out)
     # Imported only now: datamodel-code-generator and black take ~0.5 s to import, and
     # a spec with errors needs neither.
     from mcpmint.codegen.format import format_files
@@ -95,13 +106,29 @@ def build(spec_path: Path, out: Path) -> Build:
     from mcpmint.codegen.render import render
     from mcpmint.models import cached_render_models
     from mcpmint.spec.format import Spec
+    from mcpmint.spec.shared import shared_packages
 
     spec = Spec.model_validate(loaded.data)
-    models = cached_render_models(model_requests(spec), spec.defs)
-    project = to_ir(spec, models, loaded.path, out)
+    imported = {k: (d.module, d.class_name) for k, d in loaded.shared.items()}
+    requests = model_requests(spec)
+    models = cached_render_models(requests, spec.defs, imported=imported)
+    project = to_ir(spec, models, loaded.path, out, shared_packages(loaded))
     files = with_manifest(format_files(render(project)))
     renames = {t.name: t.renamedFrom for t in spec.tools if t.renamedFrom}
     result = Build(files, project.server.package, warnings, project.warnings, renames)
+    uptodate.remember(spec_path, out, _record(result, loaded.sources))
+    return result
+
+
+def _build_shared(
+    loaded: LoadedSpec, warnings: list[Diagnostic], spec_path: Path, out: Path
+) -> Build:
+    """The models package of a shared schema file that declares `package:`."""
+    from mcpmint.codegen.format import format_files
+    from mcpmint.codegen.shared import render_shared_package
+
+    package, files = render_shared_package(loaded, out)
+    result = Build(with_manifest(format_files(files)), package, warnings, (), {})
     uptodate.remember(spec_path, out, _record(result, loaded.sources))
     return result
 
@@ -130,6 +157,7 @@ def generate(spec_path: Path, out: Path) -> WriteReport:
     # the record does not cover the user's pyproject.toml.
     report.warnings += [p.format("warning") for p in pin_problems(out)]
     report.warnings += [p.format("warning") for p in version_problems(out, package)]
+    report.warnings += [p.format("warning") for p in shared_pin_problems(out, package)]
     return report
 
 
@@ -184,10 +212,17 @@ def _handlers_to_review(before: dict[str, Any], result: Build) -> dict[str, str]
 def check(spec_path: Path, out: Path) -> list[str]:
     """What is stale, missing or extra in `out`, and pins that exclude the runtime."""
     pins = [p.format() for p in pin_problems(out)]  # the fast path does not cover them
-    if uptodate.current(spec_path, out) is not None:
-        return pins
+    record = uptodate.current(spec_path, out)
+    if record is not None:
+        return pins + [p.format() for p in shared_pin_problems(out, record.package)]
     result = build(spec_path, out)
-    return pins + diff_tree(result.files, out, result.package)
+    models = result.files.get(PurePosixPath(result.package, "models.py"))
+    shared = shared_pin_problems(out, result.package, models.text if models else None)
+    return (
+        pins
+        + [p.format() for p in shared]
+        + diff_tree(result.files, out, result.package)
+    )
 
 
 def stubs(spec_path: Path, out: Path) -> list[str]:

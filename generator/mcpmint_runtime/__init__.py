@@ -24,6 +24,7 @@ from .dispatch import (  # noqa: E402
     schema_validator,
 )
 from .errors import ToolFailure  # noqa: E402
+from .shared import SharedSchemaWarning  # noqa: E402
 from .version import require_runtime  # noqa: E402
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "ServerInfo",
     "ServerMismatch",
     "ServerVersionWarning",
+    "SharedSchemaWarning",
     "TimedOut",
     "ToolContext",
     "ToolEntry",

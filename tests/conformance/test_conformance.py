@@ -176,9 +176,9 @@ def run_scenario(
     )
     output = ANSI.sub("", result.stdout + result.stderr)
     found = sorted(out.glob(f"server-{scenario}-*/checks.json"))
-    assert (
-        len(found) == 1
-    ), f"no checks.json for {scenario} (exit {result.returncode}):\n{output}"
+    assert len(found) == 1, (
+        f"no checks.json for {scenario} (exit {result.returncode}):\n{output}"
+    )
     checks: list[dict[str, Any]] = json.loads(found[0].read_text())
     return result.returncode, checks, output
 
@@ -215,7 +215,7 @@ def test_scenario_passes(server_url: str, scenario: str, tmp_path: Path) -> None
 def test_known_gap_still_fails(server_url: str, scenario: str, tmp_path: Path) -> None:
     status, checks, output = run_scenario(server_url, scenario, tmp_path)
     failures = statuses(checks, "FAILURE")
-    assert (
-        failures and status == 1
-    ), f"{scenario} passes now: move it from EXPECTED_FAILURES to REQUIRED\n{output}"
+    assert failures and status == 1, (
+        f"{scenario} passes now: move it from EXPECTED_FAILURES to REQUIRED\n{output}"
+    )
     assert all("Method not found" in f for f in failures), failures

@@ -30,12 +30,19 @@ def diff_dirs(a: Path, b: Path) -> list[str]:
         for name, sub in cmp.subdirs.items():
             walk(sub, f"{prefix}{name}/")
 
-    walk(filecmp.dircmp(a, b, ignore=["__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"]), "")
+    walk(
+        filecmp.dircmp(
+            a, b, ignore=["__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"]
+        ),
+        "",
+    )
     return sorted(out)
 
 
 def test_every_spec_has_a_generated_example() -> None:
-    assert sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir()) == sorted(s.stem for s in SPECS)
+    assert sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir()) == sorted(
+        s.stem for s in SPECS
+    )
 
 
 def mirror(spec: Path, root: Path) -> tuple[Path, Path]:
@@ -44,7 +51,11 @@ def mirror(spec: Path, root: Path) -> tuple[Path, Path]:
     shutil.copytree(ROOT / "specs", root / "specs")
     spec_copy = root / "specs" / spec.name
     out = root / "generated_examples" / spec.stem
-    shutil.copytree(EXAMPLES / spec.stem, out, ignore=shutil.ignore_patterns("__pycache__", ".*_cache"))
+    shutil.copytree(
+        EXAMPLES / spec.stem,
+        out,
+        ignore=shutil.ignore_patterns("__pycache__", ".*_cache"),
+    )
     return spec_copy, out
 
 
@@ -57,42 +68,95 @@ def test_regenerating_an_example_changes_nothing(spec: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
-def test_generation_is_byte_identical_across_hash_seeds(spec: Path, tmp_path: Path) -> None:
+def test_generation_is_byte_identical_across_hash_seeds(
+    spec: Path, tmp_path: Path
+) -> None:
     for seed in ("0", "1", "4242"):
         shutil.copytree(ROOT / "specs", tmp_path / seed / "specs")
         spec_copy = tmp_path / seed / "specs" / spec.name
         out = tmp_path / seed / "generated_examples" / spec.stem
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        command = [sys.executable, "-m", "mcpmint", "generate", str(spec_copy), "-o", str(out)]
+        command = [
+            sys.executable,
+            "-m",
+            "mcpmint",
+            "generate",
+            str(spec_copy),
+            "-o",
+            str(out),
+        ]
         subprocess.run(command, check=True, env=env, capture_output=True)
         # User-owned files: fresh output has stubs where the example has real code.
         for committed in (EXAMPLES / spec.stem).rglob("*"):
             caches = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
-            if committed.is_file() and not caches & set(committed.parts) and not is_generated(committed):
-                shutil.copy(committed, out / committed.relative_to(EXAMPLES / spec.stem))
+            if (
+                committed.is_file()
+                and not caches & set(committed.parts)
+                and not is_generated(committed)
+            ):
+                shutil.copy(
+                    committed, out / committed.relative_to(EXAMPLES / spec.stem)
+                )
         assert diff_dirs(EXAMPLES / spec.stem, out) == [], seed
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
 def test_the_check_command_is_green_for_every_example(spec: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "mcpmint", "check", str(spec), "-o", str(EXAMPLES / spec.stem)], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mcpmint",
+            "check",
+            str(spec),
+            "-o",
+            str(EXAMPLES / spec.stem),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
 def test_the_example_s_own_tests_pass(spec: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=EXAMPLES / spec.stem, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=EXAMPLES / spec.stem,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
 
 
 def test_generated_code_is_ruff_clean() -> None:
-    result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "--select", "E,F,I,UP,B", "--target-version", "py311", "."], cwd=EXAMPLES, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            str(BIN / "ruff"),
+            "check",
+            "--no-cache",
+            "--select",
+            "E,F,I,UP,B",
+            "--target-version",
+            "py311",
+            ".",
+        ],
+        cwd=EXAMPLES,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_generated_code_is_black_formatted() -> None:
-    result = subprocess.run([str(BIN / "black"), "--check", "--target-version", "py311", "."], cwd=EXAMPLES, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "black"), "--check", "--target-version", "py311", "."],
+        cwd=EXAMPLES,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -100,7 +164,17 @@ def test_generated_code_is_black_formatted() -> None:
 def test_generated_code_is_mypy_strict_clean(spec: Path, tmp_path: Path) -> None:
     project = EXAMPLES / spec.stem
     result = subprocess.run(
-        [str(BIN / "mypy"), "--strict", "--no-incremental", "--cache-dir", str(tmp_path), "--python-version", "3.11", "--explicit-package-bases", "."],
+        [
+            str(BIN / "mypy"),
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path),
+            "--python-version",
+            "3.11",
+            "--explicit-package-bases",
+            ".",
+        ],
         cwd=project,
         capture_output=True,
         text=True,
@@ -108,13 +182,34 @@ def test_generated_code_is_mypy_strict_clean(spec: Path, tmp_path: Path) -> None
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_check_catches_a_hand_edit_to_a_generated_file_and_says_what_changed(tmp_path: Path) -> None:
+def test_check_catches_a_hand_edit_to_a_generated_file_and_says_what_changed(
+    tmp_path: Path,
+) -> None:
     spec_copy, out = mirror(SPECS[0], tmp_path)
     server = next(out.glob("*/server.py"))
-    server.write_text(server.read_text(encoding="utf-8") + "HACK = 1\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mcpmint", "check", str(spec_copy), "-o", str(out)], capture_output=True, text=True)
+    server.write_text(
+        server.read_text(encoding="utf-8") + "HACK = 1\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mcpmint", "check", str(spec_copy), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert f"stale: {server.relative_to(out).as_posix()}" in result.stdout
     assert "-HACK = 1" in result.stdout
-    quiet = subprocess.run([sys.executable, "-m", "mcpmint", "check", "--quiet", str(spec_copy), "-o", str(out)], capture_output=True, text=True)
+    quiet = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mcpmint",
+            "check",
+            "--quiet",
+            str(spec_copy),
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (1, "", "")

@@ -20,7 +20,9 @@ def test_an_invalid_spec_gives_its_expected_diagnostics(case: Path) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
-def test_generating_from_an_invalid_spec_writes_nothing(case: Path, tmp_path: Path) -> None:
+def test_generating_from_an_invalid_spec_writes_nothing(
+    case: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "-m", "mcpmint", "generate", str(case), "-o", str(out)],

@@ -45,9 +45,7 @@ def survey(
     def case(raw: bytes) -> None:
         try:
             counts[run_case(raw, folder)] += 1
-        except (
-            Exception
-        ) as exc:  # noqa: BLE001 - every failure is recorded, none stops the run
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded, none stops the run
             frames = traceback.extract_tb(exc.__traceback__)
             where = tuple(
                 f"{Path(f.filename).name}:{f.lineno}"

@@ -171,9 +171,13 @@ scalar = st.one_of(
 )
 json_value = st.recursive(
     scalar,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(
-        st.one_of(st.sampled_from(KEY_NAMES), st.text(max_size=8)), inner, max_size=4
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.one_of(st.sampled_from(KEY_NAMES), st.text(max_size=8)),
+            inner,
+            max_size=4,
+        )
     ),
     max_leaves=24,
 )

@@ -131,9 +131,9 @@ def test_memory_stays_bounded_over_connect_disconnect_cycles(
         f"{kind}: {CYCLES} cycles in {elapsed:.1f} s, RSS {before:.1f} -> {after:.1f} MB (+{growth:.1f})"
     )
     assert status == 0, server.stderr()
-    assert (
-        growth <= allowed
-    ), f"{kind}: RSS grew {growth:.1f} MB over {CYCLES} cycles (allowed {allowed:.0f})"
+    assert growth <= allowed, (
+        f"{kind}: RSS grew {growth:.1f} MB over {CYCLES} cycles (allowed {allowed:.0f})"
+    )
 
 
 def test_idle_sessions_expire_with_404_and_the_session_limit_refuses_with_503(

@@ -112,7 +112,9 @@ def steps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
     spec, out = prepared(tmp_path_factory.mktemp("count"))
     stage, replace = Interrupt(0), Interrupt(0, _staged)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(mcpmint.output.write, "_stage", stage.wrap(mcpmint.output.write._stage))
+        patch.setattr(
+            mcpmint.output.write, "_stage", stage.wrap(mcpmint.output.write._stage)
+        )
         patch.setattr(mcpmint.output.write.os, "replace", replace.wrap(os.replace))
         report = generate(spec, out)
     assert report.deleted == [STALE] and stage.calls == replace.calls > 2
@@ -149,7 +151,9 @@ def test_an_interrupt_while_writing_leaves_the_project_unchanged(
         )
     else:
         interrupt = Interrupt(n, _staged if step == "replace" else _moving_stale)
-        monkeypatch.setattr(mcpmint.output.write.os, "replace", interrupt.wrap(os.replace))
+        monkeypatch.setattr(
+            mcpmint.output.write.os, "replace", interrupt.wrap(os.replace)
+        )
     with pytest.raises(KeyboardInterrupt):
         generate(spec, out)
     monkeypatch.undo()
@@ -203,7 +207,9 @@ def test_an_interrupt_while_removing_backups_leaves_the_new_project_and_no_lefto
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".mcpmint-backup-")]
     assert len(leftovers) == 1
     expected = snapshot(clean / "generated_examples" / "weather")
-    assert {k: v for k, v in snapshot(out).items() if ".mcpmint-backup-" not in k} == expected
+    assert {
+        k: v for k, v in snapshot(out).items() if ".mcpmint-backup-" not in k
+    } == expected
     report = generate(spec, out)
     assert report.created == report.updated == report.deleted == []
     assert snapshot(out) == expected

@@ -152,9 +152,9 @@ def test_sigterm_lets_calls_in_flight_finish_then_exits_0(
     print(
         f"{transport}: {IN_FLIGHT} calls answered {timings['answered']:.1f} s after SIGTERM, exit after {timings['exited']:.1f} s"
     )
-    assert (
-        timings["exited"] < SLEEP + 5
-    ), "the drain waited for something that was no call in flight"
+    assert timings["exited"] < SLEEP + 5, (
+        "the drain waited for something that was no call in flight"
+    )
 
 
 async def _network_sigterm(

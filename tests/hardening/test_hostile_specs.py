@@ -152,15 +152,15 @@ def _run(raw: bytes, spec: Path, out: Path) -> str:
         assert_located(error, spec, raw)
         outcome = "refused"
     cpu, wall = time.process_time() - cpu, time.monotonic() - wall
-    assert (
-        cpu <= CASE_CPU_SECONDS
-    ), f"{cpu:.1f} s of CPU for one spec ({len(raw)} bytes)"
+    assert cpu <= CASE_CPU_SECONDS, (
+        f"{cpu:.1f} s of CPU for one spec ({len(raw)} bytes)"
+    )
     assert wall <= CASE_WALL_SECONDS, f"{wall:.1f} s for one spec ({len(raw)} bytes)"
     if measured:
         peak = _status_mb("VmHWM") - base
-        assert (
-            peak <= CASE_PEAK_MB
-        ), f"{peak:.0f} MB peak for one spec ({len(raw)} bytes)"
+        assert peak <= CASE_PEAK_MB, (
+            f"{peak:.0f} MB peak for one spec ({len(raw)} bytes)"
+        )
     if outcome == "built":
         assert_usable(result.files)
     return outcome

@@ -53,16 +53,16 @@ def test_deep_flow_nesting_is_refused_without_crashing_the_process(
         from pathlib import Path
         from mcpmint import SpecError, build
         try:
-            build(Path({str(spec)!r}), Path({str(tmp_path / 'out')!r}))
+            build(Path({str(spec)!r}), Path({str(tmp_path / "out")!r}))
         except SpecError as error:
             print(error.diagnostics[0].format())
         """)
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
     )
-    assert (
-        result.returncode == 0
-    ), f"exit status {result.returncode}: {result.stderr[-2000:]}"
+    assert result.returncode == 0, (
+        f"exit status {result.returncode}: {result.stderr[-2000:]}"
+    )
     assert f"{spec}:2:" in result.stdout
 
 

@@ -60,7 +60,9 @@ def test_a_hanging_handler_answers_a_timeout_error_and_the_server_keeps_serving(
     async def main() -> None:
         async with conversation(transport, server, tmp_path) as talk:
             started = time.monotonic()
-            answer = await talk.request(call(7, "get_forecast", {"city": f"hang:{tag}"}))
+            answer = await talk.request(
+                call(7, "get_forecast", {"city": f"hang:{tag}"})
+            )
             waited = time.monotonic() - started
             assert answer["id"] == 7
             result = answer["result"]
@@ -90,7 +92,9 @@ def test_concurrent_hanging_calls_each_time_out_alone(
     async def main() -> None:
         async with conversation("websocket", server, tmp_path) as talk:
             for n in range(4):
-                await talk.send(call(100 + n, "get_forecast", {"city": f"hang:many-{n}"}))
+                await talk.send(
+                    call(100 + n, "get_forecast", {"city": f"hang:many-{n}"})
+                )
                 await talk.send(call(200 + n, "get_conditions", {"city": f"q{n}"}))
             answers: dict[Any, dict[str, Any]] = {}
             while len(answers) < 8:
@@ -165,7 +169,7 @@ tools:
     inputSchema: {type: object, properties: {seconds: {type: number}}}
 """
 
-HANDLER = '''\
+HANDLER = """\
 import anyio
 
 from mcpmint_runtime import ToolContext
@@ -177,7 +181,7 @@ async def {name}(args: {model}, ctx: ToolContext) -> str:
     left = ctx.time_left()
     await anyio.sleep(args.seconds or 0)
     return "slept; no limit" if left is None else f"slept; had {{left:.1f}} s"
-'''
+"""
 
 PROBE = """\
 import anyio, json, sys, time
@@ -203,9 +207,20 @@ def timed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("timed")
     (root / "timed.yaml").write_text(SPEC, encoding="utf-8")
     out = root / "project"
-    generate = [PYTHON, "-m", "mcpmint", "generate", str(root / "timed.yaml"), "-o", str(out)]
+    generate = [
+        PYTHON,
+        "-m",
+        "mcpmint",
+        "generate",
+        str(root / "timed.yaml"),
+        "-o",
+        str(out),
+    ]
     subprocess.run(generate, check=True, capture_output=True, timeout=300)
-    for name, model in (("own_limit", "OwnLimitInput"), ("server_limit", "ServerLimitInput")):
+    for name, model in (
+        ("own_limit", "OwnLimitInput"),
+        ("server_limit", "ServerLimitInput"),
+    ):
         path = out / "timed_server" / "handlers" / f"{name}.py"
         path.write_text(HANDLER.format(name=name, model=model), encoding="utf-8")
     return out
@@ -226,13 +241,20 @@ def probe(project: Path, options: dict[str, Any], calls: list[Any]) -> list[Any]
 
 
 def test_the_spec_timeouts_apply_per_tool(timed_project: Path) -> None:
-    server_py = (timed_project / "timed_server" / "server.py").read_text(encoding="utf-8")
+    server_py = (timed_project / "timed_server" / "server.py").read_text(
+        encoding="utf-8"
+    )
     assert "TOOL_TIMEOUT: float | None = 0.4" in server_py
     assert "timeout=0.2," in server_py
     (own_slow, own_quick, server_slow, server_quick) = probe(
         timed_project,
         {},
-        [["own_limit", 0.3], ["own_limit", 0], ["server_limit", 0.6], ["server_limit", 0.3]],
+        [
+            ["own_limit", 0.3],
+            ["own_limit", 0],
+            ["server_limit", 0.6],
+            ["server_limit", 0.3],
+        ],
     )
     assert own_slow[:2] == [True, "Tool 'own_limit' timed out after 0.2 s"]
     assert own_quick[:2] == [False, "slept; had 0.2 s"]
@@ -241,10 +263,14 @@ def test_the_spec_timeouts_apply_per_tool(timed_project: Path) -> None:
     assert own_slow[2] < 0.3 + 2 and server_slow[2] < 0.6 + 2
 
 
-def test_the_run_time_default_overrides_the_server_limit_only(timed_project: Path) -> None:
+def test_the_run_time_default_overrides_the_server_limit_only(
+    timed_project: Path,
+) -> None:
     # build_server(tool_timeout=...) is what --tool-timeout calls: a tool's own limit stays.
     (own_slow, server_slow) = probe(
-        timed_project, {"tool_timeout": None}, [["own_limit", 0.3], ["server_limit", 0.6]]
+        timed_project,
+        {"tool_timeout": None},
+        [["own_limit", 0.3], ["server_limit", 0.6]],
     )
     assert own_slow[:2] == [True, "Tool 'own_limit' timed out after 0.2 s"]
     assert server_slow[:2] == [False, "slept; no limit"]

@@ -29,19 +29,37 @@ BASE: dict[str, Any] = {
         {
             "name": "alpha",
             "description": "First.",
-            "inputSchema": {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
-            "outputSchema": {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
+            "inputSchema": {
+                "type": "object",
+                "properties": {"a": {"type": "string"}},
+                "required": ["a"],
+            },
+            "outputSchema": {
+                "type": "object",
+                "properties": {"n": {"type": "integer"}},
+                "required": ["n"],
+            },
         },
         {"name": "beta", "description": "Second.", "inputSchema": {"type": "object"}},
     ],
 }
 NAMES = ["alpha", "beta", "gamma", "delta-x", "eps.y"]
-TYPES = [{"type": "string"}, {"type": "integer", "minimum": 0}, {"type": "array", "items": {"type": "number"}}, {"enum": ["a", "b"]}]
+TYPES = [
+    {"type": "string"},
+    {"type": "integer", "minimum": 0},
+    {"type": "array", "items": {"type": "number"}},
+    {"enum": ["a", "b"]},
+]
 
 spec_edit = st.one_of(
     st.tuples(st.just("add"), st.sampled_from(NAMES)),
     st.tuples(st.just("remove"), st.integers(0, 4)),
-    st.tuples(st.just("prop"), st.integers(0, 4), st.sampled_from(["a", "b", "class", "first-name"]), st.sampled_from(range(len(TYPES)))),
+    st.tuples(
+        st.just("prop"),
+        st.integers(0, 4),
+        st.sampled_from(["a", "b", "class", "first-name"]),
+        st.sampled_from(range(len(TYPES))),
+    ),
     st.tuples(st.just("rename"), st.integers(0, 4)),
     st.tuples(st.just("describe"), st.integers(0, 4), st.text(max_size=30)),
     st.tuples(st.just("output"), st.integers(0, 4)),
@@ -54,7 +72,9 @@ def apply(spec: dict[str, Any], edit: tuple[Any, ...]) -> None:
     tools = spec["tools"]
     kind = edit[0]
     if kind == "add" and edit[1] not in [t["name"] for t in tools]:
-        tools.append({"name": edit[1], "description": "New.", "inputSchema": {"type": "object"}})
+        tools.append(
+            {"name": edit[1], "description": "New.", "inputSchema": {"type": "object"}}
+        )
     elif not tools:
         return
     tool = tools[edit[1] % len(tools)] if kind != "add" else None
@@ -63,21 +83,28 @@ def apply(spec: dict[str, Any], edit: tuple[Any, ...]) -> None:
     if kind == "remove" and len(tools) > 1:
         tools.remove(tool)
     elif kind == "prop":
-        tool["inputSchema"].setdefault("properties", {})[edit[2]] = copy.deepcopy(TYPES[edit[3]])
+        tool["inputSchema"].setdefault("properties", {})[edit[2]] = copy.deepcopy(
+            TYPES[edit[3]]
+        )
     elif kind == "rename":
         props = tool["inputSchema"].get("properties", {})
         if props:
             old = sorted(props)[0]
             props[old + "_renamed"] = props.pop(old)
             required = tool["inputSchema"].get("required", [])
-            tool["inputSchema"]["required"] = [old + "_renamed" if r == old else r for r in required]
+            tool["inputSchema"]["required"] = [
+                old + "_renamed" if r == old else r for r in required
+            ]
     elif kind == "describe":
         tool["description"] = edit[2] or "Changed."
     elif kind == "output":
         if "outputSchema" in tool:
             del tool["outputSchema"]
         else:
-            tool["outputSchema"] = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
+            tool["outputSchema"] = {
+                "type": "object",
+                "properties": {"ok": {"type": "boolean"}},
+            }
 
 
 def user_files(out: Path) -> dict[str, bytes]:
@@ -88,7 +115,12 @@ def user_files(out: Path) -> dict[str, bytes]:
     }
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 @given(steps)
 def test_regeneration_keeps_every_user_byte_and_matches_a_fresh_generation(
     tmp_path_factory: Any, edits: list[tuple[Any, ...]]
@@ -111,7 +143,9 @@ def test_regeneration_keeps_every_user_byte_and_matches_a_fresh_generation(
             written["prop_server/notes.txt"] = edit[2].encode("utf-8")
         else:
             apply(spec, edit)
-            spec_path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+            spec_path.write_text(
+                yaml.safe_dump(spec, sort_keys=False), encoding="utf-8"
+            )
         before = user_files(out)
         generate(spec_path, out)
         after = user_files(out)
@@ -126,5 +160,7 @@ def test_regeneration_keeps_every_user_byte_and_matches_a_fresh_generation(
             for p in out.rglob("*")
             if p.is_file() and "__pycache__" not in p.parts and is_generated(p)
         }
-        expected = {str(k): f.text for k, f in fresh.files.items() if f.owner == "generated"}
+        expected = {
+            str(k): f.text for k, f in fresh.files.items() if f.owner == "generated"
+        }
         assert on_disk == expected

@@ -13,7 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def mcpmint(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mcpmint", *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "mcpmint", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def test_schema_prints_a_json_schema_that_accepts_every_example_spec() -> None:
@@ -25,17 +30,26 @@ def test_schema_prints_a_json_schema_that_accepts_every_example_spec() -> None:
     Draft202012Validator.check_schema(schema)
     validator = Draft202012Validator(schema)
     for spec in sorted((ROOT / "specs").glob("*.yaml")):
-        errors = list(validator.iter_errors(yaml.safe_load(spec.read_text(encoding="utf-8"))))
+        errors = list(
+            validator.iter_errors(yaml.safe_load(spec.read_text(encoding="utf-8")))
+        )
         assert errors == [], (spec.name, [e.message for e in errors])
 
 
 def test_schema_rejects_an_unknown_top_level_key() -> None:
     schema = json.loads(mcpmint("schema").stdout)
-    spec = {"mcpmint": 1, "server": {"name": "a", "version": "1"}, "tools": [{"name": "t", "inputSchema": {"type": "object"}}], "tool": []}
+    spec = {
+        "mcpmint": 1,
+        "server": {"name": "a", "version": "1"},
+        "tools": [{"name": "t", "inputSchema": {"type": "object"}}],
+        "tool": [],
+    }
     assert not Draft202012Validator(schema).is_valid(spec)
 
 
-def test_validate_exits_0_for_a_good_spec_and_1_with_diagnostics_for_a_bad_one() -> None:
+def test_validate_exits_0_for_a_good_spec_and_1_with_diagnostics_for_a_bad_one() -> (
+    None
+):
     good = mcpmint("validate", "specs/weather.yaml")
     assert good.returncode == 0
     assert good.stdout.strip() == "0 errors, 0 warnings"

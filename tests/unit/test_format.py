@@ -14,16 +14,24 @@ MESSY = "def f{n}( a,b = {n} ) :\n    return {{ 'k{n}' :[a,b,  {n}] }}\n\n" * 10
 
 def files(count: int) -> dict[PurePosixPath, RenderedFile]:
     return {
-        PurePosixPath(f"pkg/m{n}.py"): RenderedFile(MESSY.replace("{n}", str(n)) * (n % 5 + 1), "generated")
+        PurePosixPath(f"pkg/m{n}.py"): RenderedFile(
+            MESSY.replace("{n}", str(n)) * (n % 5 + 1), "generated"
+        )
         for n in range(count)
-    } | {PurePosixPath("pkg/README.md"): RenderedFile("# not python (  )\n", "generated")}
+    } | {
+        PurePosixPath("pkg/README.md"): RenderedFile("# not python (  )\n", "generated")
+    }
 
 
-def test_parallel_formatting_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_formatting_matches_serial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MCPMINT_NO_CACHE", "1")
     rendered = files(12)
     monkeypatch.setattr(fmt, "_PARALLEL_BYTES", 1000)  # small texts, the parallel path
-    monkeypatch.setattr(fmt.os, "cpu_count", lambda: 4)  # 3 other processes, whatever the machine
+    monkeypatch.setattr(
+        fmt.os, "cpu_count", lambda: 4
+    )  # 3 other processes, whatever the machine
     fmt.format_python.cache_clear()
     parallel = fmt.format_files(rendered)
     fmt.format_python.cache_clear()
@@ -31,4 +39,7 @@ def test_parallel_formatting_matches_serial(tmp_path: Path, monkeypatch: pytest.
     serial = fmt.format_files(rendered)
     assert parallel == serial
     assert parallel[PurePosixPath("pkg/m3.py")].text.startswith("def f3(a, b=3):\n")
-    assert parallel[PurePosixPath("pkg/README.md")] == rendered[PurePosixPath("pkg/README.md")]
+    assert (
+        parallel[PurePosixPath("pkg/README.md")]
+        == rendered[PurePosixPath("pkg/README.md")]
+    )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal, snake
+from mcpmint.spec.naming import (
+    handler_name,
+    is_package_name,
+    package_name,
+    pascal,
+    snake,
+)
 
 
 @pytest.mark.parametrize(
@@ -26,12 +32,20 @@ def test_snake_case_is_a_safe_identifier(name: str, expected: str) -> None:
     assert expected.isidentifier()
 
 
-@pytest.mark.parametrize(("name", "expected"), [("list", "list_tool"), ("models", "models_tool"), ("echo", "echo")])
-def test_handler_names_avoid_builtins_and_the_package_modules(name: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("list", "list_tool"), ("models", "models_tool"), ("echo", "echo")],
+)
+def test_handler_names_avoid_builtins_and_the_package_modules(
+    name: str, expected: str
+) -> None:
     assert handler_name(name) == expected
 
 
-@pytest.mark.parametrize(("name", "expected"), [("get-forecast", "GetForecast"), ("v1.search", "V1Search"), ("2fa", "Tool2fa")])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("get-forecast", "GetForecast"), ("v1.search", "V1Search"), ("2fa", "Tool2fa")],
+)
 def test_pascal_case_makes_class_prefixes(name: str, expected: str) -> None:
     assert pascal(name) == expected
 

@@ -31,35 +31,62 @@ def errors(spec: Path) -> list[str]:
     return [d.format() for d in caught.value.diagnostics]
 
 
-def test_a_definition_in_another_file_becomes_a_shared_definition(tmp_path: Path) -> None:
+def test_a_definition_in_another_file_becomes_a_shared_definition(
+    tmp_path: Path,
+) -> None:
     write(tmp_path / "geo.yaml", "$defs:\n  City: {type: string, minLength: 1}\n")
-    spec = write(tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "geo.yaml#/$defs/City"}'))
+    spec = write(
+        tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "geo.yaml#/$defs/City"}')
+    )
     loaded, _ = load_and_validate(spec)
     assert loaded.data["$defs"] == {"City": {"type": "string", "minLength": 1}}
     props = loaded.data["tools"][0]["inputSchema"]["properties"]
     assert props["x"] == {"$ref": "#/$defs/City"}
 
 
-def test_refs_inside_the_other_file_are_followed_and_cycles_become_recursion(tmp_path: Path) -> None:
-    write(tmp_path / "a.yaml", '$defs:\n  Node: {type: object, properties: {next: {$ref: "b.yaml#/$defs/Link"}}}\n')
-    write(tmp_path / "b.yaml", '$defs:\n  Link: {anyOf: [{type: "null"}, {$ref: "a.yaml#/$defs/Node"}]}\n')
-    spec = write(tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "a.yaml#/$defs/Node"}'))
+def test_refs_inside_the_other_file_are_followed_and_cycles_become_recursion(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path / "a.yaml",
+        '$defs:\n  Node: {type: object, properties: {next: {$ref: "b.yaml#/$defs/Link"}}}\n',
+    )
+    write(
+        tmp_path / "b.yaml",
+        '$defs:\n  Link: {anyOf: [{type: "null"}, {$ref: "a.yaml#/$defs/Node"}]}\n',
+    )
+    spec = write(
+        tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "a.yaml#/$defs/Node"}')
+    )
     loaded, _ = load_and_validate(spec)
     defs = loaded.data["$defs"]
     assert defs["Node"]["properties"]["next"] == {"$ref": "#/$defs/Link"}
     assert defs["Link"]["anyOf"][1] == {"$ref": "#/$defs/Node"}
 
 
-def test_a_name_taken_by_another_schema_gets_the_file_s_name_in_front(tmp_path: Path) -> None:
+def test_a_name_taken_by_another_schema_gets_the_file_s_name_in_front(
+    tmp_path: Path,
+) -> None:
     write(tmp_path / "geo.yaml", "$defs:\n  City: {type: string}\n")
-    text = SPEC_HEAD + "$defs:\n  City: {type: integer}\n" + tool('{$ref: "geo.yaml#/$defs/City"}')
+    text = (
+        SPEC_HEAD
+        + "$defs:\n  City: {type: integer}\n"
+        + tool('{$ref: "geo.yaml#/$defs/City"}')
+    )
     loaded, _ = load_and_validate(write(tmp_path / "spec.yaml", text))
-    assert loaded.data["$defs"] == {"City": {"type": "integer"}, "GeoCity": {"type": "string"}}
+    assert loaded.data["$defs"] == {
+        "City": {"type": "integer"},
+        "GeoCity": {"type": "string"},
+    }
 
 
 @pytest.mark.parametrize(
     "ref",
-    ["https://example.com/schema.json#/$defs/X", "file:///etc/passwd", "http://127.0.0.1/x.yaml"],
+    [
+        "https://example.com/schema.json#/$defs/X",
+        "file:///etc/passwd",
+        "http://127.0.0.1/x.yaml",
+    ],
 )
 def test_urls_are_refused(tmp_path: Path, ref: str) -> None:
     spec = write(tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "' + ref + '"}'))
@@ -68,7 +95,9 @@ def test_urls_are_refused(tmp_path: Path, ref: str) -> None:
     assert ":9:13:" in message  # the line and column of the ref
 
 
-def test_a_file_outside_the_spec_s_folder_is_refused_unless_ref_root_allows_it(tmp_path: Path) -> None:
+def test_a_file_outside_the_spec_s_folder_is_refused_unless_ref_root_allows_it(
+    tmp_path: Path,
+) -> None:
     write(tmp_path / "shared" / "geo.yaml", "$defs:\n  City: {type: string}\n")
     text = SPEC_HEAD + tool('{$ref: "../shared/geo.yaml#/$defs/City"}')
     spec = write(tmp_path / "team" / "spec.yaml", text)
@@ -81,9 +110,16 @@ def test_a_file_outside_the_spec_s_folder_is_refused_unless_ref_root_allows_it(t
 
 def test_missing_files_and_pointers_are_located_errors(tmp_path: Path) -> None:
     write(tmp_path / "geo.yaml", "$defs:\n  City: {type: string}\n")
-    spec = write(tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "geo.yaml#/$defs/Town"}'))
-    assert any("unresolved $ref" in m and "no /$defs/Town in geo.yaml" in m for m in errors(spec))
-    spec = write(tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "nope.yaml#/$defs/Town"}'))
+    spec = write(
+        tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "geo.yaml#/$defs/Town"}')
+    )
+    assert any(
+        "unresolved $ref" in m and "no /$defs/Town in geo.yaml" in m
+        for m in errors(spec)
+    )
+    spec = write(
+        tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "nope.yaml#/$defs/Town"}')
+    )
     assert any("does not exist" in m for m in errors(spec))
 
 
@@ -96,6 +132,11 @@ def test_a_cycle_of_bare_refs_is_an_error(tmp_path: Path) -> None:
 
 def test_a_bad_schema_in_another_file_is_located_in_that_file(tmp_path: Path) -> None:
     write(tmp_path / "geo.yaml", "$defs:\n  City:\n    type: strin\n")
-    spec = write(tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "geo.yaml#/$defs/City"}'))
+    spec = write(
+        tmp_path / "spec.yaml", SPEC_HEAD + tool('{$ref: "geo.yaml#/$defs/City"}')
+    )
     messages = errors(spec)
-    assert any(m.startswith(f"{tmp_path / 'geo.yaml'}:3:5: error: $defs.City.type") for m in messages), messages
+    assert any(
+        m.startswith(f"{tmp_path / 'geo.yaml'}:3:5: error: $defs.City.type")
+        for m in messages
+    ), messages

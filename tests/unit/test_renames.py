@@ -141,7 +141,9 @@ def test_a_handler_without_the_function_moves_as_is_with_a_warning(
 ) -> None:
     spec, out = project
     handlers = out / "library_server" / "handlers"
-    odd = b"# my code calls it differently\nasync def lookup(args, ctx):\n    return ''\n"
+    odd = (
+        b"# my code calls it differently\nasync def lookup(args, ctx):\n    return ''\n"
+    )
     (handlers / "search.py").write_bytes(odd)
     write_spec(spec, "find", "search")
     report = generate(spec, out)
@@ -193,7 +195,11 @@ def test_a_bad_renamed_from_is_a_located_error_and_writes_nothing(
     with pytest.raises(SpecError) as caught:
         load_and_validate(spec)
     (problem,) = caught.value.diagnostics
-    assert (problem.line, problem.column, problem.path) == (6, 5, "tools[0].renamedFrom")
+    assert (problem.line, problem.column, problem.path) == (
+        6,
+        5,
+        "tools[0].renamedFrom",
+    )
     assert problem.message == "tool 'find' is renamedFrom its own name"
     out = tmp_path / "out"
     with pytest.raises(SpecError):
@@ -254,7 +260,9 @@ def test_the_readme_shows_the_yaml_and_the_line_generate_prints(
     project: tuple[Path, Path],
 ) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Keeping specs and code in step", 1)[1].split("\n## ", 1)[0]
+    section = readme.split("## Keeping specs and code in step", 1)[1].split("\n## ", 1)[
+        0
+    ]
     assert "  - name: find\n    renamedFrom: search " in section
     spec, out = project
     write_spec(spec, "find", "search")
@@ -270,4 +278,6 @@ def test_mcpmint_schema_describes_renamed_from() -> None:
     from mcpmint.spec.format import spec_json_schema
 
     tool = json.loads(spec_json_schema())["$defs"]["Tool"]["properties"]["renamedFrom"]
-    assert tool["description"].startswith("The tool's previous name (mcpmint's key, not")
+    assert tool["description"].startswith(
+        "The tool's previous name (mcpmint's key, not"
+    )

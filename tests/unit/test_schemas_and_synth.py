@@ -27,7 +27,11 @@ def test_bundling_copies_only_the_definitions_a_schema_reaches() -> None:
 
 
 def test_a_schema_s_own_definitions_win_over_the_spec_s() -> None:
-    schema = {"type": "object", "$defs": {"City": {"type": "integer"}}, "properties": {"c": {"$ref": "#/$defs/City"}}}
+    schema = {
+        "type": "object",
+        "$defs": {"City": {"type": "integer"}},
+        "properties": {"c": {"$ref": "#/$defs/City"}},
+    }
     assert spec_defs_used(schema, DEFS) == []
     assert bundle(schema, DEFS)["$defs"] == {"City": {"type": "integer"}}
 
@@ -45,13 +49,53 @@ def test_json_pointers_unescape_their_tokens() -> None:
 @pytest.mark.parametrize(
     "schema",
     [
-        {"type": "object", "properties": {"n": {"type": "integer", "minimum": 3, "multipleOf": 2}}, "required": ["n"]},
-        {"type": "object", "properties": {"x": {"type": "number", "exclusiveMinimum": 0.5}}, "required": ["x"]},
-        {"type": "object", "properties": {"s": {"type": "string", "minLength": 4, "format": "email"}}, "required": ["s"]},
-        {"type": "object", "properties": {"a": {"type": "array", "minItems": 2, "items": {"enum": ["x"]}}}, "required": ["a"]},
-        {"type": "object", "properties": {"u": {"oneOf": [{"type": "null"}, {"type": "integer"}]}}, "required": ["u"]},
-        {"type": "object", "properties": {"c": {"const": "v1"}, "t": {"type": ["null", "boolean"]}}, "required": ["c", "t"]},
-        {"type": "object", "properties": {"m": {"allOf": [{"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}]}}, "required": ["m"]},
+        {
+            "type": "object",
+            "properties": {"n": {"type": "integer", "minimum": 3, "multipleOf": 2}},
+            "required": ["n"],
+        },
+        {
+            "type": "object",
+            "properties": {"x": {"type": "number", "exclusiveMinimum": 0.5}},
+            "required": ["x"],
+        },
+        {
+            "type": "object",
+            "properties": {"s": {"type": "string", "minLength": 4, "format": "email"}},
+            "required": ["s"],
+        },
+        {
+            "type": "object",
+            "properties": {
+                "a": {"type": "array", "minItems": 2, "items": {"enum": ["x"]}}
+            },
+            "required": ["a"],
+        },
+        {
+            "type": "object",
+            "properties": {"u": {"oneOf": [{"type": "null"}, {"type": "integer"}]}},
+            "required": ["u"],
+        },
+        {
+            "type": "object",
+            "properties": {"c": {"const": "v1"}, "t": {"type": ["null", "boolean"]}},
+            "required": ["c", "t"],
+        },
+        {
+            "type": "object",
+            "properties": {
+                "m": {
+                    "allOf": [
+                        {
+                            "type": "object",
+                            "properties": {"a": {"type": "integer"}},
+                            "required": ["a"],
+                        }
+                    ]
+                }
+            },
+            "required": ["m"],
+        },
     ],
 )
 def test_synthesised_instances_are_valid(schema: dict[str, Any]) -> None:
@@ -61,4 +105,6 @@ def test_synthesised_instances_are_valid(schema: dict[str, Any]) -> None:
 
 
 def test_an_unsatisfiable_schema_gives_no_instance() -> None:
-    assert synthesise({"type": "object", "properties": {"a": False}, "required": ["a"]}) == (False, None)
+    assert synthesise(
+        {"type": "object", "properties": {"a": False}, "required": ["a"]}
+    ) == (False, None)

@@ -23,7 +23,9 @@ def tree(**texts: str) -> dict[PurePosixPath, RenderedFile]:
 
 
 def test_a_first_run_creates_every_file(tmp_path: Path) -> None:
-    report = write_tree(tree(pkg__server="a = 1\n", pkg__handlers__echo="x = 1\n"), tmp_path, "pkg")
+    report = write_tree(
+        tree(pkg__server="a = 1\n", pkg__handlers__echo="x = 1\n"), tmp_path, "pkg"
+    )
     assert sorted(report.created) == ["pkg/handlers/echo.py", "pkg/server.py"]
     assert (tmp_path / "pkg/server.py").read_text() == HEADER + "a = 1\n"
 
@@ -46,9 +48,15 @@ def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
     assert target.stat().st_mtime_ns == 1_000_000_000
 
 
-def test_generated_files_no_longer_produced_are_deleted_but_user_files_are_orphaned(tmp_path: Path) -> None:
+def test_generated_files_no_longer_produced_are_deleted_but_user_files_are_orphaned(
+    tmp_path: Path,
+) -> None:
     gone = "async def gone(args, ctx):\n    return 'mine'\n"
-    write_tree(tree(pkg__server="a\n", pkg__old="b\n", pkg__handlers__gone=gone), tmp_path, "pkg")
+    write_tree(
+        tree(pkg__server="a\n", pkg__old="b\n", pkg__handlers__gone=gone),
+        tmp_path,
+        "pkg",
+    )
     (tmp_path / "pkg/notes.py").write_text("my own module\n")
     report = write_tree(tree(pkg__server="a\n"), tmp_path, "pkg")
     assert report.deleted == ["pkg/old.py"]
@@ -75,12 +83,16 @@ def test_only_modules_that_look_like_former_handlers_are_orphaned(
     write_tree(tree(pkg__server="a\n", pkg__handlers__echo="x = 1\n"), tmp_path, "pkg")
     (tmp_path / "pkg/handlers" / name).write_text(text)
     for _ in range(2):
-        report = write_tree(tree(pkg__server="a\n", pkg__handlers__echo="x = 1\n"), tmp_path, "pkg")
+        report = write_tree(
+            tree(pkg__server="a\n", pkg__handlers__echo="x = 1\n"), tmp_path, "pkg"
+        )
         assert report.orphaned == ([f"pkg/handlers/{name}"] if orphaned else [])
     assert (tmp_path / "pkg/handlers" / name).read_text() == text
 
 
-def test_a_failure_while_staging_leaves_the_tree_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_while_staging_leaves_the_tree_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_tree(tree(pkg__a="1\n", pkg__b="2\n"), tmp_path, "pkg")
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     import mcpmint.output.write as write_module

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mcpmint.spec.packages import SharedPackage
+
 
 @dataclass(frozen=True, slots=True)
 class ExampleIR:
@@ -80,3 +82,4 @@ class ProjectIR:
     warnings: tuple[str, ...]  # things the generator noticed (unfaithful models, ...)
     client_imports: tuple[str, ...] = ()  # what the client's annotations need
     settings: tuple[SettingIR, ...] = ()  # in the spec's order
+    shared: tuple[SharedPackage, ...] = ()  # shared schema packages models.py imports

@@ -14,6 +14,7 @@ from mcpmint.schema.synth import synthesise
 from mcpmint.schema.walk import bundle
 from mcpmint.spec.format import Setting, Spec, Tool
 from mcpmint.spec.naming import handler_name, package_name, pascal
+from mcpmint.spec.packages import SharedPackage
 from mcpmint.spec.settings_rules import setting_field
 from mcpmint.spec.vocabulary import TRANSPORTS
 
@@ -35,8 +36,15 @@ def relative_spec_path(spec_path: Path, out: Path) -> str:
     return Path(rel).as_posix()
 
 
-def to_ir(spec: Spec, models: ModelsSource, spec_path: Path, out: Path) -> ProjectIR:
-    """The IR of a spec that passed validation, with the models rendered for it."""
+def to_ir(
+    spec: Spec,
+    models: ModelsSource,
+    spec_path: Path,
+    out: Path,
+    shared: tuple[SharedPackage, ...] = (),
+) -> ProjectIR:
+    """The IR of a spec that passed validation, with the models rendered for it
+    (`shared`: the shared schema packages they import)."""
     loose = {u.tool for u in models.unfaithful}
     tools = tuple(_tool(t, spec.defs, models, t.name in loose) for t in spec.tools)
     spec_rel = relative_spec_path(spec_path, out)
@@ -57,6 +65,7 @@ def to_ir(spec: Spec, models: ModelsSource, spec_path: Path, out: Path) -> Proje
             models.model_class(t.input_model) for t in tools
         ),
         settings=tuple(_setting(s) for s in spec.settings),
+        shared=shared,
     )
 
 

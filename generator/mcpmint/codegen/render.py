@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+from collections.abc import Sequence
 from importlib.resources.abc import Traversable
 from pathlib import PurePosixPath
 from typing import Any
@@ -14,6 +15,7 @@ from mcpmint.codegen.ir import ProjectIR
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
 from mcpmint.output.pins import RUNTIME_RANGE, RUNTIME_REQUIREMENT
 from mcpmint.spec.naming import pascal
+from mcpmint.spec.packages import SharedPackage
 
 _CHUNK = 64
 
@@ -136,6 +138,27 @@ def tools_json(project: ProjectIR, header: str) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def shared_provenance_text(shared: Sequence[SharedPackage]) -> str:
+    """models.py's record of the shared schema packages it imports ("" for none)."""
+    if not shared:
+        return ""
+    entries = {
+        p.package: {"requirement": p.requirement, "file": p.path, "sha256": p.digest}
+        for p in shared
+    }
+    return (
+        "\n\n# The shared schema packages these models import: the distribution, the\n"
+        "# shared file each was generated from and that file's sha256. The server\n"
+        "# refuses to start, and the client warns, when an installed one differs.\n"
+        f"SHARED_SCHEMAS: dict[str, dict[str, str]] = {entries!r}\n"
+    )
+
+
+def render_template(template: str, context: dict[str, Any]) -> str:
+    """One template rendered with `context`."""
+    return _ENV.get_template(template).render(context)
+
+
 def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
     """Every file of the project, in memory."""
     pkg = project.server.package
@@ -161,7 +184,9 @@ def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
     # PEP 561: a consumer's type checker reads the package's annotations (the client,
     # the models). Only a "partial" line has meaning there; the header is comments.
     files[PurePosixPath(pkg, "py.typed")] = RenderedFile(header, "generated")
-    models = header + "\n" + project.models_source
+    models = (
+        header + "\n" + project.models_source + shared_provenance_text(project.shared)
+    )
     files[PurePosixPath(pkg, "models.py")] = RenderedFile(models, "generated")
     for template, target in _SCAFFOLD.items():
         files[PurePosixPath(target.format(pkg=pkg))] = RenderedFile(

@@ -31,14 +31,19 @@ _PACKAGE = Path(__file__).parent
 
 
 def cached_render_models(
-    requests: Sequence[ModelRequest], defs: Mapping[str, Any]
+    requests: Sequence[ModelRequest],
+    defs: Mapping[str, Any],
+    *,
+    every_def: bool = False,
+    imported: Mapping[str, tuple[str, str]] | None = None,
 ) -> ModelsSource:
     """render_models, from the disk cache when the same inputs were rendered before."""
-    entry = cache_key(requests, defs)
+    options = {"every_def": every_def, "imported": dict(imported or {})}
+    entry = cache_key(requests, defs, options=options)
     cached = disk.read("models", entry)
     if cached is not None:
         return from_json(cached)
-    result = render_models(requests, defs)
+    result = render_models(requests, defs, every_def=every_def, imported=imported)
     disk.write("models", entry, to_json(result))
     return result
 
@@ -47,11 +52,14 @@ def cache_key(
     requests: Sequence[ModelRequest],
     defs: Mapping[str, Any],
     generator: str | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> str:
-    """The cache entry of these inputs, for this generator (`fingerprint()`)."""
+    """The cache entry of these inputs, for this generator (`fingerprint()`);
+    `options`: render_models's keyword arguments, when any is not its default."""
     inputs = [[r.class_name, r.schema, r.tool, r.where] for r in requests]
+    given = [inputs, defs] + ([options] if options and any(options.values()) else [])
     return disk.key(
-        json.dumps([inputs, defs], sort_keys=True).encode(),
+        json.dumps(given, sort_keys=True).encode(),
         (generator or _fingerprint()).encode(),
     )
 

@@ -5,6 +5,7 @@ extra properties, the checks, a class for every request, and ruff-clean imports.
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from .names import Names
 from .plan import Plan
 from .preamble import helpers_for, module_docstring
 from .printing import print_body
+from .pruning import unused_removed
 
 _Imports = set[tuple[str, str, str | None]]  # (module, name, alias)
 _SCALARS = {
@@ -47,15 +49,31 @@ class Finished:
     classes: tuple[ModelClass, ...]
 
 
-def finished_module(plan: Plan, raw: str) -> Finished:
-    """datamodel-code-generator's module, renamed, made exact and printed."""
-    return _Finisher(plan).finish(raw)
+def finished_module(
+    plan: Plan,
+    raw: str,
+    imported: Mapping[str, tuple[str, str]] | None = None,
+    roots: Collection[str] = (),
+) -> Finished:
+    """datamodel-code-generator's module, renamed, made exact and printed.
+
+    `imported`: class name -> (module, name) of classes another package defines: their
+    definitions, and what only they used, give way to an import. `roots`: classes kept
+    besides the requests' (see `unused_removed`)."""
+    return _Finisher(plan, imported or {}, roots).finish(raw)
 
 
 class _Finisher:
     """Rewrites datamodel-code-generator's module into the final models module."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        imported: Mapping[str, tuple[str, str]],
+        roots: Collection[str],
+    ) -> None:
+        self.imported = dict(imported)
+        self.roots = set(roots)
         self.defs = {d.key: d for d in plan.defs}
         self.local: dict[str, tuple[str, str]] = {}  # local name → (module, name)
         self.rename: dict[str, str] = {}  # codegen's definition names → final names
@@ -78,6 +96,10 @@ class _Finisher:
                 f"datamodel-code-generator dropped definitions {sorted(missing)}"
             )
         body = [self._request(self._statement(stmt)) for stmt in body]
+        if self.imported:
+            requests = {d.name for d in self.defs.values() if d.request}
+            body = unused_removed(body, set(self.imported), requests | self.roots)
+            imports |= {(m, n, local) for local, (m, n) in self.imported.items()}
         return self._print(body, imports)
 
     def _renames(self, body: list[ast.stmt]) -> dict[str, str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mcpmint.schema.walk import escape_pointer
+
 from .families import TypeFamilies
 from .keywords import ANNOTATION_KEYWORDS, UNSUPPORTED
 from .nodes import (
@@ -32,10 +34,14 @@ from .plan import At, Unit
 class Lowering(TypeFamilies):
     """Rewrites the requests and the defs they reach into lowered units."""
 
-    def lowered_units(self) -> dict[str, Unit]:
-        """Every unit the requests reach, lowered, in the order they were found."""
+    def lowered_units(self, every_def: bool = False) -> dict[str, Unit]:
+        """Every unit the requests reach (and every `$defs` entry if asked), lowered,
+        in the order they were found."""
         for i, request in enumerate(self.requests):
             self._unit(f"r{i}", "", request.class_name, request.where).request = True
+        for name in self.spec_defs if every_def else ():
+            pointer = f"/$defs/{escape_pointer(name)}"
+            self._unit("defs", pointer, self.def_names[name], f"$defs.{name}")
         while pending := [u for u in self.units.values() if u.state == "pending"]:
             for unit in pending:
                 self._lower_unit(unit)

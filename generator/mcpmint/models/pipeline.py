@@ -26,9 +26,18 @@ from .names import RESERVED
 
 
 def render_models(
-    requests: Sequence[ModelRequest], defs: Mapping[str, Any]
+    requests: Sequence[ModelRequest],
+    defs: Mapping[str, Any],
+    *,
+    every_def: bool = False,
+    imported: Mapping[str, tuple[str, str]] | None = None,
 ) -> ModelsSource:
-    """Render one module with a model per request and the shared `$defs` they reach."""
+    """Render one module with a model per request and the shared `$defs` they reach.
+
+    `every_def`: a model for every `$defs` entry too, reached or not (a shared schema
+    package), each named after its key. `imported`: `$defs` key -> (module, class) of
+    definitions another package defines: the module imports them (under the name it
+    would have given them) instead of defining them."""
     names = [r.class_name for r in requests]
     for name in names:
         if not name.isidentifier() or name in RESERVED or name.startswith("_"):
@@ -36,6 +45,8 @@ def render_models(
     if len(set(names)) != len(names):
         raise ValueError("request class names must be unique")
     lowering = Lowering(requests, defs)
-    plan = hoisted_plan(lowering.lowered_units(), lowering.names)
-    finished = finished_module(plan, generated_module(plan))
+    plan = hoisted_plan(lowering.lowered_units(every_def), lowering.names)
+    local = {lowering.def_names[k]: v for k, v in (imported or {}).items()}
+    roots = set(lowering.def_names.values()) if every_def else set()
+    finished = finished_module(plan, generated_module(plan), local, roots)
     return ModelsSource(finished.source, lowering.unfaithful(), finished.classes)

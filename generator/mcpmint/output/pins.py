@@ -13,11 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mcpmint.output.files import GENERATED_MARK
+
 RUNTIME_DISTRIBUTION = "mcpmint-runtime"
 # The runtime versions the templates of this mcpmint are written for. Bump it with
 # a runtime release that the generated code needs (a new name it imports).
 RUNTIME_RANGE = ">=0.2,<0.3"
 RUNTIME_REQUIREMENT = RUNTIME_DISTRIBUTION + RUNTIME_RANGE
+# What generated models.py imports (pydantic's MISSING, typing_extensions'
+# TypeAliasType): the dependencies of a shared schema package, which needs no
+# runtime. The runtime's own pins of the same (generator/pyproject.toml), checked by
+# tests/unit/test_shared_schemas.py.
+MODELS_REQUIREMENTS = ("pydantic>=2.14,<3", "typing-extensions>=4.12")
 
 _TABLE = re.compile(r"^\s*\[")
 
@@ -42,22 +49,12 @@ def pin_problems(out: Path) -> list[PinProblem]:
     dependencies: the project then uses another build tool, which we cannot read.
     """
     path = out / "pyproject.toml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    found = _dependencies(path, RUNTIME_REQUIREMENT)
+    if isinstance(found, PinProblem):
+        return [found]
+    if found is None:
         return []
-    import tomllib
-
-    try:
-        project = tomllib.loads(text).get("project")
-    except tomllib.TOMLDecodeError as exc:
-        message = (
-            f"not valid TOML ({exc}): cannot check it installs {RUNTIME_REQUIREMENT}"
-        )
-        return [PinProblem(path, 1, message)]
-    if not isinstance(project, dict) or "dependencies" in project.get("dynamic", []):
-        return []
-    dependencies = project.get("dependencies", [])
+    text, dependencies = found
     runtime = [d for d in dependencies if _names_runtime(d)]
     if not runtime:
         where = _project_key_line(text, "dependencies")
@@ -76,6 +73,91 @@ def pin_problems(out: Path) -> list[PinProblem]:
         for dependency in runtime
         if not admits_needed_range(_specifier(dependency))
     ]
+
+
+def _dependencies(path: Path, needed: str) -> PinProblem | tuple[str, list[Any]] | None:
+    """The text and `[project] dependencies` of a user's pyproject.toml; None when
+    they cannot be read as such (missing, dynamic, another build tool, or a file
+    mcpmint generated, which is right by construction); a problem if not TOML."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if GENERATED_MARK in "".join(text.splitlines(keepends=True)[:3]):
+        return None
+    import tomllib
+
+    try:
+        project = tomllib.loads(text).get("project")
+    except tomllib.TOMLDecodeError as exc:
+        return PinProblem(
+            path, 1, f"not valid TOML ({exc}): cannot check it installs {needed}"
+        )
+    if not isinstance(project, dict) or "dependencies" in project.get("dynamic", []):
+        return None
+    dependencies = project.get("dependencies", [])
+    return text, dependencies if isinstance(dependencies, list) else []
+
+
+def shared_pin_problems(
+    out: Path, package: str, models: str | None = None
+) -> list[PinProblem]:
+    """The shared schema packages generated models.py imports (its `SHARED_SCHEMAS`)
+    that `out/pyproject.toml` does not depend on, or pins to a version other than the
+    one the models were generated with. `models`: models.py's text (default: read
+    from `out/<package>/models.py`)."""
+    path = out / "pyproject.toml"
+    needed = _shared_requirements(out / package / "models.py", models)
+    found = _dependencies(path, ", ".join(needed)) if needed else None
+    if not isinstance(found, tuple):
+        return [found] if isinstance(found, PinProblem) else []
+    from packaging.requirements import Requirement
+
+    text, dependencies = found
+    problems = []
+    for requirement in map(Requirement, needed):
+        version = next(iter(requirement.specifier)).version
+        given = [d for d in dependencies if _names(d, requirement.name)]
+        if not given:
+            message = (
+                f"no {requirement.name} in [project] dependencies, and the generated "
+                f'models import from it: add "{requirement}"'
+            )
+            problems.append(
+                PinProblem(path, _project_key_line(text, "dependencies"), message)
+            )
+        problems += [
+            PinProblem(
+                path,
+                _string_line(text, dependency),
+                f'dependency "{dependency}" does not admit {requirement.name} '
+                f"{version}, which the models were generated with: change it to "
+                f'"{requirement}"',
+            )
+            for dependency in given
+            if not Requirement(dependency).specifier.contains(version, prereleases=True)
+        ]
+    return problems
+
+
+def _shared_requirements(models_path: Path, text: str | None) -> list[str]:
+    """The requirements models.py's `SHARED_SCHEMAS` records (none if unreadable)."""
+    import ast
+
+    try:
+        tree = ast.parse(text if text is not None else models_path.read_bytes())
+        for node in tree.body:
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and node.target.id == "SHARED_SCHEMAS"
+                and node.value is not None
+            ):
+                recorded = ast.literal_eval(node.value)
+                return [str(entry["requirement"]) for entry in recorded.values()]
+    except (OSError, SyntaxError, ValueError, TypeError, KeyError, AttributeError):
+        return []
+    return []
 
 
 def version_problems(out: Path, package: str) -> list[PinProblem]:
@@ -134,6 +216,11 @@ def _project_key_line(text: str, key: str) -> int:
 
 
 def _names_runtime(dependency: Any) -> bool:
+    return _names(dependency, RUNTIME_DISTRIBUTION)
+
+
+def _names(dependency: Any, distribution: str) -> bool:
+    """Whether a dependency string requires `distribution`."""
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
@@ -143,7 +230,7 @@ def _names_runtime(dependency: Any) -> bool:
         name = Requirement(dependency).name
     except InvalidRequirement:
         return False
-    return canonicalize_name(name) == RUNTIME_DISTRIBUTION
+    return canonicalize_name(name) == canonicalize_name(distribution)
 
 
 def _specifier(dependency: str) -> str:

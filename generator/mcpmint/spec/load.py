@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from mcpmint.spec.diagnostics import (
     Diagnostic,
@@ -17,6 +17,9 @@ from mcpmint.spec.diagnostics import (
 from mcpmint.spec.load_json import JsonSyntaxError, parse_json
 from mcpmint.spec.load_yaml import parse_yaml
 from mcpmint.spec.source import Source, WorkingTree
+
+if TYPE_CHECKING:
+    from mcpmint.spec.packages import SharedDef
 
 # Aliases are expanded into plain data; these bound what a hostile file can make us
 # build.
@@ -40,6 +43,8 @@ class LoadedSpec:
     # imported $defs name -> where it came from, relative to the spec's folder:
     # {"PostalCode": "shared/geo.yaml#/$defs/PostalCode"}
     origins: dict[str, str] = field(default_factory=dict)
+    # imported $defs name -> the model of a shared package it is (spec/shared.py)
+    shared: dict[str, SharedDef] = field(default_factory=dict)
 
     def mark(self, path: JsonPath) -> tuple[int, int]:
         """Line and column of the nearest marked ancestor of `path` (1-based)."""

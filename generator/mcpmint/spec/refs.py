@@ -22,6 +22,7 @@ from mcpmint.schema.walk import resolve_pointer
 from mcpmint.spec.diagnostics import Diagnostic, JsonPath, SpecError
 from mcpmint.spec.load import LoadedSpec, load_spec
 from mcpmint.spec.naming import pascal
+from mcpmint.spec.shared import declared_package, shared_def
 from mcpmint.spec.source import Source, WorkingTree
 
 _SCHEMES = ("http:", "https:", "file:", "ftp:", "data:", "urn:")
@@ -169,6 +170,12 @@ def _import(
     name = _name_for(state, target, pointer)
     state.names[key] = name
     state.spec.origins[name] = _origin(state, target, pointer)
+    if loaded is not state.spec and declared_package(loaded.data):
+        origin_file = state.spec.origins[name].partition("#")[0]
+        raw = state.source.read_bytes(target)
+        model = shared_def(loaded, pointer, origin_file, raw)
+        if model is not None:
+            state.spec.shared[name] = model
     defs = state.spec.data.setdefault("$defs", {})
     defs[name] = None  # reserve the name before walking: a cycle finds it
     defs[name] = _walk(state, copy.deepcopy(schema), ("$defs", name), target, loaded)

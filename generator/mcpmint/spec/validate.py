@@ -233,6 +233,12 @@ def _unknown_hints(spec: LoadedSpec, tool: dict[str, Any], i: int) -> list[Diagn
     return found
 
 
+def schema_problems(spec: LoadedSpec) -> list[Diagnostic]:
+    """The rules of every schema in the file (`$defs`, tools' schemas), alone: what a
+    shared schema file is checked against."""
+    return _schemas(spec, spec.data) if isinstance(spec.data, dict) else []
+
+
 def _schemas(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
     defs = data.get("$defs")
     spec_defs: dict[str, Any] = defs if isinstance(defs, dict) else {}

@@ -18,6 +18,7 @@ from mcpmint.spec.diagnostics import (
 )
 from mcpmint.spec.load import LoadedSpec, load_spec
 from mcpmint.spec.refs import inline_external_refs
+from mcpmint.spec.shared import is_shared_file, shared_file_problems
 from mcpmint.spec.source import Source, WorkingTree
 from mcpmint.workspace.config import FILE_NAME, Workspace, shown
 
@@ -39,8 +40,8 @@ KNOWN_KEYS = (
 
 
 def is_shared(data: Any) -> bool:
-    """A shared schema file: a mapping with `$defs` and no `mcpmint` key."""
-    return isinstance(data, Mapping) and "mcpmint" not in data and "$defs" in data
+    """A shared schema file rather than a server spec (one rule: `spec/shared.py`)."""
+    return is_shared_file(data)
 
 
 class Overlay:
@@ -69,14 +70,18 @@ def shared_problems(
     """Every diagnostic of a shared file: its own definitions checked as a spec's
     `$defs` are, with their refs into other files followed (wherever they lead: each
     spec that uses the file checks its own `refRoot`)."""
+    from mcpmint.models.names import RESERVED
     from mcpmint.spec.validate import defs_problems
 
     data = loaded.data
+    own_keys = shared_file_problems(loaded, RESERVED)  # package, version, class names
+    if any(d.level == "error" for d in own_keys):
+        return sort_diagnostics(own_keys)
     defs = data.get("$defs")
     if not isinstance(defs, dict):
         hint = "`$defs: {Name: {type: string}}`"
         return [loaded.diagnostic("error", ("$defs",), "expected a mapping", hint)]
-    found = [
+    found = own_keys + [
         loaded.diagnostic(
             "warning",
             (key,),
