@@ -20,6 +20,7 @@ from mcpmint.spec.source import GitRevision, Source
 from mcpmint.specdiff import report as rep
 from mcpmint.workspace.config import Server, Workspace, shown
 from mcpmint.workspace.outcome import Outcome, render_json, render_text, worst
+from mcpmint.workspace.package_diff import changed_defs
 from mcpmint.workspace.run import UsageError, workspace_at
 from mcpmint.workspace.shared import (
     Overlay,
@@ -51,7 +52,8 @@ def _dispatch(args: argparse.Namespace, cwd: Path) -> int | None:
             raise UsageError(f"{old} is a revision: NEW must be one too, or nothing")
         workspace = _required_workspace(args.workspace, "a revision alone")
         outcomes = [
-            _server_at(s, _rev(old), new and _rev(new), cwd) for s in workspace.servers
+            _entry_at(workspace, s, _rev(old), new and _rev(new), cwd)
+            for s in workspace.servers
         ]
         _print(outcomes, args.format, {})
         return worst(outcomes, args.fail_on)
@@ -115,6 +117,20 @@ def _check_revision(rev: str, cwd: Path) -> None:
         raise UsageError(f"git:{rev}: not a revision of the repository here")
 
 
+def _entry_at(
+    workspace: Workspace, entry: Server, old: str, new: str | None, cwd: Path
+) -> Outcome:
+    """A server's diff, or a shared models package's row."""
+    from mcpmint.workspace.package_diff import package_at
+
+    if entry.spec.is_file() and is_shared(_peek(entry.spec.as_posix(), cwd)):
+        _check_revision(old, cwd)
+        if new is not None:
+            _check_revision(new, cwd)
+        return package_at(entry, workspace, old, new, cwd, _server_with)
+    return _server_at(entry, old, new, cwd)
+
+
 def _server_at(server: Server, old: str, new: str | None, cwd: Path) -> Outcome:
     _check_revision(old, cwd)
     if new is not None:
@@ -164,7 +180,7 @@ def _shared_diff(args: argparse.Namespace, cwd: Path) -> int:
     path = cwd / (
         args.new.split(":", 2)[2] if args.new.startswith("git:") else args.new
     )
-    changed = _changed_defs(old_loaded.data["$defs"], new_loaded.data["$defs"])
+    changed = changed_defs(old_loaded.data["$defs"], new_loaded.data["$defs"])
     workspace = workspace_at(args.workspace)
     if workspace is None:
         also = ", or diff each spec that uses it: mcpmint diff git:REV:SPEC SPEC"
@@ -224,20 +240,6 @@ def _bytes(ref: str, cwd: Path) -> bytes:
         rev, _, name = ref.removeprefix("git:").partition(":")
         return GitRevision(rev, cwd).read_bytes(Path(name))
     return (cwd / ref).read_bytes()
-
-
-def _changed_defs(old: Any, new: Any) -> list[tuple[str, str]]:
-    old = old if isinstance(old, dict) else {}
-    new = new if isinstance(new, dict) else {}
-    changed = []
-    for name in [*old, *(n for n in new if n not in old)]:
-        if name not in new:
-            changed.append((name, "removed"))
-        elif name not in old:
-            changed.append((name, "added"))
-        elif old[name] != new[name]:
-            changed.append((name, "changed"))
-    return changed
 
 
 def _defs_json(

@@ -27,6 +27,7 @@ class Outcome:
     report: rep.DiffReport | None
     name: str | None = None
     needs: bool = False  # the spec is the same on both sides: say what version it needs
+    body: str | None = None  # text in place of the report's (a shared models package)
 
     @property
     def title(self) -> str:
@@ -75,7 +76,9 @@ def render_text(outcomes: Sequence[Outcome]) -> str:
     parts = []
     for outcome in outcomes:
         parts.append(f"== {outcome.title}: {shown(outcome.server.spec)} ==\n")
-        body = rep.render_text(outcome.report) if outcome.report else outcome.status
+        body = outcome.body or (
+            rep.render_text(outcome.report) if outcome.report else outcome.status
+        )
         parts.append(body.rstrip("\n") + "\n\n")
     parts.append(_table(outcomes))
     return "".join(parts)
