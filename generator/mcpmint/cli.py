@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mcpmint.pipeline import check, stubs
+from mcpmint.pipeline import ClientOnly, WrongKind, check, stubs
 from mcpmint.spec.diagnostics import SpecError, format_diagnostics
 from mcpmint.spec.vocabulary import TRANSPORTS
 
@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
             type=Path,
             help="project directory (default: the spec's directory)",
         )
+        add_client_only_options(cmd)
         if name == "check":
             cmd.add_argument(
                 "-q", "--quiet", action="store_true", help="exit code only"
@@ -76,6 +77,42 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_client_only_options(cmd: argparse.ArgumentParser) -> None:
+    """`--client-only` and `--package` of generate and check."""
+    cmd.add_argument(
+        "--client-only",
+        action="store_true",
+        help="the typed client and models alone, as a package of their own",
+    )
+    cmd.add_argument(
+        "--package",
+        type=_package_name,
+        help="with --client-only: its package (default: server.package with "
+        "_server replaced by _client, else + _client)",
+    )
+
+
+def _package_name(text: str) -> str:
+    from mcpmint.spec.naming import is_package_name
+
+    if not is_package_name(text):
+        raise argparse.ArgumentTypeError(f"not a Python package name: {text!r}")
+    return text
+
+
+def _client(args: argparse.Namespace) -> ClientOnly | None:
+    if args.package is not None and not args.client_only:
+        print(f"mcpmint {args.command}: --package needs --client-only", file=sys.stderr)
+        sys.exit(2)
+    return ClientOnly(args.package) if args.client_only else None
+
+
+def _flags(args: argparse.Namespace) -> str:
+    """The client-only options as given, for a command to suggest."""
+    package = f" --package {args.package}" if args.package else ""
+    return " --client-only" + package if args.client_only else ""
+
+
 def add_import_parser(sub: Any) -> None:
     """The `import` subcommand and its options."""
     cmd = sub.add_parser("import", help="write a spec from a running server's tools")
@@ -113,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         except SpecError as exc:
             print(format_diagnostics(exc.diagnostics), file=sys.stderr)
             code = 1
+        except WrongKind as exc:
+            print(f"mcpmint {args.command}: {exc}", file=sys.stderr)
+            code = 2
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader left (`mcpmint check | head -1`): stop quietly, and keep Python
@@ -132,7 +172,7 @@ def _generate(args: argparse.Namespace) -> int:
     from mcpmint.pipeline import generate
 
     try:
-        report = generate(args.spec, _out(args))
+        report = generate(args.spec, _out(args), _client(args))
     except OSError as exc:
         # Writes are all or nothing: a full disk or a denied write changed nothing.
         where = exc.filename if exc.filename is not None else _out(args)
@@ -162,14 +202,15 @@ def _generate(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from mcpmint.output.pins import pin_problems
 
-    problems = check(args.spec, _out(args))
+    client = _client(args)
+    problems = check(args.spec, _out(args), client)
     if problems and not args.quiet:
         print("\n".join(problems))
         pins = {p.format() for p in pin_problems(_out(args))}
         if stale := [p for p in problems if p not in pins]:
             print(
                 f"{len(stale)} file(s) out of date: "
-                f"run mcpmint generate {args.spec} -o {_out(args)}",
+                f"run mcpmint generate {args.spec}{_flags(args)} -o {_out(args)}",
                 file=sys.stderr,
             )
         if any(p.startswith("hand-edited: ") for p in problems):
@@ -184,7 +225,9 @@ def _check(args: argparse.Namespace) -> int:
                 "code needs: edit pyproject.toml as said above",
                 file=sys.stderr,
             )
-    unwritten = stubs(args.spec, _out(args)) if args.fail_on_stubs else []
+    # A client-only package has no handlers.
+    wanted = args.fail_on_stubs and client is None
+    unwritten = stubs(args.spec, _out(args)) if wanted else []
     if unwritten and not args.quiet:
         print("\n".join(f"stub: {path}" for path in unwritten))
         print(

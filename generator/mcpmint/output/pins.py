@@ -18,6 +18,9 @@ RUNTIME_DISTRIBUTION = "mcpmint-runtime"
 # a runtime release that the generated code needs (a new name it imports).
 RUNTIME_RANGE = ">=0.2,<0.3"
 RUNTIME_REQUIREMENT = RUNTIME_DISTRIBUTION + RUNTIME_RANGE
+# The client-only package's models import pydantic themselves, so it names it too: the
+# range the runtime requires (generator/pyproject.toml; a unit test compares them).
+PYDANTIC_REQUIREMENT = "pydantic>=2.14,<3"
 
 _TABLE = re.compile(r"^\s*\[")
 
