@@ -89,9 +89,12 @@ def test_a_kind_of_another_mcpmint_is_neither_replaced_nor_compared(
     assert [p.name for p in tmp_path.iterdir()] == ["mcpmint-generated.txt"]
 
 
-def test_the_up_to_date_record_tells_client_packages_apart(tmp_path: Path) -> None:
+def test_another_package_name_is_drift_and_regenerating_removes_the_old_one(
+    tmp_path: Path,
+) -> None:
     """A package built with `--package` is not the default one, even when nothing
-    else changed (the fast path keys on the options)."""
+    else changed (the fast path keys on the options); every file is generated, so
+    the old package goes."""
     spec = tmp_path / "weather.yaml"
     shutil.copy(WEATHER, spec)
     generate(spec, tmp_path / "out", ClientOnly("aa_client"))
@@ -103,6 +106,14 @@ def test_the_up_to_date_record_tells_client_packages_apart(tmp_path: Path) -> No
         "missing: weather_client/models.py",
         "missing: weather_client/py.typed",
     ]
+    report = generate(spec, tmp_path / "out", ClientOnly())
+    assert report.deleted == [
+        "aa_client/__init__.py",
+        "aa_client/client.py",
+        "aa_client/models.py",
+        "aa_client/py.typed",
+    ]
+    assert not (tmp_path / "out" / "aa_client").exists()
 
 
 def test_package_without_client_only_is_a_usage_error(
