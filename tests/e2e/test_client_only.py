@@ -302,3 +302,28 @@ def test_a_spec_edit_is_drift_and_the_regenerated_client_checks_the_server(
         "get_alerts, which this client (built for 1.3.0) calls"
     )
     assert unknown == "UnknownTool get_alerts"
+
+
+def test_the_outputs_docs_consumers_quotes_are_the_real_ones(tmp_path: Path) -> None:
+    """docs/consumers.md quotes these commands' output, run in a folder laid out as
+    there (specs/weather.yaml)."""
+    doc = (ROOT / "docs" / "consumers.md").read_text()
+    (tmp_path / "specs").mkdir()
+    shutil.copy(ROOT / "specs" / "weather.yaml", tmp_path / "specs" / "weather.yaml")
+    spec, out = "specs/weather.yaml", "clients/weather"
+    made = _mcpmint("generate", spec, "--client-only", "-o", out, cwd=tmp_path)
+    assert made.stdout in doc
+    pyproject = (tmp_path / out / "pyproject.toml").read_text()
+    quoted = pyproject[pyproject.index("[project]") : pyproject.index("\n]\n") + 3]
+    assert f"```toml\n{quoted}```" in doc
+    plain = _mcpmint("check", spec, "-o", out, cwd=tmp_path)
+    assert plain.returncode == 2 and plain.stderr in doc
+    assert _mcpmint("generate", spec, "-o", "server", cwd=tmp_path).returncode == 0
+    wrong = _mcpmint("generate", spec, "--client-only", "-o", "server", cwd=tmp_path)
+    assert wrong.returncode == 2 and wrong.stderr in doc
+    text = (tmp_path / spec).read_text().replace("version: 1.2.0", "version: 1.3.0")
+    (tmp_path / spec).write_text(text)
+    stale = _mcpmint("check", spec, "--client-only", "-o", out, cwd=tmp_path)
+    assert stale.returncode == 1 and stale.stderr in doc
+    client_diff = stale.stdout[stale.stdout.index("stale: weather_client/client.py") :]
+    assert client_diff in doc
