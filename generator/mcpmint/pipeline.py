@@ -126,9 +126,9 @@ def build(spec_path: Path, out: Path, client: ClientOnly | None = None) -> Build
         from mcpmint.codegen.client_only import client_ir, render_client
 
         project = client_ir(project, client.package, client.extra_dependencies)
-        assert project.client_package is not None
         files = with_manifest(format_files(render_client(project)), "client-only")
-        result = Build(files, project.client_package.package, warnings, (), {})
+        package = project.client_package.package if project.client_package else ""
+        result = Build(files, package, warnings, (), {})
     else:
         files = with_manifest(format_files(render(project)))
         renames = {t.name: t.renamedFrom for t in spec.tools if t.renamedFrom}
