@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mcpmint.pipeline import check, stubs
+from mcpmint.pipeline import ClientOnly, WrongKind, check, stubs
 from mcpmint.spec.diagnostics import SpecError, format_diagnostics
 from mcpmint.spec.vocabulary import TRANSPORTS
 
@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         )
         _workspace_option(cmd)
         cmd.add_argument("-q", "--quiet", action="store_true", help="exit code only")
+        add_client_only_options(cmd)
         if name == "check":
             cmd.add_argument(
                 "--fail-on-stubs",
@@ -88,6 +89,42 @@ def _workspace_option(cmd: argparse.ArgumentParser) -> None:
     )
 
 
+def add_client_only_options(cmd: argparse.ArgumentParser) -> None:
+    """`--client-only` and `--package` of generate and check."""
+    cmd.add_argument(
+        "--client-only",
+        action="store_true",
+        help="the typed client and models alone, as a package of their own",
+    )
+    cmd.add_argument(
+        "--package",
+        type=_package_name,
+        help="with --client-only: its package (default: server.package with "
+        "_server replaced by _client, else + _client)",
+    )
+
+
+def _package_name(text: str) -> str:
+    from mcpmint.spec.naming import is_package_name
+
+    if not is_package_name(text):
+        raise argparse.ArgumentTypeError(f"not a Python package name: {text!r}")
+    return text
+
+
+def _client(args: argparse.Namespace) -> ClientOnly | None:
+    if args.package is not None and not args.client_only:
+        print(f"mcpmint {args.command}: --package needs --client-only", file=sys.stderr)
+        sys.exit(2)
+    return ClientOnly(args.package) if args.client_only else None
+
+
+def _flags(args: argparse.Namespace) -> str:
+    """The client-only options as given, for a command to suggest."""
+    package = f" --package {args.package}" if args.package else ""
+    return " --client-only" + package if args.client_only else ""
+
+
 def add_import_parser(sub: Any) -> None:
     """The `import` subcommand and its options."""
     cmd = sub.add_parser("import", help="write a spec from a running server's tools")
@@ -125,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         except SpecError as exc:
             print(format_diagnostics(exc.diagnostics), file=sys.stderr)
             code = 1
+        except WrongKind as exc:
+            print(f"mcpmint {args.command}: {exc}", file=sys.stderr)
+            code = 2
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader left (`mcpmint check | head -1`): stop quietly, and keep Python
@@ -145,6 +185,13 @@ def _many(args: argparse.Namespace) -> int | None:
     if args.workspace is None and len(args.spec) == 1:
         args.spec = args.spec[0]
         return None
+    if args.client_only or args.package:
+        print(
+            f"mcpmint {args.command}: --client-only and --package go with one spec; "
+            "in a workspace, give a server a `client:` folder instead",
+            file=sys.stderr,
+        )
+        return 2
     from mcpmint.workspace.run import run_many
 
     return run_many(args)
@@ -156,7 +203,7 @@ def _generate(args: argparse.Namespace) -> int:
     if (code := _many(args)) is not None:
         return code
     try:
-        report = generate(args.spec, _out(args))
+        report = generate(args.spec, _out(args), _client(args))
     except OSError as exc:
         # Writes are all or nothing: a full disk or a denied write changed nothing.
         where = exc.filename if exc.filename is not None else _out(args)
@@ -187,7 +234,8 @@ def _generate(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     if (code := _many(args)) is not None:
         return code
-    problems = check(args.spec, _out(args))
+    client = _client(args)
+    problems = check(args.spec, _out(args), client)
     if problems and not args.quiet:
         print("\n".join(problems))
         pyproject = f"{_out(args) / 'pyproject.toml'}:"
@@ -195,7 +243,7 @@ def _check(args: argparse.Namespace) -> int:
         if stale := [p for p in problems if p not in pins]:
             print(
                 f"{len(stale)} file(s) out of date: "
-                f"run mcpmint generate {args.spec} -o {_out(args)}",
+                f"run mcpmint generate {args.spec}{_flags(args)} -o {_out(args)}",
                 file=sys.stderr,
             )
         if any(p.startswith("hand-edited: ") for p in problems):
@@ -210,7 +258,9 @@ def _check(args: argparse.Namespace) -> int:
                 "code needs: edit pyproject.toml as said above",
                 file=sys.stderr,
             )
-    unwritten = stubs(args.spec, _out(args)) if args.fail_on_stubs else []
+    # A client-only package has no handlers.
+    wanted = args.fail_on_stubs and client is None
+    unwritten = stubs(args.spec, _out(args)) if wanted else []
     if unwritten and not args.quiet:
         print("\n".join(f"stub: {path}" for path in unwritten))
         print(

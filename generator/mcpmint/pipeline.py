@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from mcpmint.output import cache, uptodate
-from mcpmint.output.manifest import with_manifest
+from mcpmint.output.manifest import project_kind, with_manifest
 from mcpmint.output.pins import pin_problems, shared_pin_problems, version_problems
 from mcpmint.output.renames import HandlerRename, handler_rename
 from mcpmint.output.stubs import stub_handlers
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Build",
+    "ClientOnly",
+    "WrongKind",
     "SpecError",
     "build",
     "check",
@@ -35,6 +37,26 @@ __all__ = [
     "load_and_validate",
     "stubs",
 ]
+
+
+@dataclass(frozen=True)
+class ClientOnly:
+    """`--client-only`: build the typed client and the models as a package of their
+    own (codegen/client_only.py) instead of the server project."""
+
+    package: str | None = None  # default: server.package, `_server` → `_client`
+    # Requirements the package needs beyond the runtime and pydantic (the shared
+    # models packages its models import).
+    extra_dependencies: tuple[str, ...] = ()
+
+    def variant(self) -> str:
+        """What shapes the build besides the spec, for the up-to-date record."""
+        return json.dumps(["client-only", self.package, list(self.extra_dependencies)])
+
+
+class WrongKind(Exception):
+    """The output folder holds the other kind of output (a server project, a
+    client-only package): it is neither replaced nor compared."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +114,9 @@ def load_and_validate(spec_path: Path) -> tuple[LoadedSpec, list[Diagnostic]]:
     return loaded, found
 
 
-def build(spec_path: Path, out: Path) -> Build:
-    """Every file of the project, rendered and formatted in memory."""
+def build(spec_path: Path, out: Path, client: ClientOnly | None = None) -> Build:
+    """Every file of the project (or of the client-only package), rendered and
+    formatted in memory."""
     loaded, warnings = load_and_validate(spec_path)
     from mcpmint.spec.shared import is_shared_file
 
@@ -112,11 +135,24 @@ def build(spec_path: Path, out: Path) -> Build:
     imported = {k: (d.module, d.class_name) for k, d in loaded.shared.items()}
     requests = model_requests(spec)
     models = cached_render_models(requests, spec.defs, imported=imported)
-    project = to_ir(spec, models, loaded.path, out, shared_packages(loaded))
-    files = with_manifest(format_files(render(project)))
-    renames = {t.name: t.renamedFrom for t in spec.tools if t.renamedFrom}
-    result = Build(files, project.server.package, warnings, project.warnings, renames)
-    uptodate.remember(spec_path, out, _record(result, loaded.sources))
+    shared = shared_packages(loaded)
+    project = to_ir(spec, models, loaded.path, out, shared)
+    if client is not None:
+        from mcpmint.codegen.client_only import client_ir, render_client
+
+        # The client's models import the shared packages' classes too.
+        extra = (*(p.requirement for p in shared), *client.extra_dependencies)
+        project = client_ir(project, client.package, extra)
+        files = with_manifest(format_files(render_client(project)), "client-only")
+        package = project.client_package.package if project.client_package else ""
+        result = Build(files, package, warnings, (), {})
+    else:
+        files = with_manifest(format_files(render(project)))
+        renames = {t.name: t.renamedFrom for t in spec.tools if t.renamedFrom}
+        package = project.server.package
+        result = Build(files, package, warnings, project.warnings, renames)
+    record = _record(result, loaded.sources)
+    uptodate.remember(spec_path, out, record, client.variant() if client else "")
     return result
 
 
@@ -149,10 +185,39 @@ def _warnings(result: Build) -> list[str]:
     ]
 
 
-def generate(spec_path: Path, out: Path) -> WriteReport:
+_KINDS = {"server": "a server project", "client-only": "a client-only package"}
+
+
+def _require_kind(
+    verb: str, spec_path: Path, out: Path, client: ClientOnly | None
+) -> None:
+    """WrongKind when `out` holds another kind of output than this build (told by
+    its manifest, else by its pyproject.toml: see output/manifest.py)."""
+    found, wanted = project_kind(out), ("client-only" if client else "server")
+    if found is None or found == wanted:
+        return
+    held = _KINDS.get(found, f"a {found!r} build of another mcpmint")
+    if found == "client-only":
+        hint = f"run mcpmint {verb} {spec_path} --client-only -o {out}"
+    elif found == "server":
+        hint = (
+            f"give the client-only package a folder of its own (-o), or run "
+            f"mcpmint {verb} {spec_path} -o {out}"
+        )
+    else:
+        hint = "use the mcpmint that made it, or another folder"
+    raise WrongKind(f"{out} holds {held}, not {_KINDS[wanted]}: {hint}")
+
+
+def generate(
+    spec_path: Path, out: Path, client: ClientOnly | None = None
+) -> WriteReport:
     """Write or refresh the project in `out`; user-owned files are created once, never
-    touched."""
-    report, package = _write(spec_path, out)
+    touched. With `client`, the client-only package: every file generated."""
+    _require_kind("generate", spec_path, out, client)
+    report, package = _write(spec_path, out, client)
+    if client is not None:  # its pyproject.toml is generated: nothing to check
+        return report
     # After writing (a new project gets a right pyproject.toml), and past the fast path:
     # the record does not cover the user's pyproject.toml.
     report.warnings += [p.format("warning") for p in pin_problems(out)]
@@ -161,14 +226,16 @@ def generate(spec_path: Path, out: Path) -> WriteReport:
     return report
 
 
-def _write(spec_path: Path, out: Path) -> tuple[WriteReport, str]:
+def _write(
+    spec_path: Path, out: Path, client: ClientOnly | None
+) -> tuple[WriteReport, str]:
     """The report, and the package written."""
-    record = uptodate.current(spec_path, out)
+    record = uptodate.current(spec_path, out, client.variant() if client else "")
     if record is not None:  # nothing to write; earlier reviews may still be pending
         report = uptodate.report_of(record, out)
         report.review = uptodate.pending_reviews(out, {})
         return report, record.package
-    result = build(spec_path, out)
+    result = build(spec_path, out, client)
     before = _served_tools(out / result.package / "tools.json")
     renames = result.handler_renames()
     report = write_tree(result.files, out, result.package, renames)
@@ -209,8 +276,16 @@ def _handlers_to_review(before: dict[str, Any], result: Build) -> dict[str, str]
     return review
 
 
-def check(spec_path: Path, out: Path) -> list[str]:
-    """What is stale, missing or extra in `out`, and pins that exclude the runtime."""
+def check(spec_path: Path, out: Path, client: ClientOnly | None = None) -> list[str]:
+    """What is stale, missing or extra in `out`, and pins that exclude the runtime or
+    a shared schema package. With `client`, of the client-only package (whose pins
+    are generated)."""
+    _require_kind("check", spec_path, out, client)
+    if client is not None:
+        if uptodate.current(spec_path, out, client.variant()) is not None:
+            return []
+        result = build(spec_path, out, client)
+        return diff_tree(result.files, out, result.package)
     pins = [p.format() for p in pin_problems(out)]  # the fast path does not cover them
     record = uptodate.current(spec_path, out)
     if record is not None:

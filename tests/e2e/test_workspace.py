@@ -122,7 +122,7 @@ def test_check_over_the_workspace_gives_one_line_per_server(generated: Path) -> 
     assert done.stdout == (
         "specs/orders.yaml → services/orders: up to date\n"
         "specs/shipping.yaml → services/shipping: up to date\n"
-        "2 of 2 servers up to date\n"
+        "2 of 2 projects up to date\n"
     )
     # from a subfolder, the workspace is found in the parent
     assert mcpmint(generated / "specs", "check", "-q").returncode == 0

@@ -71,6 +71,14 @@ class ServerIR:
 
 
 @dataclass(frozen=True, slots=True)
+class ClientPackageIR:
+    """A client-only build (`--client-only`): the typed client and the models alone."""
+
+    package: str  # "tracker_client"
+    dependencies: tuple[str, ...]  # pyproject.toml's requirements, in order
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectIR:
     spec_path: str  # the spec, relative to the output directory's parent where possible
     regenerate: str  # the command that regenerates the project
@@ -83,3 +91,4 @@ class ProjectIR:
     client_imports: tuple[str, ...] = ()  # what the client's annotations need
     settings: tuple[SettingIR, ...] = ()  # in the spec's order
     shared: tuple[SharedPackage, ...] = ()  # shared schema packages models.py imports
+    client_package: ClientPackageIR | None = None  # set for a client-only build

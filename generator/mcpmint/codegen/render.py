@@ -154,29 +154,48 @@ def shared_provenance_text(shared: Sequence[SharedPackage]) -> str:
     )
 
 
+def client_class_name(package: str) -> str:
+    """The typed client's class: `weather_server` → `WeatherClient`."""
+    return pascal(package.removesuffix("_server")) + "Client"
+
+
+def template_context(project: ProjectIR) -> dict[str, Any]:
+    """What every template sees; `pkg` is the server's package."""
+    pkg = project.server.package
+    return {
+        "p": project,
+        "s": project.server,
+        "pkg": pkg,
+        "header": python_header(project),
+        "client_class": client_class_name(pkg),
+        "runtime_range": RUNTIME_RANGE,
+        "runtime_requirement": RUNTIME_REQUIREMENT,
+    }
+
+
+def models_text(project: ProjectIR) -> str:
+    """models.py: the header, then the models' source."""
+    return (
+        python_header(project)
+        + "\n"
+        + project.models_source
+        + shared_provenance_text(project.shared)
+    )
+
+
 def render_template(template: str, context: dict[str, Any]) -> str:
-    """One template rendered with `context`."""
+    """One template (a path under the templates folder) rendered."""
     return _ENV.get_template(template).render(context)
 
 
 def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
     """Every file of the project, in memory."""
-    pkg = project.server.package
-    header = python_header(project)
-    client_class = pascal(pkg.removesuffix("_server")) + "Client"
-    context = {
-        "p": project,
-        "s": project.server,
-        "pkg": pkg,
-        "header": header,
-        "client_class": client_class,
-        "runtime_range": RUNTIME_RANGE,
-        "runtime_requirement": RUNTIME_REQUIREMENT,
-    }
+    context = template_context(project)
+    pkg, header = project.server.package, context["header"]
     files: dict[PurePosixPath, RenderedFile] = {}
     for template, target in _CODEGEN.items():
         files[PurePosixPath(target.format(pkg=pkg))] = RenderedFile(
-            _ENV.get_template(template).render(context), "generated"
+            render_template(template, context), "generated"
         )
     files[PurePosixPath(pkg, "tools.json")] = RenderedFile(
         tools_json(project, header), "generated"
@@ -184,10 +203,9 @@ def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
     # PEP 561: a consumer's type checker reads the package's annotations (the client,
     # the models). Only a "partial" line has meaning there; the header is comments.
     files[PurePosixPath(pkg, "py.typed")] = RenderedFile(header, "generated")
-    models = (
-        header + "\n" + project.models_source + shared_provenance_text(project.shared)
+    files[PurePosixPath(pkg, "models.py")] = RenderedFile(
+        models_text(project), "generated"
     )
-    files[PurePosixPath(pkg, "models.py")] = RenderedFile(models, "generated")
     for template, target in _SCAFFOLD.items():
         files[PurePosixPath(target.format(pkg=pkg))] = RenderedFile(
             _ENV.get_template(template).render(context), "user"

@@ -12,12 +12,19 @@ last `generate` in the disk cache (`written`); else, for a project written befor
 manifests existed, the files carrying the generated header in the package and
 `tests/` folders (the old way). A listed file is removed only while it still carries
 the header: a user who took a generated file over by deleting its header keeps it.
+
+The manifest also says what kind of output the folder holds: a server project (no
+`# kind:` line, as before) or a client-only package (`# kind: client-only`), so that
+`generate` and `check` of one kind refuse a folder of the other instead of replacing
+it or reporting every file missing.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from mcpmint.output import written
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
@@ -31,13 +38,34 @@ _HEADER = (
 _SCAN_SUFFIXES = (".py", ".md", ".json")
 
 
+Kind = Literal["server", "client-only"]
+_KIND_LINE = re.compile(r"^# kind: (\S+)\s*$", re.MULTILINE)
+
+
 def with_manifest(
-    files: Mapping[PurePosixPath, RenderedFile],
+    files: Mapping[PurePosixPath, RenderedFile], kind: Kind = "server"
 ) -> dict[PurePosixPath, RenderedFile]:
     """`files` and the manifest listing their generated ones."""
     listed = sorted(str(rel) for rel, f in files.items() if f.owner == "generated")
-    text = _HEADER + "".join(f"{rel}\n" for rel in listed if rel != str(MANIFEST))
+    text = _HEADER + ("" if kind == "server" else f"# kind: {kind}\n")
+    text += "".join(f"{rel}\n" for rel in listed if rel != str(MANIFEST))
     return dict(sorted({**files, MANIFEST: RenderedFile(text, "generated")}.items()))
+
+
+def project_kind(out: Path) -> str | None:
+    """What `out` holds: its manifest's kind (`server` without a `# kind:` line;
+    another mcpmint's kinds as written); without a manifest, a client-only
+    package when its pyproject.toml is generated (a server's is the user's), a server
+    project when there is another; None for a folder with neither."""
+    try:
+        text = (out / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pyproject = out / "pyproject.toml"
+        if not pyproject.is_file():
+            return None
+        return "client-only" if is_generated(pyproject) else "server"
+    found = _KIND_LINE.search(text)
+    return found.group(1) if found else "server"
 
 
 def is_generated(path: Path) -> bool:

@@ -22,9 +22,10 @@ RUNTIME_RANGE = ">=0.2,<0.3"
 RUNTIME_REQUIREMENT = RUNTIME_DISTRIBUTION + RUNTIME_RANGE
 # What generated models.py imports (pydantic's MISSING, typing_extensions'
 # TypeAliasType): the dependencies of a shared schema package, which needs no
-# runtime. The runtime's own pins of the same (generator/pyproject.toml), checked by
-# tests/unit/test_shared_schemas.py.
+# runtime, and of a client-only package besides the runtime. The runtime's own pins of
+# the same (generator/pyproject.toml), checked by tests/unit/test_shared_schemas.py.
 MODELS_REQUIREMENTS = ("pydantic>=2.14,<3", "typing-extensions>=4.12")
+PYDANTIC_REQUIREMENT = MODELS_REQUIREMENTS[0]
 
 _TABLE = re.compile(r"^\s*\[")
 

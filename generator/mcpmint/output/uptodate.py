@@ -52,9 +52,10 @@ class Record:
     warnings: list[str]  # as `generate` prints them
 
 
-def remember(spec_path: Path, out: Path, record: Record) -> None:
-    """Store what a full build of `spec_path` for `out` produced."""
-    entry = _entry(spec_path, out)
+def remember(spec_path: Path, out: Path, record: Record, variant: str = "") -> None:
+    """Store what a full build of `spec_path` for `out` produced (`variant`: what
+    else shaped it, e.g. a client-only build's options)."""
+    entry = _entry(spec_path, out, variant)
     if entry is not None:
         data = {
             "package": record.package,
@@ -65,9 +66,9 @@ def remember(spec_path: Path, out: Path, record: Record) -> None:
         cache.write(_KIND, entry, json.dumps(data, ensure_ascii=False))
 
 
-def current(spec_path: Path, out: Path) -> Record | None:
+def current(spec_path: Path, out: Path, variant: str = "") -> Record | None:
     """The record of this spec's build, if `out` holds exactly that build; else None."""
-    entry = _entry(spec_path, out)
+    entry = _entry(spec_path, out, variant)
     text = cache.read(_KIND, entry) if entry is not None else None
     if text is None:
         return None
@@ -109,11 +110,11 @@ def report_of(record: Record, out: Path) -> WriteReport:
     return report
 
 
-def _entry(spec_path: Path, out: Path) -> str | None:
+def _entry(spec_path: Path, out: Path, variant: str) -> str | None:
     try:
         spec_bytes = spec_path.read_bytes()
         places = json.dumps(
-            [str(spec_path), str(spec_path.resolve()), str(out.resolve())]
+            [str(spec_path), str(spec_path.resolve()), str(out.resolve()), variant]
         )
     except OSError:
         return None

@@ -73,6 +73,12 @@ def package_name(server_name: str) -> str:
     return base if base.endswith("_server") else f"{base}_server"
 
 
+def client_package_name(server_package: str) -> str:
+    """The default package of a client-only build: `tracker_server` → `tracker_client`,
+    `weather` → `weather_client`."""
+    return server_package.removesuffix("_server") + "_client"
+
+
 def is_package_name(name: str) -> bool:
     """Whether `name` can be a top-level Python package."""
     return name.isidentifier() and name.isascii() and not keyword.iskeyword(name)

@@ -30,7 +30,7 @@ __all__ = ["FILE_NAME", "Server", "Workspace", "find_workspace", "load_workspace
 
 FILE_NAME = "mcpmint-workspace.yaml"
 _TOP_KEYS = ("mcpmint-workspace", "servers")
-_ENTRY_KEYS = ("spec", "out")
+_ENTRY_KEYS = ("spec", "out", "client")
 _GLOB = frozenset("*?[")
 
 
@@ -40,6 +40,7 @@ class Server:
 
     spec: Path
     out: Path
+    client: Path | None = None  # where its client-only package is generated, if any
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,16 @@ def _servers(loaded: LoadedSpec, found: list[Diagnostic]) -> list[Server]:
                 at = (*where, "out") if isinstance(entry.get("out"), str) else where
                 found.append(loaded.diagnostic("error", at, message, hint))
                 continue
+            if server.client is not None and server.client in (*outs, server.out):
+                message = f"client {_rel(server.client, root)} is a project folder"
+                hint = "a client-only package needs a folder of its own"
+                found.append(
+                    loaded.diagnostic("error", (*where, "client"), message, hint)
+                )
+                continue
             outs[server.out] = (i, server.spec)
+            if server.client is not None:
+                outs[server.client] = (i, server.spec)
             servers.append(server)
     return servers
 
@@ -150,9 +160,12 @@ def _entry(
         at = where if spec is None else (*where, "spec")
         found.append(loaded.diagnostic("error", at, message))
         return []
-    if out is not None and (not isinstance(out, str) or not out):
-        found.append(loaded.diagnostic("error", (*where, "out"), "expected a path"))
-        return []
+    for key in ("out", "client"):
+        value = entry.get(key)
+        if value is not None and (not isinstance(value, str) or not value):
+            found.append(loaded.diagnostic("error", (*where, key), "expected a path"))
+            return []
+    client = entry.get("client")
     paths = _matches(root, spec)
     if not paths:
         hint = "paths are relative to the workspace file's folder"
@@ -162,7 +175,10 @@ def _entry(
             message = f"spec {spec} does not exist"
         found.append(loaded.diagnostic("error", (*where, "spec"), message, hint))
         return []
-    return [Server(path, _out(root, path, out)) for path in paths]
+    return [
+        Server(path, _out(root, path, out), client and _out(root, path, client))
+        for path in paths
+    ]
 
 
 def _matches(root: Path, spec: str) -> list[Path]:

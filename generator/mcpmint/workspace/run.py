@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mcpmint.pipeline import check, diagnose, generate, stubs
+from mcpmint.pipeline import ClientOnly, check, diagnose, generate, stubs
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, format_diagnostics
 from mcpmint.workspace.config import (
     FILE_NAME,
@@ -107,36 +107,48 @@ def _paths(server: Server) -> tuple[Path, Path]:
     return Path(shown(server.spec)), Path(shown(server.out))
 
 
-def _label(server: Server) -> str:
+def _label(server: Server, client: Path | None = None) -> str:
+    if client is not None:
+        return f"{shown(server.spec)} → {shown(client)} (client-only)"
     return f"{shown(server.spec)} → {shown(server.out)}"
+
+
+def _client_only(client: Path) -> tuple[ClientOnly, Path]:
+    """The option and the folder (as shown) of a server's client-only package."""
+    return ClientOnly(None), Path(shown(client))
 
 
 def check_many(
     servers: Sequence[Server], quiet: bool, fail_on_stubs: bool, again: str
 ) -> int:
     """Check each server; print its problems and one status line; 1 if any failed."""
-    failed = 0
+    failed = total = 0
     for server in servers:
-        status, ok = _check_one(server, quiet, fail_on_stubs)
-        failed += not ok
-        if not quiet:
-            print(f"{_label(server)}: {status}")
+        for client in (None, server.client) if server.client else (None,):
+            status, ok = _check_one(server, quiet, fail_on_stubs, client)
+            failed += not ok
+            total += 1
+            if not quiet:
+                print(f"{_label(server, client)}: {status}")
     if not quiet:
-        print(
-            f"{len(servers) - failed} of {_plural(len(servers), 'server')} up to date"
-        )
+        print(f"{total - failed} of {_plural(total, 'project')} up to date")
         if failed:
             print(f"to refresh the generated files: run {again}", file=sys.stderr)
     return 1 if failed else 0
 
 
-def _check_one(server: Server, quiet: bool, fail_on_stubs: bool) -> tuple[str, bool]:
-    from mcpmint.output.pins import pin_problems
-
+def _check_one(
+    server: Server, quiet: bool, fail_on_stubs: bool, client: Path | None = None
+) -> tuple[str, bool]:
     try:
         spec, out = _paths(server)
-        problems = check(spec, out)
-        unwritten = stubs(spec, out) if fail_on_stubs else []
+        if client is not None:
+            option, out = _client_only(client)
+            problems = check(spec, out, option)
+            unwritten = []
+        else:
+            problems = check(spec, out)
+            unwritten = stubs(spec, out) if fail_on_stubs else []
     except SpecError as exc:
         if not quiet:
             print(format_diagnostics(exc.diagnostics), file=sys.stderr)
@@ -144,13 +156,13 @@ def _check_one(server: Server, quiet: bool, fail_on_stubs: bool) -> tuple[str, b
     if not quiet:
         for line in [*problems, *(f"stub: {path}" for path in unwritten)]:
             print(line)
-    pins = {p.format() for p in pin_problems(out)}
+    pins = {p for p in problems if p.startswith(f"{out / 'pyproject.toml'}:")}
     stale = [p for p in problems if p not in pins]
     parts = []
     if stale:
         parts.append(f"{_plural(len(stale), 'file')} out of date")
     if pins:
-        parts.append("pyproject.toml excludes the runtime the code needs")
+        parts.append("pyproject.toml cannot install what the code needs")
     if unwritten:
         parts.append(f"{_plural(len(unwritten), 'handler')} still a stub")
     return ("; ".join(parts), False) if parts else ("up to date", True)
@@ -171,6 +183,8 @@ def generate_many(servers: Sequence[Server], quiet: bool) -> int:
     failed = 0
     for server in servers:
         ok = _generate_one(server, quiet)
+        if ok and server.client is not None:
+            ok = _generate_one(server, quiet, server.client)
         failed += not ok
     return 1 if failed else 0
 
@@ -185,23 +199,27 @@ def _errors_of(server: Server) -> list[Diagnostic]:
     return [d for d in found if d.level == "error"]
 
 
-def _generate_one(server: Server, quiet: bool) -> bool:
+def _generate_one(server: Server, quiet: bool, client: Path | None = None) -> bool:
     try:
-        report = generate(*_paths(server))
+        if client is not None:
+            option, out = _client_only(client)
+            report = generate(_paths(server)[0], out, option)
+        else:
+            report = generate(*_paths(server))
     except OSError as exc:
         where = exc.filename if exc.filename is not None else server.out
         reason = exc.strerror or str(exc)
-        print(f"{_label(server)}: {where}: {reason}; nothing was changed")
+        print(f"{_label(server, client)}: {where}: {reason}; nothing was changed")
         return False
     except SpecError as exc:
         print(format_diagnostics(exc.diagnostics), file=sys.stderr)
-        print(f"{_label(server)}: invalid: {_errors(exc.diagnostics)}")
+        print(f"{_label(server, client)}: invalid: {_errors(exc.diagnostics)}")
         return False
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     if not quiet:
         *files, counts = report.summary().splitlines()
-        print(f"{_label(server)}: {counts}")
+        print(f"{_label(server, client)}: {counts}")
         for line in files:
             print(f"  {line}")
     if report.review:
