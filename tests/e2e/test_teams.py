@@ -1,0 +1,312 @@
+"""Two teams and a consumer, in a real git repository: the platform team owns
+`specs/shared/geo.yaml` (a models package), the orders and shipping servers `$ref` it,
+and a frontend consumes both through their client-only packages.
+
+The shared file is then edited six ways. For each edit:
+
+- `mcpmint diff` gives one classified report in the file form (OLD and NEW on disk) and
+  in both git forms (`git:v1:SPEC SPEC`, `git:v1:SPEC git:v2:SPEC`), every change
+  attributed to the shared file;
+- the workspace `check` finds both servers, their client packages and the models
+  package stale;
+- the frontend built at v1 (old clients, old models package) runs against the servers
+  regenerated at v2, and fails exactly when the report has an error.
+
+The v1 repository is built once per module; each edit works on a copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+PYTHON = sys.executable
+
+GEO = """\
+# Owned by the platform team; the orders and shipping teams $ref it.
+package: geo_schemas
+version: 1.0.0
+$defs:
+  PostalCode: {type: string, minLength: 3, maxLength: 10}
+  Address:
+    type: object
+    properties:
+      street: {type: string}
+      city: {type: string}
+      postal_code: {$ref: "#/$defs/PostalCode"}
+    required: [street, city, postal_code]
+    additionalProperties: false
+"""
+ORDERS = """\
+mcpmint: 1
+server: {name: orders, version: 1.0.0, package: orders_server}
+tools:
+  - name: place_order
+    description: Place an order shipped to an address.
+    inputSchema:
+      type: object
+      properties:
+        item: {type: string}
+        ship_to: {$ref: "shared/geo.yaml#/$defs/Address"}
+      required: [item, ship_to]
+    outputSchema:
+      type: object
+      properties:
+        order_id: {type: string}
+        ship_to: {$ref: "shared/geo.yaml#/$defs/Address"}
+      required: [order_id, ship_to]
+"""
+SHIPPING = """\
+mcpmint: 1
+server: {name: shipping, version: 1.0.0, package: shipping_server}
+tools:
+  - name: quote
+    description: The price of shipping to an address.
+    inputSchema:
+      type: object
+      properties:
+        to: {$ref: "shared/geo.yaml#/$defs/Address"}
+      required: [to]
+    outputSchema:
+      type: object
+      properties:
+        price: {type: number}
+        to: {$ref: "shared/geo.yaml#/$defs/Address"}
+      required: [price, to]
+"""
+WORKSPACE = """\
+mcpmint-workspace: 1
+servers:
+  - {spec: specs/shared/geo.yaml, out: packages/geo}
+  - {spec: specs/orders.yaml, out: services/orders, client: clients/orders}
+  - {spec: specs/shipping.yaml, out: services/shipping, client: clients/shipping}
+"""
+# The handlers echo the address; a server whose Address has `country` fills it in, so
+# an old client meets a property it was not built for.
+PLACE_ORDER = """\
+from ..context import Context
+from ..models import PlaceOrderInput, PlaceOrderOutput
+
+
+async def place_order(args: PlaceOrderInput, ctx: Context) -> PlaceOrderOutput:
+    address = args.ship_to
+    if "country" in type(address).model_fields:
+        address = address.model_copy(update={"country": "GB"})
+    return PlaceOrderOutput(order_id="o-1", ship_to=address)
+"""
+QUOTE = """\
+from ..context import Context
+from ..models import QuoteInput, QuoteOutput
+
+
+async def quote(args: QuoteInput, ctx: Context) -> QuoteOutput:
+    return QuoteOutput(price=9.5, to=args.to)
+"""
+# The frontend: an orders result's address goes, as is, to the shipping client.
+FRONTEND = """\
+import asyncio
+import os
+import sys
+
+from geo_schemas import Address
+from orders_client import OrdersClient
+from shipping_client import ShippingClient
+
+
+async def main() -> None:
+    env = {"PYTHONPATH": os.environ["SERVERS_PATH"]}
+    address = Address(street="10 Downing St", city="London", postal_code="SW1A 2AA")
+    orders_cmd = f"{sys.executable} -m orders_server stdio"
+    shipping_cmd = f"{sys.executable} -m shipping_server stdio"
+    async with OrdersClient.connect(orders_cmd, env=env) as orders:
+        order = await orders.place_order(item="tea", ship_to=address)
+    async with ShippingClient.connect(shipping_cmd, env=env) as shipping:
+        price = await shipping.quote(to=order.ship_to)
+    print(f"ok {order.order_id} {price.price}")
+
+
+asyncio.run(main())
+"""
+
+
+def run(*argv: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        list(argv), cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+    if ok:
+        assert done.returncode == 0, f"{argv}\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def mint(*argv: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    return run(PYTHON, "-m", "mcpmint", *argv, cwd=cwd, ok=ok)
+
+
+def git(*argv: str, cwd: Path) -> None:
+    run("git", "-c", "user.name=t", "-c", "user.email=t@t", *argv, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def v1(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository at v1, generated, with handlers and the frontend's packages."""
+    repo = tmp_path_factory.mktemp("teams") / "repo"
+    (repo / "specs/shared").mkdir(parents=True)
+    (repo / "specs/shared/geo.yaml").write_text(GEO)
+    (repo / "specs/orders.yaml").write_text(ORDERS)
+    (repo / "specs/shipping.yaml").write_text(SHIPPING)
+    (repo / "mcpmint-workspace.yaml").write_text(WORKSPACE)
+    mint("generate", cwd=repo)
+    (repo / "services/orders/orders_server/handlers/place_order.py").write_text(
+        PLACE_ORDER
+    )
+    (repo / "services/shipping/shipping_server/handlers/quote.py").write_text(QUOTE)
+    # The frontend installs what v1 published: both clients and the models package.
+    frontend = repo.parent / "frontend"
+    frontend.mkdir()
+    for package in ("packages/geo", "clients/orders", "clients/shipping"):
+        shutil.copytree(repo / package, frontend / Path(package).name)
+    (frontend / "app.py").write_text(FRONTEND)
+    git("init", "-q", cwd=repo)
+    git("add", "-A", cwd=repo)
+    git("commit", "-qm", "v1", cwd=repo)
+    git("tag", "v1", cwd=repo)
+    assert mint("check", cwd=repo).returncode == 0
+    return repo
+
+
+def frontend_run(repo: Path) -> subprocess.CompletedProcess[str]:
+    """The v1 frontend against the servers (and models package) now in `repo`."""
+    frontend = repo.parent / "frontend"
+    own = [frontend / name for name in ("geo", "orders", "shipping")]
+    servers = [repo / p for p in ("services/orders", "services/shipping", "packages/geo")]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(map(str, own)),
+        "SERVERS_PATH": os.pathsep.join(map(str, servers)),
+    }
+    return subprocess.run(
+        [PYTHON, "app.py"], cwd=frontend, env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_the_frontend_works_at_v1(v1: Path) -> None:
+    done = frontend_run(v1)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "ok o-1 9.5\n"
+
+
+def _replace(old: str, new: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert old in text
+        return text.replace(old, new)
+
+    return edit
+
+
+def _chain(*edits: Callable[[str], str]) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        for one in edits:
+            text = one(text)
+        return text
+
+    return edit
+
+
+EDITS: dict[str, tuple[Callable[[str], str], str]] = {
+    # name: (the edit of geo.yaml, the level of the worst change)
+    "add optional": (
+        _replace("      postal_code:", "      country: {type: string}\n      postal_code:"),
+        "info",
+    ),
+    "add required": (
+        _replace(
+            "      postal_code: {$ref: \"#/$defs/PostalCode\"}\n    required: [street,",
+            "      postal_code: {$ref: \"#/$defs/PostalCode\"}\n"
+            "      country: {type: string}\n    required: [country, street,",
+        ),
+        "error",
+    ),
+    "narrow": (_replace("maxLength: 10", "maxLength: 5"), "error"),
+    "widen": (_replace("maxLength: 10", "maxLength: 16"), "warning"),
+    "remove": (
+        _chain(
+            _replace("      city: {type: string}\n", ""),
+            _replace("[street, city, postal_code]", "[street, postal_code]"),
+        ),
+        "error",
+    ),
+}
+
+
+def _edited(v1: Path, tmp_path: Path, edit: Callable[[str], str]) -> Path:
+    repo = tmp_path / "repo"
+    shutil.copytree(v1, repo, symlinks=True)
+    shutil.copytree(v1.parent / "frontend", tmp_path / "frontend")
+    geo = repo / "specs/shared/geo.yaml"
+    geo.write_text(edit(geo.read_text()))
+    git("commit", "-qam", "v2", cwd=repo)
+    git("tag", "v2", cwd=repo)
+    old = tmp_path / "old"
+    old.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", "v1", "specs"], cwd=repo, capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x"], cwd=old, input=archive.stdout, check=True)
+    return repo
+
+
+def _report(repo: Path, old: str, new: str) -> list[tuple[str, str, str, str]]:
+    done = mint("diff", old, new, "--format", "json", "--fail-on", "never", cwd=repo)
+    changes = json.loads(done.stdout)["changes"]
+    return sorted((c["level"], c["rule"], c["path"], c["source"]) for c in changes)
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_a_shared_edit_is_reported_alike_caught_and_lived_as_reported(
+    v1: Path, tmp_path: Path, name: str
+) -> None:
+    edit, worst = EDITS[name]
+    repo = _edited(v1, tmp_path, edit)
+    levels = set()
+    for spec in ("specs/orders.yaml", "specs/shipping.yaml"):
+        forms = [
+            _report(repo, str(tmp_path / "old" / spec), spec),
+            _report(repo, f"git:v1:{spec}", spec),
+            _report(repo, f"git:v1:{spec}", f"git:v2:{spec}"),
+        ]
+        assert forms[0], f"{name}: no change reported for {spec}"
+        assert forms[0] == forms[1] == forms[2], f"{name}: {spec}\n{forms}"
+        for level, rule, path, source in forms[0]:
+            assert source is not None and source.startswith("shared/geo.yaml#/$defs/"), (
+                f"{name}: {rule} at {path} not attributed to the shared file"
+            )
+            levels.add(level)
+    order = ["info", "warning", "error"]
+    assert max(levels, key=order.index) == worst, f"{name}: {levels}"
+
+    # One CI step sees every project the edit leaves behind.
+    check = mint("check", "-q", cwd=repo, ok=False)
+    assert check.returncode == 1
+    status = mint("check", cwd=repo, ok=False).stdout
+    for project in ("packages/geo", "services/orders", "clients/orders",
+                    "services/shipping", "clients/shipping"):  # fmt: skip
+        line = next(ln for ln in status.splitlines() if f"→ {project}" in ln)
+        assert not line.endswith(": up to date"), status
+    mint("generate", "-q", cwd=repo)
+    assert mint("check", "-q", cwd=repo).returncode == 0
+
+    # The frontend built at v1 meets the servers of v2 as the report said.
+    done = frontend_run(repo)
+    if worst == "error":
+        assert done.returncode != 0, f"{name}: the old frontend still works\n{done.stdout}"
+    else:
+        assert done.returncode == 0, f"{name}: {done.stderr}"
+        assert done.stdout == "ok o-1 9.5\n"
