@@ -282,7 +282,10 @@ def test_a_failure_is_one_line_from_the_command_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("server", "expected"),
     [
-        ("http://u:pw@127.0.0.1:{port}/mcp?k=pw", "cannot connect to http://127.0.0.1:"),
+        (
+            "http://u:pw@127.0.0.1:{port}/mcp?k=pw",
+            "cannot connect to http://127.0.0.1:",
+        ),
         ("ws://127.0.0.1:{port}/ws", "WebSocket URLs are not supported"),
         ("{python} -c 'import sys; sys.exit(\"boom\")'", "answering (it said: boom)"),
         ("no-such-command-4f1d --stdio", "cannot run 'no-such-command-4f1d'"),

@@ -328,7 +328,9 @@ def test_the_template_pins_the_mcpmint_it_ships_with() -> None:
     version = tomllib.loads(read(ROOT / "pyproject.toml"))["project"]["version"]
     questions = read_yaml(TEMPLATE / "copier.yml")
     assert questions["mcpmint_requirement"]["default"] == f"mcpmint=={version}"
-    assert "{{ mcpmint_requirement | tojson }}" in read(TEMPLATE / "pyproject.toml.jinja")
+    assert "{{ mcpmint_requirement | tojson }}" in read(
+        TEMPLATE / "pyproject.toml.jinja"
+    )
     assert "{{ mcpmint_requirement | tojson }}" in read(PRE_COMMIT)
 
 
@@ -340,7 +342,10 @@ def test_an_index_install_is_pinned_and_a_local_one_required_from_its_folder(
     version = tomllib.loads(read(ROOT / "pyproject.toml"))["project"]["version"]
     monkeypatch.setattr(new, "_direct_url", lambda name: None)
     assert new.mcpmint_source() == new.Source(f"mcpmint=={version}", None, None)
-    git_url = {"url": "https://example.com/mcpmint.git", "vcs_info": {"commit_id": "abc"}}
+    git_url = {
+        "url": "https://example.com/mcpmint.git",
+        "vcs_info": {"commit_id": "abc"},
+    }
     monkeypatch.setattr(new, "_direct_url", lambda name: git_url)
     at = "git+https://example.com/mcpmint.git@abc"
     assert new.mcpmint_source() == new.Source(
@@ -389,7 +394,7 @@ def test_no_template_file_name_starts_with_a_dot() -> None:
 
 HOSTILE = {
     "description": 'a "quoted" \\ {{ 7*7 }} {% raw %} $(touch PWNED) `touch PWNED` é😀',
-    "author": "O'Brien \"x\" \\ {{ 1+1 }} ; touch PWNED",
+    "author": 'O\'Brien "x" \\ {{ 1+1 }} ; touch PWNED',
 }
 
 
@@ -398,24 +403,33 @@ def test_hostile_answers_are_written_as_data_and_nothing_runs(
 ) -> None:
     # The template's only commands are argv lists naming no answer; answers reach files
     # as escaped strings, and copier renders no answer as a template.
-    data = [arg for key, value in HOSTILE.items() for arg in ("--data", f"{key}={value}")]
+    data = [
+        arg for key, value in HOSTILE.items() for arg in ("--data", f"{key}={value}")
+    ]
     run(env, tmp_path, PYTHON, "-m", "mcpmint", "new", "demo", "--defaults", *data)
     project = tmp_path / "demo"
     pyproject = tomllib.loads(read(project / "pyproject.toml"))["project"]
     assert pyproject["description"] == HOSTILE["description"]
     assert pyproject["authors"] == [{"name": HOSTILE["author"]}]
-    assert read_yaml(project / "spec.yaml")["server"]["description"] == HOSTILE["description"]
+    assert (
+        read_yaml(project / "spec.yaml")["server"]["description"]
+        == HOSTILE["description"]
+    )
     assert not list(tmp_path.rglob("PWNED"))
     run(env, project, PYTHON, "-m", "mcpmint", "check", "spec.yaml", "-o", ".")
 
 
 @pytest.mark.parametrize("key", ["description", "author"])
-@pytest.mark.parametrize("bad", ["two\nlines", "a\ttab", "bell\x07", "next\x85line", "sep\u2028x"])
+@pytest.mark.parametrize(
+    "bad", ["two\nlines", "a\ttab", "bell\x07", "next\x85line", "sep\u2028x"]
+)
 def test_answers_that_would_break_the_files_are_refused_and_nothing_is_written(
     tmp_path: Path, key: str, bad: str
 ) -> None:
     dest = tmp_path / "demo"
-    code = new_project(dest, data={key: bad}, defaults=True, template=None, vcs_ref=None)
+    code = new_project(
+        dest, data={key: bad}, defaults=True, template=None, vcs_ref=None
+    )
     assert code != 0
     assert not dest.exists() or not any(dest.iterdir())
 
@@ -425,8 +439,16 @@ def rendered_dockerfile() -> str:
     import jinja2
 
     source = read(TEMPLATE / "{{ 'Dockerfile' if dockerfile else '' }}.jinja")
-    context = {"project_name": "demo", "python_version": "3.11", "package_name": "demo_server"}
-    return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(source).render(context)
+    context = {
+        "project_name": "demo",
+        "python_version": "3.11",
+        "package_name": "demo_server",
+    }
+    return (
+        jinja2.Environment(undefined=jinja2.StrictUndefined)
+        .from_string(source)
+        .render(context)
+    )
 
 
 def test_the_dockerfile_health_check_follows_mcp_port(tmp_path: Path) -> None:
@@ -441,7 +463,9 @@ def test_the_dockerfile_health_check_follows_mcp_port(tmp_path: Path) -> None:
     dockerfile = rendered_dockerfile()
     assert "--port" not in dockerfile.split("\nCMD ")[-1]
     (check_line,) = [
-        line for line in dockerfile.splitlines() if line.strip().startswith('CMD ["python", "-c"')
+        line
+        for line in dockerfile.splitlines()
+        if line.strip().startswith('CMD ["python", "-c"')
     ]
     command = json.loads(check_line.strip().removeprefix("CMD "))
     assert "8000/healthz" not in command[2]
@@ -460,11 +484,15 @@ def test_the_dockerfile_health_check_follows_mcp_port(tmp_path: Path) -> None:
     try:
         port = server.server_address[1]
         env = {**os.environ, "MCP_PORT": str(port)}
-        done = subprocess.run([PYTHON, *command[1:]], env=env, capture_output=True, timeout=30)
+        done = subprocess.run(
+            [PYTHON, *command[1:]], env=env, capture_output=True, timeout=30
+        )
         assert done.returncode == 0, done.stderr
         closed = socket_port_closed()
         env = {**os.environ, "MCP_PORT": str(closed)}
-        done = subprocess.run([PYTHON, *command[1:]], env=env, capture_output=True, timeout=30)
+        done = subprocess.run(
+            [PYTHON, *command[1:]], env=env, capture_output=True, timeout=30
+        )
         assert done.returncode != 0
     finally:
         server.shutdown()

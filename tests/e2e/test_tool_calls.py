@@ -22,7 +22,9 @@ from conftest import EXAMPLES
 SPEC = EXAMPLES.parent / "specs" / "kitchen_sink.yaml"
 
 
-def call(handlers: Any, tool: str, arguments: dict[str, Any], **kw: Any) -> types.CallToolResult:
+def call(
+    handlers: Any, tool: str, arguments: dict[str, Any], **kw: Any
+) -> types.CallToolResult:
     async def run() -> types.CallToolResult:
         async with Client(build_server(handlers)) as client:
             return await client.call_tool(tool, arguments, **kw)
@@ -43,7 +45,9 @@ def _fields(h: Any) -> dict[str, Any]:
 
 
 def test_invalid_arguments_are_a_tool_error_listing_every_problem() -> None:
-    result = call(example_handlers(), "scalars.check", {"count": 7, "code": "abc", "extra": 1})
+    result = call(
+        example_handlers(), "scalars.check", {"count": 7, "code": "abc", "extra": 1}
+    )
     assert result.is_error
     lines = text_of(result).splitlines()
     assert lines[0] == "Invalid arguments for tool 'scalars.check':"
@@ -53,13 +57,19 @@ def test_invalid_arguments_are_a_tool_error_listing_every_problem() -> None:
 
 
 def test_null_for_an_optional_property_that_is_not_nullable_is_rejected() -> None:
-    result = call(example_handlers(), "scalars.check", {"count": 10, "code": "ABC-12", "name": None})
+    result = call(
+        example_handlers(),
+        "scalars.check",
+        {"count": 10, "code": "ABC-12", "name": None},
+    )
     assert result.is_error
     assert "- name: " in text_of(result)
 
 
 def test_a_string_is_not_accepted_for_an_integer() -> None:
-    result = call(example_handlers(), "scalars.check", {"count": "10", "code": "ABC-12"})
+    result = call(
+        example_handlers(), "scalars.check", {"count": "10", "code": "ABC-12"}
+    )
     assert result.is_error
     assert "- count: " in text_of(result)
 
@@ -76,25 +86,37 @@ def test_an_unknown_tool_is_json_rpc_error_32602() -> None:
     assert anyio.run(run) == -32602
 
 
-def test_a_handler_that_raises_gives_a_tool_error_and_logs_the_traceback(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_handler_that_raises_gives_a_tool_error_and_logs_the_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     async def boom(args: Any, ctx: ToolContext) -> Any:
         raise RuntimeError("disk on fire")
 
     with caplog.at_level(logging.ERROR):
-        result = call(replace(recursive_tree=boom), "recursive_tree", {"root": {"value": 1}})
+        result = call(
+            replace(recursive_tree=boom), "recursive_tree", {"root": {"value": 1}}
+        )
     assert result.is_error
     assert text_of(result) == "Tool 'recursive_tree' failed: disk on fire"
-    assert any(r.exc_info and "disk on fire" in str(r.exc_info[1]) for r in caplog.records)
+    assert any(
+        r.exc_info and "disk on fire" in str(r.exc_info[1]) for r in caplog.records
+    )
 
 
-def test_an_invalid_result_is_caught_before_it_is_sent(caplog: pytest.LogCaptureFixture) -> None:
+def test_an_invalid_result_is_caught_before_it_is_sent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     async def wrong(args: Any, ctx: ToolContext) -> Any:
         return models.RecursiveTreeOutput.model_construct(total="many", depth=1)
 
     with caplog.at_level(logging.ERROR):
-        result = call(replace(recursive_tree=wrong), "recursive_tree", {"root": {"value": 1}})
+        result = call(
+            replace(recursive_tree=wrong), "recursive_tree", {"root": {"value": 1}}
+        )
     assert result.is_error
-    assert text_of(result).startswith("Invalid result from tool 'recursive_tree':\n- total: ")
+    assert text_of(result).startswith(
+        "Invalid result from tool 'recursive_tree':\n- total: "
+    )
 
 
 def test_keyword_and_odd_property_names_keep_their_wire_spelling() -> None:
@@ -102,9 +124,18 @@ def test_keyword_and_odd_property_names_keep_their_wire_spelling() -> None:
 
     async def handler(args: Any, ctx: ToolContext) -> Any:
         seen["dump"] = args.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return models.KeywordNamesOutput.model_validate({"return": "ok", "first-name": "Ada"})
+        return models.KeywordNamesOutput.model_validate(
+            {"return": "ok", "first-name": "Ada"}
+        )
 
-    arguments = {"class": "A", "@type": "P", "first-name": "Ada", "2fa": True, "model_config": "m", "é": "e"}
+    arguments = {
+        "class": "A",
+        "@type": "P",
+        "first-name": "Ada",
+        "2fa": True,
+        "model_config": "m",
+        "é": "e",
+    }
     result = call(replace(keyword_names=handler), "keyword_names", arguments)
     assert not result.is_error, text_of(result)
     assert seen["dump"] == arguments
@@ -113,10 +144,14 @@ def test_keyword_and_odd_property_names_keep_their_wire_spelling() -> None:
 
 def test_rich_content_reaches_the_client() -> None:
     async def picture(args: Any, ctx: ToolContext) -> ToolResult[None]:
-        return ToolResult(content=[
-            types.TextContent(type="text", text="a dot"),
-            types.ImageContent(type="image", data="iVBORw0KGgo=", mime_type="image/png"),
-        ])
+        return ToolResult(
+            content=[
+                types.TextContent(type="text", text="a dot"),
+                types.ImageContent(
+                    type="image", data="iVBORw0KGgo=", mime_type="image/png"
+                ),
+            ]
+        )
 
     result = call(replace(no_output_text=picture), "no.output-text", {})
     assert not result.is_error
@@ -139,15 +174,20 @@ def test_progress_reaches_the_client_and_a_cancel_cancels_the_handler() -> None:
             raise
         return "too late"
 
-    async def on_progress(done: float, total: float | None, message: str | None) -> None:
+    async def on_progress(
+        done: float, total: float | None, message: str | None
+    ) -> None:
         events.append(f"progress {done:g}/{total:g} {message}")
 
     async def run() -> None:
         async with Client(build_server(replace(no_output_text=slow))) as client:
             with anyio.move_on_after(5):
                 async with anyio.create_task_group() as tg:
+
                     async def go() -> None:
-                        await client.call_tool("no.output-text", {}, progress_callback=on_progress)
+                        await client.call_tool(
+                            "no.output-text", {}, progress_callback=on_progress
+                        )
 
                     tg.start_soon(go)
                     await started.wait()
@@ -167,10 +207,15 @@ def test_tools_list_serves_the_spec_s_tool_objects_unchanged() -> None:
     async def listed() -> list[dict[str, Any]]:
         async with Client(build_server(example_handlers())) as client:
             result = await client.list_tools()
-        return [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in result.tools]
+        return [
+            t.model_dump(mode="json", by_alias=True, exclude_none=True)
+            for t in result.tools
+        ]
 
     served = {t["name"]: t for t in anyio.run(listed)}
-    assert served["create_event"] == {k: v for k, v in pasted.items() if k != "examples"}
+    assert served["create_event"] == {
+        k: v for k, v in pasted.items() if k != "examples"
+    }
     assert [t.name for t in TOOLS] == [t["name"] for t in spec["tools"]]
 
 

@@ -43,7 +43,8 @@ def compare_definitions(out: list[Change], old: Spec, new: Spec) -> None:
             detail = f"no tool uses '{key}' any more, so models.py has no {name}"
             record(out, "definition-removed", path, detail)
         else:
-            record(out, "definition-removed", path, f"'{key}' removed with {name}")
+            detail = f"'{key}' removed, so models.py has no {name}"
+            record(out, "definition-removed", path, detail)
 
 
 def _named_defs(spec: Spec) -> dict[str, str]:

@@ -83,7 +83,9 @@ def test_a_variable_gives_the_setting_its_flag_gives(
 
 # Options with a value that can be refused (every list of names is valid: empty items
 # are dropped).
-REFUSABLE = [(flag, variable) for flag, variable in ROWS if SAMPLES[flag][2] is not None]
+REFUSABLE = [
+    (flag, variable) for flag, variable in ROWS if SAMPLES[flag][2] is not None
+]
 
 
 @pytest.mark.usefixtures("pkg_root")
