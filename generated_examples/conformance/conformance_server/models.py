@@ -16,11 +16,26 @@ are set by wire name: `Model.model_validate({"class": ...})`.
 
 from __future__ import annotations
 
-from pydantic import MISSING, BaseModel, ConfigDict, StrictStr
+from typing import Any
+
+from pydantic import (
+    MISSING,
+    BaseModel,
+    ConfigDict,
+    StrictStr,
+    ValidationInfo,
+    model_validator,
+)
 
 
 class _JsonModel(BaseModel):
-    """Unknown properties kept, patterns searched with Python's re, wire names out."""
+    """Unknown properties kept, patterns searched with Python's re, wire names out.
+
+    A closed model (`additionalProperties: false`) rejects unknown properties, unless
+    validated with `context={"unknown_properties": "ignore"}`: then it leaves them
+    out, nested models too. The typed client reads results so, since a newer server
+    may add properties; a server validates its own outputs strictly.
+    """
 
     model_config = ConfigDict(
         extra="allow",
@@ -28,6 +43,19 @@ class _JsonModel(BaseModel):
         regex_engine="python-re",
         serialize_by_alias=True,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unknown_left_out(cls, data: Any, info: ValidationInfo) -> Any:
+        if (
+            isinstance(info.context, dict)
+            and info.context.get("unknown_properties") == "ignore"
+            and isinstance(data, dict)
+            and cls.model_config.get("extra") == "forbid"
+        ):
+            known = {f.alias or name for name, f in cls.model_fields.items()}
+            return {key: value for key, value in data.items() if key in known}
+        return data
 
 
 class TestSimpleTextInput(_JsonModel):
