@@ -22,10 +22,10 @@ from typing import Any
 
 import anyio
 import pytest
-from contract_cases import CASES, DEF_CASES, NOT_SHOWN_BY_A_CALL, Case, specs
-
 from mcpmint.specdiff.report import diff_specs, valid_side
 from mcpmint.specdiff.rules import RULES, Level
+
+from contract_cases import CASES, DEF_CASES, NOT_SHOWN_BY_A_CALL, Case, specs
 
 pytestmark = pytest.mark.timeout(120)
 
