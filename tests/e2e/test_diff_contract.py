@@ -48,6 +48,18 @@ handlers = Handlers(**{tool: answer(tool) for tool in EXAMPLES})
 server = build_server(handlers, with_lifespan=False)
 main(server, name="contract_new", transports=("stdio",), token_env=TOKEN_ENV)
 """
+# What some failures say (docs/diff-rules.md and the README quote them).
+SAYS = {
+    "t_output_property_removed_required": "ValidationError: 1 validation error for "
+    "TOutputPropertyRemovedRequiredOutput w Field required",
+    "t_output_constraint_loosened": "Input should be less than or equal to 5",
+    "t_output_enum_value_added": "ValidationError: 1 validation error",
+    "t_input_type_changed": "ToolError: t_input_type_changed: Invalid arguments for "
+    "tool 't_input_type_changed': - v: Input should be a valid integer",
+    "t_tool_removed": "UnknownTool: t_tool_removed: Unknown tool: t_tool_removed",
+    "t_definition_renamed": "ImportError: cannot import name 'OldLevel' from "
+    "'contract_new.models'",
+}
 # Every case's examples differ between the sides (old arguments, new results).
 EXAMPLES_RULE = "tool-examples-changed"
 
@@ -185,6 +197,8 @@ def test_every_verdict_matches_what_the_old_client_meets(sides: Path) -> None:
         + _table(disagree)
         + ("\n\nall cases:\n" + table)
     )
+    said = {r.case.tool: r.outcome for r in rows if r.case.tool in SAYS}
+    assert all(SAYS[tool] in text for tool, text in said.items()), table
 
 
 def test_every_rule_is_shown_by_a_call_or_listed_with_a_reason() -> None:
