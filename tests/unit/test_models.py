@@ -596,3 +596,19 @@ def test_a_result_read_leniently_leaves_out_unknown_properties_at_every_depth(
         module.Result.model_validate({"p": {"x": "1", "z": 3}}, context=IGNORE)
     with pytest.raises(ValidationError, match="valid integer"):
         module.Result.model_validate({**data, "counts": {"n": "a"}}, context=IGNORE)
+
+
+def test_a_closed_models_property_count_read_leniently_counts_known_properties(
+    tmp_path: Path,
+) -> None:
+    """maxProperties is checked before the unknown properties are left out, so it
+    counts only those the model knows; read strictly, every property counts."""
+    closed = {**POINT, "required": [], "maxProperties": 2}
+    module = build(tmp_path, {"Result": closed})
+    data = {"x": 1, "y": 2, "z": 3}
+    assert module.Result.model_validate(data, context=IGNORE).model_dump() == {
+        "x": 1,
+        "y": 2,
+    }
+    with pytest.raises(ValidationError, match="more than 2 properties"):
+        module.Result.model_validate(data)
