@@ -28,6 +28,20 @@ from pydantic import (
 )
 
 
+def _known_only(model: type[BaseModel], data: Any, info: ValidationInfo) -> Any:
+    # Read leniently (a typed client reading a result), a closed model leaves out
+    # the properties it does not know: a newer server may have added them.
+    if (
+        isinstance(info.context, dict)
+        and info.context.get("unknown_properties") == "ignore"
+        and isinstance(data, dict)
+        and model.model_config.get("extra") == "forbid"
+    ):
+        known = {f.alias or name for name, f in model.model_fields.items()}
+        return {key: value for key, value in data.items() if key in known}
+    return data
+
+
 class _JsonModel(BaseModel):
     """Unknown properties kept, patterns searched with Python's re, wire names out.
 
@@ -47,15 +61,7 @@ class _JsonModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _unknown_left_out(cls, data: Any, info: ValidationInfo) -> Any:
-        if (
-            isinstance(info.context, dict)
-            and info.context.get("unknown_properties") == "ignore"
-            and isinstance(data, dict)
-            and cls.model_config.get("extra") == "forbid"
-        ):
-            known = {f.alias or name for name, f in cls.model_fields.items()}
-            return {key: value for key, value in data.items() if key in known}
-        return data
+        return _known_only(cls, data, info)
 
 
 class TestSimpleTextInput(_JsonModel):
