@@ -200,7 +200,31 @@ SCHEMA_CASES: list[tuple[str, Any, Any, set[tuple[str, str]], set[tuple[str, str
      {**OBJ_A, "required": ["a"], "additionalProperties": False},
      {"type": "object", "additionalProperties": False},
      {("input-property-removed-closed", ".properties.a")},
+     {("output-property-removed-required", ".properties.a")}),
+    # A key an additionalProperties schema covers on one side: its values go from one
+    # schema to the other (a typed client validates extra keys by that schema).
+    ("property added where extra properties were integers",
+     {"type": "object", "additionalProperties": {"type": "integer"}},
+     {"type": "object", "properties": {"b": S},
+      "additionalProperties": {"type": "integer"}},
+     {("input-property-added", ".properties.b"),
+      ("input-type-changed", ".properties.b.type")},
+     {("output-property-added", ".properties.b"),
+      ("output-type-changed", ".properties.b.type")}),
+    ("property removed, extra properties are strings",
+     {**OBJ_A, "additionalProperties": S},
+     {"type": "object", "additionalProperties": S},
+     {("input-property-removed", ".properties.a")},
      {("output-property-removed", ".properties.a")}),
+    ("property removed, extra properties are integers",
+     {**OBJ_A, "additionalProperties": {"type": "string"}},
+     {"type": "object", "additionalProperties": {"type": "integer"}},
+     {("input-property-removed", ".properties.a"),
+      ("input-type-changed", ".properties.a.type"),
+      ("input-type-changed", ".additionalProperties.type")},
+     {("output-property-removed", ".properties.a"),
+      ("output-type-changed", ".properties.a.type"),
+      ("output-type-changed", ".additionalProperties.type")}),
     ("additionalProperties closed", OBJ_A, {**OBJ_A, "additionalProperties": False},
      {("input-additional-properties-closed", ".additionalProperties")},
      {("output-additional-properties-closed", ".additionalProperties")}),
@@ -310,6 +334,22 @@ def with_annotations(old: dict[str, Any], new: dict[str, Any]) -> tuple[Any, Any
 
 A = "tools[t].annotations"
 # (id, old spec, new spec, expected (rule, path) changes) above the level of schemas.
+LEVEL: dict[str, Any] = {"type": "string", "enum": ["low", "high"]}
+
+
+def obj_with(schema: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": {"level": schema}}
+
+
+def with_defs(old: dict[str, Any], new: dict[str, Any]) -> tuple[Any, Any]:
+    """Two specs whose one tool refs their first `$defs` entry."""
+    return tuple(
+        spec(tool(inputSchema=obj_with({"$ref": f"#/$defs/{next(iter(defs))}"})),
+             **{"$defs": defs})
+        for defs in (old, new)
+    )  # fmt: skip
+
+
 SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
     ("server name changed", spec(), spec(server={"name": "other"}),
      {("server-name-changed", "server.name")}),
@@ -414,6 +454,26 @@ SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
      {("tool-text-changed", f"{A}.title")}),
     ("unknown annotation changed", *with_annotations({"x-risk": 1}, {"x-risk": 2}),
      {("unclassified-change", f"{A}.x-risk")}),
+    # models.py names: each $defs entry a tool reaches is a class or alias there.
+    ("a used definition renamed", *with_defs({"Level": LEVEL}, {"Grade": LEVEL}),
+     {("definition-renamed", "$defs.Level")}),
+    ("a used definition removed, its schema inlined",
+     spec(tool(inputSchema=obj_with({"$ref": "#/$defs/Level"})),
+          **{"$defs": {"Level": LEVEL}}),
+     spec(tool(inputSchema=obj_with(LEVEL)), **{"$defs": {"Level": LEVEL}}),
+     {("definition-removed", "$defs.Level")}),
+    ("a definition reached through another one removed",
+     *with_defs({"Level": {"$ref": "#/$defs/Code"}, "Code": LEVEL},
+                {"Level": LEVEL}),
+     {("definition-removed", "$defs.Code")}),
+    ("a definition renamed to the same class name",
+     *with_defs({"level-name": LEVEL}, {"level_name": LEVEL}), set()),
+    ("an unused definition removed",
+     spec(tool(), **{"$defs": {"Level": LEVEL}}), spec(tool()), set()),
+    ("a definition reached only below its root keeps no name of its own",
+     spec(tool(inputSchema=obj_with({"$ref": "#/$defs/Box/properties/a"})),
+          **{"$defs": {"Box": OBJ_A}}),
+     spec(tool(inputSchema=obj_with(S))), set()),
 ]  # fmt: skip
 
 
@@ -453,14 +513,14 @@ def test_input_and_output_forms_of_a_rule_carry_opposite_risk() -> None:
         "values-restricted": (e, i),
         "values-unrestricted": (i, e),
         "constraint-tightened": (e, i),
-        "constraint-loosened": (i, w),
-        "constraint-changed": (e, w),
+        "constraint-loosened": (i, e),
+        "constraint-changed": (e, e),
         "property-added": (i, i),
         "property-required": (e, i),
         "property-optional": (i, e),
-        "property-removed": (w, e),
+        "property-removed": (w, w),
         "additional-properties-closed": (e, i),
-        "additional-properties-opened": (i, w),
+        "additional-properties-opened": (i, i),
         "subschema-closed": (e, i),
         "subschema-opened": (i, e),
         "branch-added": (i, e),
@@ -1267,7 +1327,9 @@ def test_a_spec_compared_with_a_copy_of_itself_has_no_changes(
 def test_any_two_specs_compare_into_known_rules_and_paths(data: st.DataObject) -> None:
     report = diff_specs(random_spec(data), random_spec(data))
     assert all(change.rule in RULES for change in report.changes)
-    assert all(change.path.startswith("tools[t].") for change in report.changes)
+    # The one def, Node, is a models.py name while a tool reaches it.
+    places = ("tools[t].", "$defs.Node")
+    assert all(change.path.startswith(places) for change in report.changes)
     assert all(change.message.endswith(".") for change in report.changes)
     assert json.loads(render_json(report))["counts"]["error"] == sum(
         change.level is Level.ERROR for change in report.changes

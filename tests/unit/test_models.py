@@ -545,3 +545,70 @@ def test_every_corpus_module_imports_without_warnings(tmp_path: Path) -> None:
             module = load(render_models(requests, defs).source, tmp_path)
         for request in requests:
             assert issubclass(getattr(module, request.class_name), BaseModel)
+
+
+# --- reading results leniently ------------------------------------------------------
+
+IGNORE = {"unknown_properties": "ignore"}
+
+
+def test_a_result_read_leniently_leaves_out_unknown_properties_at_every_depth(
+    tmp_path: Path,
+) -> None:
+    """The typed client's way to read results: closed models drop what they do not
+    know (nested, in arrays, in unions and in a root union); open models keep it, and
+    the old schema's other checks stay."""
+    inner = {**POINT, "required": ["x"]}
+    module = build(
+        tmp_path,
+        {
+            "Result": {
+                "type": "object",
+                "properties": {
+                    "p": inner,
+                    "ps": {"type": "array", "items": inner},
+                    "u": {"anyOf": [inner, {"type": "null"}]},
+                    "open": {"type": "object", "properties": {"a": {"type": "string"}}},
+                    "counts": {
+                        "type": "object",
+                        "additionalProperties": {"type": "integer"},
+                    },
+                },
+                "required": ["p"],
+                "additionalProperties": False,
+            },
+            "Either": {"anyOf": [inner, {**POINT, "required": ["y"]}]},
+        },
+    )
+    new = {"x": 1, "z": 3}
+    data = {"p": new, "ps": [new], "u": new, "open": {"b": 2}, "counts": {"n": 1}}
+    strict = pytest.raises(ValidationError, match="Extra inputs are not permitted")
+    with strict:
+        module.Result.model_validate({**data, "w": 1})
+    read = module.Result.model_validate({**data, "w": 1}, context=IGNORE)
+    assert read.model_dump(mode="json", exclude_unset=True) == {
+        **data, "p": {"x": 1}, "ps": [{"x": 1}], "u": {"x": 1}
+    }  # fmt: skip
+    assert module.Either.model_validate(new, context=IGNORE).model_dump(
+        mode="json", exclude_unset=True
+    ) == {"x": 1}
+    with pytest.raises(ValidationError, match="valid number"):
+        module.Result.model_validate({"p": {"x": "1", "z": 3}}, context=IGNORE)
+    with pytest.raises(ValidationError, match="valid integer"):
+        module.Result.model_validate({**data, "counts": {"n": "a"}}, context=IGNORE)
+
+
+def test_a_closed_models_property_count_read_leniently_counts_known_properties(
+    tmp_path: Path,
+) -> None:
+    """maxProperties is checked before the unknown properties are left out, so it
+    counts only those the model knows; read strictly, every property counts."""
+    closed = {**POINT, "required": [], "maxProperties": 2}
+    module = build(tmp_path, {"Result": closed})
+    data = {"x": 1, "y": 2, "z": 3}
+    assert module.Result.model_validate(data, context=IGNORE).model_dump() == {
+        "x": 1,
+        "y": 2,
+    }
+    with pytest.raises(ValidationError, match="more than 2 properties"):
+        module.Result.model_validate(data)

@@ -129,6 +129,11 @@ def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, A
     )
 
 
+# Results are read leniently: a closed model leaves out properties it does not know,
+# so a newer server that added some still answers this client.
+_RESULTS = {"unknown_properties": "ignore"}
+
+
 def _text(result: Any) -> str:
     """The text blocks of a result, one per line."""
     return "\n".join(getattr(c, "text", "") for c in result.content)
@@ -232,7 +237,9 @@ class KitchenSinkClient:
                 },
             ),
         )
-        return models.ScalarsCheckOutput.model_validate(_result.structured_content)
+        return models.ScalarsCheckOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def shapes_and_unions(
         self,
@@ -265,7 +272,9 @@ class KitchenSinkClient:
                 },
             ),
         )
-        return models.ShapesAndUnionsOutput.model_validate(_result.structured_content)
+        return models.ShapesAndUnionsOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def keyword_names(
         self,
@@ -313,7 +322,9 @@ class KitchenSinkClient:
                 },
             ),
         )
-        return models.KeywordNamesOutput.model_validate(_result.structured_content)
+        return models.KeywordNamesOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def recursive_tree(
         self,
@@ -330,7 +341,9 @@ class KitchenSinkClient:
                 },
             ),
         )
-        return models.RecursiveTreeOutput.model_validate(_result.structured_content)
+        return models.RecursiveTreeOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def no_output_text(
         self,
@@ -376,4 +389,6 @@ class KitchenSinkClient:
                 },
             ),
         )
-        return models.CreateEventOutput.model_validate(_result.structured_content)
+        return models.CreateEventOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )

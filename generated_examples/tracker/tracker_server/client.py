@@ -127,6 +127,11 @@ def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, A
     )
 
 
+# Results are read leniently: a closed model leaves out properties it does not know,
+# so a newer server that added some still answers this client.
+_RESULTS = {"unknown_properties": "ignore"}
+
+
 def _text(result: Any) -> str:
     """The text blocks of a result, one per line."""
     return "\n".join(getattr(c, "text", "") for c in result.content)
@@ -215,7 +220,9 @@ class TrackerClient:
                 },
             ),
         )
-        return models.CreateIssueOutput.model_validate(_result.structured_content)
+        return models.CreateIssueOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def get_issue(
         self,
@@ -234,7 +241,9 @@ class TrackerClient:
                 },
             ),
         )
-        return models.GetIssueOutput.model_validate(_result.structured_content)
+        return models.GetIssueOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def search_issues(
         self,
@@ -259,7 +268,9 @@ class TrackerClient:
                 },
             ),
         )
-        return models.SearchIssuesOutput.model_validate(_result.structured_content)
+        return models.SearchIssuesOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def update_issue(
         self,
@@ -278,7 +289,9 @@ class TrackerClient:
                 },
             ),
         )
-        return models.UpdateIssueOutput.model_validate(_result.structured_content)
+        return models.UpdateIssueOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def add_comment(
         self,
@@ -297,7 +310,9 @@ class TrackerClient:
                 },
             ),
         )
-        return models.AddCommentOutput.model_validate(_result.structured_content)
+        return models.AddCommentOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def list_comments(
         self,
@@ -316,7 +331,9 @@ class TrackerClient:
                 },
             ),
         )
-        return models.ListCommentsOutput.model_validate(_result.structured_content)
+        return models.ListCommentsOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def label_issue(
         self,
@@ -337,7 +354,9 @@ class TrackerClient:
                 },
             ),
         )
-        return models.LabelIssueOutput.model_validate(_result.structured_content)
+        return models.LabelIssueOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def delete_issue(
         self,
@@ -369,7 +388,9 @@ class TrackerClient:
                 {},
             ),
         )
-        return models.ProjectStatsOutput.model_validate(_result.structured_content)
+        return models.ProjectStatsOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def assign_issue(
         self,
@@ -388,4 +409,6 @@ class TrackerClient:
                 },
             ),
         )
-        return models.AssignIssueOutput.model_validate(_result.structured_content)
+        return models.AssignIssueOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )

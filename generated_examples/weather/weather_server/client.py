@@ -109,6 +109,11 @@ def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, A
     )
 
 
+# Results are read leniently: a closed model leaves out properties it does not know,
+# so a newer server that added some still answers this client.
+_RESULTS = {"unknown_properties": "ignore"}
+
+
 def _text(result: Any) -> str:
     """The text blocks of a result, one per line."""
     return "\n".join(getattr(c, "text", "") for c in result.content)
@@ -193,7 +198,9 @@ class WeatherClient:
                 },
             ),
         )
-        return models.GetForecastOutput.model_validate(_result.structured_content)
+        return models.GetForecastOutput.model_validate(
+            _result.structured_content, context=_RESULTS
+        )
 
     async def get_conditions(
         self,

@@ -27,6 +27,8 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    ValidationInfo,
+    model_validator,
 )
 from typing_extensions import TypeAliasType
 
@@ -87,8 +89,28 @@ def _format_problem(name: str, value: str) -> str | None:
     return None
 
 
+def _known_only(model: type[BaseModel], data: Any, info: ValidationInfo) -> Any:
+    # Read leniently (a typed client reading a result), a closed model leaves out
+    # the properties it does not know: a newer server may have added them.
+    if (
+        isinstance(info.context, dict)
+        and info.context.get("unknown_properties") == "ignore"
+        and isinstance(data, dict)
+        and model.model_config.get("extra") == "forbid"
+    ):
+        known = {f.alias or name for name, f in model.model_fields.items()}
+        return {key: value for key, value in data.items() if key in known}
+    return data
+
+
 class _JsonModel(BaseModel):
-    """Unknown properties kept, patterns searched with Python's re, wire names out."""
+    """Unknown properties kept, patterns searched with Python's re, wire names out.
+
+    A closed model (`additionalProperties: false`) rejects unknown properties, unless
+    validated with `context={"unknown_properties": "ignore"}`: then it leaves them
+    out, nested models too. The typed client reads results so, since a newer server
+    may add properties; a server validates its own outputs strictly.
+    """
 
     model_config = ConfigDict(
         extra="allow",
@@ -96,6 +118,11 @@ class _JsonModel(BaseModel):
         regex_engine="python-re",
         serialize_by_alias=True,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unknown_left_out(cls, data: Any, info: ValidationInfo) -> Any:
+        return _known_only(cls, data, info)
 
 
 def _integral_float_as_int(value: Any) -> Any:

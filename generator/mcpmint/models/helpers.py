@@ -27,15 +27,37 @@ from pydantic import (
     ConfigDict,
     StrictFloat,
     StrictInt,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    model_validator,
 )
 
 from mcpmint.schema.formats import format_problem as _format_problem
 
 
+def _known_only(model: type[BaseModel], data: Any, info: ValidationInfo) -> Any:
+    # Read leniently (a typed client reading a result), a closed model leaves out
+    # the properties it does not know: a newer server may have added them.
+    if (
+        isinstance(info.context, dict)
+        and info.context.get("unknown_properties") == "ignore"
+        and isinstance(data, dict)
+        and model.model_config.get("extra") == "forbid"
+    ):
+        known = {f.alias or name for name, f in model.model_fields.items()}
+        return {key: value for key, value in data.items() if key in known}
+    return data
+
+
 class _JsonModel(BaseModel):
-    """Unknown properties kept, patterns searched with Python's re, wire names out."""
+    """Unknown properties kept, patterns searched with Python's re, wire names out.
+
+    A closed model (`additionalProperties: false`) rejects unknown properties, unless
+    validated with `context={"unknown_properties": "ignore"}`: then it leaves them
+    out, nested models too. The typed client reads results so, since a newer server
+    may add properties; a server validates its own outputs strictly.
+    """
 
     model_config = ConfigDict(
         extra="allow",
@@ -43,6 +65,11 @@ class _JsonModel(BaseModel):
         regex_engine="python-re",
         serialize_by_alias=True,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unknown_left_out(cls, data: Any, info: ValidationInfo) -> Any:
+        return _known_only(cls, data, info)
 
 
 def _integral_float_as_int(value: Any) -> Any:
@@ -138,13 +165,20 @@ def _reject(value: Any) -> Any:
 
 
 class _PropertyCount:
-    """minProperties / maxProperties."""
+    """minProperties / maxProperties; of a model read leniently, only the properties
+    it knows count (its own check runs before _JsonModel's leaves the others out)."""
 
     def __init__(self, minimum: int, maximum: int | None) -> None:
         self.minimum = minimum
         self.maximum = maximum
+        self.model: type[BaseModel] | None = None
 
-    def __call__(self, value: Any) -> Any:
+    def __set_name__(self, owner: type[BaseModel], name: str) -> None:
+        self.model = owner
+
+    def __call__(self, value: Any, info: ValidationInfo) -> Any:
+        if self.model is not None:
+            value = _known_only(self.model, value, info)
         if isinstance(value, dict):
             if len(value) < self.minimum:
                 raise ValueError(f"fewer than {self.minimum} properties")

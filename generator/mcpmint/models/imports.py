@@ -19,6 +19,7 @@ INJECTED_IMPORTS = {
     "RootModel": "pydantic",
     "StrictFloat": "pydantic",
     "StrictInt": "pydantic",
+    "ValidationInfo": "pydantic",
     "ValidatorFunctionWrapHandler": "pydantic",
     "WrapValidator": "pydantic",
     "model_validator": "pydantic",

@@ -62,6 +62,8 @@ unclassified-change W mcpmint does not classify it, so review it by hand
 tool-removed E clients calling it now get an error
 tool-renamed E clients calling the old name now get an error
 tool-added I+ clients gain a tool
+definition-removed E code that imports its model from models.py breaks
+definition-renamed E code that imports its model from models.py breaks
 tool-text-changed I models may choose or call the tool differently
 tool-examples-changed I only the generated round-trip tests change
 timeout-shortened W calls that ran longer now end in a tool error
@@ -94,8 +96,8 @@ input-constraint-tightened E arguments valid before may now be rejected
 input-constraint-loosened I+ the tool accepts more arguments
 input-constraint-changed E arguments valid before may now be rejected
 output-constraint-tightened I clients receive a subset of what they handled before
-output-constraint-loosened W strict clients may reject values the old schema ruled out
-output-constraint-changed W clients that validate results may reject the new values
+output-constraint-loosened E clients that validate results may reject the new values
+output-constraint-changed E clients that validate results may reject the new values
 input-property-added I+ clients may send it
 input-property-added-required E calls without it now fail
 input-property-required E calls without it now fail
@@ -103,13 +105,14 @@ input-property-optional I+ clients may now leave it out
 input-property-removed W clients still sending it have it silently ignored
 input-property-removed-closed E calls that still send it are now rejected
 output-property-added I+ clients receive more data
-output-property-removed E clients and typed models that read it break
+output-property-removed W clients no longer receive it and see it as absent
+output-property-removed-required E clients and typed models that require it break
 output-property-optional E clients that expect it may find it missing
 output-property-required I clients can now rely on it
 input-additional-properties-closed E calls with extra properties are now rejected
 input-additional-properties-opened I+ calls may now send extra properties
 output-additional-properties-closed I results no longer carry extra properties
-output-additional-properties-opened W strict clients may reject extra properties
+output-additional-properties-opened I+ results may carry keys typed clients leave out
 input-subschema-closed E every value here is now rejected
 input-subschema-opened I+ the tool accepts more arguments
 output-subschema-closed I clients receive a subset of what they handled before

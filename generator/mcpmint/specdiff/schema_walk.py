@@ -272,9 +272,13 @@ def _compare_object(sc: SchemaScope, path: str, old: Any, new: Any) -> None:
     for name in [*op, *(name for name in np if name in came)]:  # spec order
         where = join(join(path, "properties"), str(name))
         if name in gone:
-            _property_removed(sc, where, name, closed=_closed(new))
+            _property_removed(
+                sc, where, name, closed=_closed(new), required=name in oreq
+            )
+            _compare_extra_schema(sc, where, op[name], new, old_side=False)
         elif name in came:
             _property_added(sc, where, name, required=name in nreq)
+            _compare_extra_schema(sc, where, np[name], old, old_side=True)
         else:
             compare_schema(sc, where, op[name], np[name])
     for name in sorted(nreq - oreq - came):
@@ -291,12 +295,29 @@ def _closed(schema: Mapping[str, Any]) -> bool:
     return any(schema.get(key) is False for key in keys)
 
 
-def _property_removed(sc: SchemaScope, path: str, name: str, *, closed: bool) -> None:
+def _property_removed(
+    sc: SchemaScope, path: str, name: str, *, closed: bool, required: bool
+) -> None:
     if closed and sc.direction == "input":
         detail = f"property '{name}' removed while additionalProperties is false"
         sc.emit("property-removed-closed", path, detail)
+    elif required and sc.direction == "output":
+        sc.emit(
+            "property-removed-required", path, f"required property '{name}' removed"
+        )
     else:
         sc.emit("property-removed", path, f"property '{name}' removed")
+
+
+def _compare_extra_schema(
+    sc: SchemaScope, path: str, prop: Any, other: Any, *, old_side: bool
+) -> None:
+    """A property that one side lists and the other covers by an `additionalProperties`
+    schema: that key's values go from one schema to the other, so compare them."""
+    extra = other.get("additionalProperties", True)
+    if isinstance(extra, Mapping) and extra:
+        old, new = (extra, prop) if old_side else (prop, extra)
+        compare_schema(sc, path, old, new)
 
 
 def _property_added(sc: SchemaScope, path: str, name: str, *, required: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mcpmint.specdiff.def_walk import compare_definitions
 from mcpmint.specdiff.rules import (
     MISSING,
     Change,
@@ -49,6 +50,7 @@ def compare_specs(
     _compare_server(out, as_mapping(old.get("server")), as_mapping(new.get("server")))
     _compare_transports(out, old, new)
     _compare_tools(out, old, new, origins or {})
+    compare_definitions(out, old, new)
     compare_unclassified(out, "", old, new, _SPEC_KEYS)
     return out
 
