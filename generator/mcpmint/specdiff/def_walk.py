@@ -10,6 +10,7 @@ wire does: that is what these rules report.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from mcpmint.spec.naming import schema_class_name
@@ -25,8 +26,11 @@ _SCHEMA_MAPS = frozenset(
 )
 
 
-def compare_definitions(out: list[Change], old: Spec, new: Spec) -> None:
-    """Report each models.py name of a `$defs` entry that OLD generates and NEW not."""
+def compare_definitions(
+    out: list[Change], old: Spec, new: Spec, origins: Mapping[str, str]
+) -> None:
+    """Report each models.py name of a `$defs` entry that OLD generates and NEW not;
+    one imported from another file (`origins`) has that file's entry as its source."""
     before, after = _named_defs(old), _named_defs(new)
     added = {name: key for name, key in after.items() if name not in before}
     old_defs, new_defs = as_mapping(old.get("$defs")), as_mapping(new.get("$defs"))
@@ -39,12 +43,21 @@ def compare_definitions(out: list[Change], old: Spec, new: Spec) -> None:
         if twin is not None:
             detail = f"'{key}' renamed to '{added.pop(twin)}': {name} is now {twin}"
             record(out, "definition-renamed", path, detail)
+            _attribute(out, origins.get(key))
         elif key in new_defs:
             detail = f"no tool uses '{key}' any more, so models.py has no {name}"
             record(out, "definition-removed", path, detail)
+            _attribute(out, origins.get(key))
         else:
             detail = f"'{key}' removed, so models.py has no {name}"
             record(out, "definition-removed", path, detail)
+            _attribute(out, origins.get(key))
+
+
+def _attribute(out: list[Change], origin: str | None) -> None:
+    """The last change was made in another file's definition (`origin`), if given."""
+    if origin is not None:
+        out[-1] = replace(out[-1], source=origin)
 
 
 def _named_defs(spec: Spec) -> dict[str, str]:

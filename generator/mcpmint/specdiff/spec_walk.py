@@ -50,7 +50,7 @@ def compare_specs(
     _compare_server(out, as_mapping(old.get("server")), as_mapping(new.get("server")))
     _compare_transports(out, old, new)
     _compare_tools(out, old, new, origins or {})
-    compare_definitions(out, old, new)
+    compare_definitions(out, old, new, origins or {})
     compare_unclassified(out, "", old, new, _SPEC_KEYS)
     return out
 
