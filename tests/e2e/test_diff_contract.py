@@ -50,10 +50,12 @@ main(server, name="contract_new", transports=("stdio",), token_env=TOKEN_ENV)
 """
 # What some failures say (docs/diff-rules.md and the README quote them).
 SAYS = {
-    "t_output_property_removed_required": "ValidationError: 1 validation error for "
-    "TOutputPropertyRemovedRequiredOutput w Field required",
+    "t_output_property_removed_required": "ResultMismatch: "
+    "t_output_property_removed_required: the result does not fit this client (built "
+    "for contract 1.0.0): w: Field required",
     "t_output_constraint_loosened": "Input should be less than or equal to 5",
-    "t_output_enum_value_added": "ValidationError: 1 validation error",
+    "t_output_enum_value_added": "ResultMismatch: t_output_enum_value_added: the "
+    "result does not fit this client (built for contract 1.0.0): v: Input should be",
     "t_input_type_changed": "ToolError: t_input_type_changed: Invalid arguments for "
     "tool 't_input_type_changed': - v: Input should be a valid integer",
     "t_tool_removed": "UnknownTool: t_tool_removed: Unknown tool: t_tool_removed",
@@ -143,7 +145,7 @@ async def _outcomes(root: Path) -> dict[str, str]:
                 outcomes[case.tool] = "ok"
             except Exception as exc:  # noqa: BLE001 - the outcome is the report
                 text = " ".join(str(exc).split())
-                outcomes[case.tool] = f"{type(exc).__name__}: {text[:110]}"
+                outcomes[case.tool] = f"{type(exc).__name__}: {text[:160]}"
     return outcomes
 
 

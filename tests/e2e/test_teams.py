@@ -163,8 +163,13 @@ def git(*argv: str, cwd: Path) -> None:
 
 @pytest.fixture(scope="module")
 def v1(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository at v1, generated, with handlers and the frontend's packages."""
-    repo = tmp_path_factory.mktemp("teams") / "repo"
+    return build_v1(tmp_path_factory.mktemp("teams"))
+
+
+def build_v1(parent: Path) -> Path:
+    """The repository at v1 in `parent`/repo, generated, with handlers, and the
+    frontend's copies of what v1 published in `parent`/frontend."""
+    repo = parent / "repo"
     (repo / "specs/shared").mkdir(parents=True)
     (repo / "specs/shared/geo.yaml").write_text(GEO)
     (repo / "specs/orders.yaml").write_text(ORDERS)

@@ -40,6 +40,7 @@ _CLIENT_NAMES = (
     "SERVER_NAME",
     "SERVER_VERSION",
     "TOOLS",
+    "ResultMismatch",
     "ToolError",
     "UnknownTool",
     "transport_for",

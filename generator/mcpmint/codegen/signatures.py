@@ -33,11 +33,11 @@ def input_params(model: ModelClass) -> tuple[ParamIR, ...]:
 _CLIENT_NEEDS = {
     "collections.abc": {"AsyncIterator", "Mapping"},
     "contextlib": {"asynccontextmanager"},
-    "typing": {"Any"},
+    "typing": {"Any", "TypeVar"},
     "mcp": {"Client"},
     "mcp.shared.exceptions": {"MCPError"},
     "mcpmint_runtime.connection": {"ClientError"},
-    "pydantic": {"MISSING", "BaseModel"},
+    "pydantic": {"MISSING", "BaseModel", "ValidationError"},
 }
 
 
