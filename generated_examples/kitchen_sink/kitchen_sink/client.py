@@ -16,12 +16,12 @@ import os
 import shlex
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcpmint_runtime.connection import ClientError
-from pydantic import MISSING, BaseModel, Field, StrictBool, StrictStr
+from pydantic import MISSING, BaseModel, Field, StrictBool, StrictStr, ValidationError
 
 from . import models
 from .models import (
@@ -61,7 +61,8 @@ class ToolError(ClientError):
     Connecting fails with `mcpmint_runtime`'s one-line errors instead (all
     `ClientError`s, like this one): `AuthError` (HTTP 401/403, `.status`,
     `.challenge`), `Unreachable`, `TimedOut`, and `ServerMismatch` when the server
-    no longer serves a tool this client calls, or is another server.
+    no longer serves a tool this client calls, or is another server. A result that
+    does not fit this client's model is a `ResultMismatch`.
     """
 
     def __init__(self, tool: str, text: str) -> None:
@@ -73,6 +74,20 @@ class ToolError(ClientError):
 class UnknownTool(ToolError):
     """The server does not know the tool (connected with `check=False`, or it was
     removed since)."""
+
+
+class ResultMismatch(ClientError):
+    """A tool's result does not fit this client's model of it: the server sends what
+    the spec this client was built from did not allow (`mcpmint diff` between the
+    two specs names the change). `errors`: one line per problem, `path: message`."""
+
+    def __init__(self, tool: str, errors: list[str]) -> None:
+        super().__init__(
+            f"{tool}: the result does not fit this client (built for "
+            f"{SERVER_NAME} {SERVER_VERSION}): " + "; ".join(errors)
+        )
+        self.tool = tool
+        self.errors = errors
 
 
 def _http(url: str, headers: dict[str, str]) -> Any:
@@ -132,6 +147,21 @@ def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, A
 # Results are read leniently: a closed model leaves out properties it does not know,
 # so a newer server that added some still answers this client.
 _RESULTS = {"unknown_properties": "ignore"}
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _read(model: type[_M], tool: str, result: Any) -> _M:
+    """A result's structured content as `model`, read leniently."""
+    try:
+        return model.model_validate(result.structured_content, context=_RESULTS)
+    except ValidationError as exc:
+        errors = [
+            f"{'.'.join(map(str, e['loc'])) or '(result)'}: {e['msg']}"
+            for e in exc.errors()
+        ]
+        raise ResultMismatch(tool, errors) from None
 
 
 def _text(result: Any) -> str:
@@ -237,9 +267,7 @@ class KitchenSinkClient:
                 },
             ),
         )
-        return models.ScalarsCheckOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.ScalarsCheckOutput, "scalars.check", _result)
 
     async def shapes_and_unions(
         self,
@@ -272,9 +300,7 @@ class KitchenSinkClient:
                 },
             ),
         )
-        return models.ShapesAndUnionsOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.ShapesAndUnionsOutput, "shapes-and-unions", _result)
 
     async def keyword_names(
         self,
@@ -322,9 +348,7 @@ class KitchenSinkClient:
                 },
             ),
         )
-        return models.KeywordNamesOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.KeywordNamesOutput, "keyword_names", _result)
 
     async def recursive_tree(
         self,
@@ -341,9 +365,7 @@ class KitchenSinkClient:
                 },
             ),
         )
-        return models.RecursiveTreeOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.RecursiveTreeOutput, "recursive_tree", _result)
 
     async def no_output_text(
         self,
@@ -389,6 +411,4 @@ class KitchenSinkClient:
                 },
             ),
         )
-        return models.CreateEventOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.CreateEventOutput, "create_event", _result)

@@ -16,12 +16,12 @@ import os
 import shlex
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcpmint_runtime.connection import ClientError
-from pydantic import MISSING, BaseModel, Field, StrictBool, StrictStr
+from pydantic import MISSING, BaseModel, Field, StrictBool, StrictStr, ValidationError
 
 from . import models
 from .models import (
@@ -59,7 +59,8 @@ class ToolError(ClientError):
     Connecting fails with `mcpmint_runtime`'s one-line errors instead (all
     `ClientError`s, like this one): `AuthError` (HTTP 401/403, `.status`,
     `.challenge`), `Unreachable`, `TimedOut`, and `ServerMismatch` when the server
-    no longer serves a tool this client calls, or is another server.
+    no longer serves a tool this client calls, or is another server. A result that
+    does not fit this client's model is a `ResultMismatch`.
     """
 
     def __init__(self, tool: str, text: str) -> None:
@@ -71,6 +72,20 @@ class ToolError(ClientError):
 class UnknownTool(ToolError):
     """The server does not know the tool (connected with `check=False`, or it was
     removed since)."""
+
+
+class ResultMismatch(ClientError):
+    """A tool's result does not fit this client's model of it: the server sends what
+    the spec this client was built from did not allow (`mcpmint diff` between the
+    two specs names the change). `errors`: one line per problem, `path: message`."""
+
+    def __init__(self, tool: str, errors: list[str]) -> None:
+        super().__init__(
+            f"{tool}: the result does not fit this client (built for "
+            f"{SERVER_NAME} {SERVER_VERSION}): " + "; ".join(errors)
+        )
+        self.tool = tool
+        self.errors = errors
 
 
 def _http(url: str, headers: dict[str, str]) -> Any:
@@ -130,6 +145,21 @@ def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, A
 # Results are read leniently: a closed model leaves out properties it does not know,
 # so a newer server that added some still answers this client.
 _RESULTS = {"unknown_properties": "ignore"}
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _read(model: type[_M], tool: str, result: Any) -> _M:
+    """A result's structured content as `model`, read leniently."""
+    try:
+        return model.model_validate(result.structured_content, context=_RESULTS)
+    except ValidationError as exc:
+        errors = [
+            f"{'.'.join(map(str, e['loc'])) or '(result)'}: {e['msg']}"
+            for e in exc.errors()
+        ]
+        raise ResultMismatch(tool, errors) from None
 
 
 def _text(result: Any) -> str:
@@ -220,9 +250,7 @@ class TrackerClient:
                 },
             ),
         )
-        return models.CreateIssueOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.CreateIssueOutput, "create_issue", _result)
 
     async def get_issue(
         self,
@@ -241,9 +269,7 @@ class TrackerClient:
                 },
             ),
         )
-        return models.GetIssueOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.GetIssueOutput, "get_issue", _result)
 
     async def search_issues(
         self,
@@ -268,9 +294,7 @@ class TrackerClient:
                 },
             ),
         )
-        return models.SearchIssuesOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.SearchIssuesOutput, "search_issues", _result)
 
     async def update_issue(
         self,
@@ -289,9 +313,7 @@ class TrackerClient:
                 },
             ),
         )
-        return models.UpdateIssueOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.UpdateIssueOutput, "update_issue", _result)
 
     async def add_comment(
         self,
@@ -310,9 +332,7 @@ class TrackerClient:
                 },
             ),
         )
-        return models.AddCommentOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.AddCommentOutput, "add_comment", _result)
 
     async def list_comments(
         self,
@@ -331,9 +351,7 @@ class TrackerClient:
                 },
             ),
         )
-        return models.ListCommentsOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.ListCommentsOutput, "list_comments", _result)
 
     async def label_issue(
         self,
@@ -354,9 +372,7 @@ class TrackerClient:
                 },
             ),
         )
-        return models.LabelIssueOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.LabelIssueOutput, "label_issue", _result)
 
     async def delete_issue(
         self,
@@ -388,9 +404,7 @@ class TrackerClient:
                 {},
             ),
         )
-        return models.ProjectStatsOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.ProjectStatsOutput, "project_stats", _result)
 
     async def assign_issue(
         self,
@@ -409,6 +423,4 @@ class TrackerClient:
                 },
             ),
         )
-        return models.AssignIssueOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.AssignIssueOutput, "assign_issue", _result)

@@ -16,12 +16,12 @@ import os
 import shlex
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcpmint_runtime.connection import ClientError
-from pydantic import MISSING, BaseModel, Field
+from pydantic import MISSING, BaseModel, Field, ValidationError
 
 from . import models
 from .models import City, Units, _JsonInt
@@ -41,7 +41,8 @@ class ToolError(ClientError):
     Connecting fails with `mcpmint_runtime`'s one-line errors instead (all
     `ClientError`s, like this one): `AuthError` (HTTP 401/403, `.status`,
     `.challenge`), `Unreachable`, `TimedOut`, and `ServerMismatch` when the server
-    no longer serves a tool this client calls, or is another server.
+    no longer serves a tool this client calls, or is another server. A result that
+    does not fit this client's model is a `ResultMismatch`.
     """
 
     def __init__(self, tool: str, text: str) -> None:
@@ -53,6 +54,20 @@ class ToolError(ClientError):
 class UnknownTool(ToolError):
     """The server does not know the tool (connected with `check=False`, or it was
     removed since)."""
+
+
+class ResultMismatch(ClientError):
+    """A tool's result does not fit this client's model of it: the server sends what
+    the spec this client was built from did not allow (`mcpmint diff` between the
+    two specs names the change). `errors`: one line per problem, `path: message`."""
+
+    def __init__(self, tool: str, errors: list[str]) -> None:
+        super().__init__(
+            f"{tool}: the result does not fit this client (built for "
+            f"{SERVER_NAME} {SERVER_VERSION}): " + "; ".join(errors)
+        )
+        self.tool = tool
+        self.errors = errors
 
 
 def _http(url: str, headers: dict[str, str]) -> Any:
@@ -112,6 +127,21 @@ def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, A
 # Results are read leniently: a closed model leaves out properties it does not know,
 # so a newer server that added some still answers this client.
 _RESULTS = {"unknown_properties": "ignore"}
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _read(model: type[_M], tool: str, result: Any) -> _M:
+    """A result's structured content as `model`, read leniently."""
+    try:
+        return model.model_validate(result.structured_content, context=_RESULTS)
+    except ValidationError as exc:
+        errors = [
+            f"{'.'.join(map(str, e['loc'])) or '(result)'}: {e['msg']}"
+            for e in exc.errors()
+        ]
+        raise ResultMismatch(tool, errors) from None
 
 
 def _text(result: Any) -> str:
@@ -198,9 +228,7 @@ class WeatherClient:
                 },
             ),
         )
-        return models.GetForecastOutput.model_validate(
-            _result.structured_content, context=_RESULTS
-        )
+        return _read(models.GetForecastOutput, "get_forecast", _result)
 
     async def get_conditions(
         self,
