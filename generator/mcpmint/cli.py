@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("new", nargs="?", help="(default with git:REV: the working tree)")
     _workspace_option(cmd)
     cmd.add_argument(
-        "--fail-on", choices=["error", "warning", "never"], default="error"
+        "--fail-on", choices=["error", "warning", "bump", "never"], default="error"
     )
     cmd.add_argument("--format", choices=["text", "json"], default="text")
     cmd = sub.add_parser("new", help="scaffold a new server project with copier")

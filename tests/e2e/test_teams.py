@@ -343,3 +343,75 @@ def test_a_shared_edit_is_reported_alike_caught_and_lived_as_reported(
     else:
         assert done.returncode == 0, f"{name}: {done.stderr}"
         assert done.stdout == "ok o-1 9.5\n"
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "teams.md"
+
+
+def _doc_blocks() -> list[list[str]]:
+    """The fenced blocks of docs/teams.md, as lists of lines."""
+    blocks, current = [], None
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            if current is None:
+                current = []
+            else:
+                blocks.append(current)
+                current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def _quoted(command: str) -> list[str]:
+    """The lines docs/teams.md quotes as the output of each `$ command` block, in
+    order of appearance."""
+    found = [b[1:] for b in _doc_blocks() if b and b[0] == f"$ {command}"]
+    assert found, f"docs/teams.md quotes no output of {command}"
+    return found  # type: ignore[return-value]
+
+
+def _said(done: subprocess.CompletedProcess[str]) -> list[str]:
+    return done.stdout.splitlines() + done.stderr.splitlines()
+
+
+def _all_real(quoted: list[str], real: list[str], what: str) -> None:
+    missing = [ln for ln in quoted if ln != "..." and ln not in real]
+    assert not missing, f"docs/teams.md quotes for {what} what it does not print:\n" + (
+        "\n".join(missing) + "\n-- printed:\n" + "\n".join(real)
+    )
+
+
+def test_docs_teams_quotes_real_output(v1: Path, tmp_path: Path) -> None:
+    """Every line docs/teams.md shows as output is printed by the command it names, in
+    the story it tells: widen PostalCode, bump the versions, regenerate."""
+    repo = tmp_path / "repo"
+    shutil.copytree(v1, repo, symlinks=True)
+    shutil.copytree(v1.parent / "frontend", tmp_path / "frontend")
+    for line in _doc_blocks()[1]:  # the shared file as shown
+        assert line.startswith("#") or line in GEO.splitlines(), line
+    checks = _quoted("mcpmint check")
+    assert checks[0] == mint("check", cwd=repo).stdout.splitlines()
+    geo = repo / "specs/shared/geo.yaml"
+    geo.write_text(geo.read_text().replace("maxLength: 10", "maxLength: 16"))
+    _all_real(checks[1], _said(mint("check", cwd=repo, ok=False)), "check (stale)")
+    shared = "diff git:HEAD:specs/shared/geo.yaml specs/shared/geo.yaml"
+    done = mint(*shared.split(), cwd=repo, ok=False)
+    assert done.returncode == 1
+    assert _quoted(f"mcpmint {shared}")[0] == done.stdout.splitlines()
+    geo.write_text(geo.read_text().replace("version: 1.0.0", "version: 2.0.0"))
+    for name in ("orders", "shipping"):
+        spec = repo / "specs" / f"{name}.yaml"
+        spec.write_text(spec.read_text().replace("version: 1.0.0", "version: 2.0.0"))
+    assert mint("diff", "git:HEAD", cwd=repo, ok=False).returncode == 1
+    done = mint("diff", "git:HEAD", "--fail-on", "bump", cwd=repo)
+    _all_real(_quoted("mcpmint diff git:HEAD --fail-on bump")[0], _said(done), "diff")
+    done = mint("generate", cwd=repo)
+    _all_real(_quoted("mcpmint generate")[0], _said(done), "generate")
+    done = mint("check", cwd=repo, ok=False)
+    assert done.returncode == 1
+    _all_real(checks[2], _said(done), "check (pins)")
+    quoted = next(b for b in _doc_blocks() if b[0].startswith("orders_client.client."))
+    done = frontend_run(repo)
+    assert done.returncode == 1
+    _all_real(quoted, done.stderr.splitlines(), "the frontend")

@@ -1031,6 +1031,19 @@ def test_exit_code_fails_at_the_chosen_level(
     assert {level: exit_code(report, level) for level in codes} == codes  # type: ignore[arg-type]
 
 
+def test_fail_on_bump_fails_only_when_the_version_says_too_little() -> None:
+    def versioned(version: str, *tools: dict[str, Any]) -> dict[str, Any]:
+        data = spec(*tools)
+        data["server"] = {**data["server"], "version": version}
+        return data
+
+    removed = versioned("1.0.0", tool("a")), versioned("1.1.0")
+    assert exit_code(diff_specs(*removed), "bump") == 1  # an error needs 2.0.0
+    major = versioned("1.0.0", tool("a")), versioned("2.0.0")
+    assert exit_code(diff_specs(*major), "bump") == 0
+    assert exit_code(diff_specs(*major), "error") == 1
+
+
 def test_exit_code_rejects_an_unknown_threshold() -> None:
     with pytest.raises(ValueError, match="fail_on"):
         exit_code(diff_specs(spec(), spec()), "info")  # type: ignore[arg-type]

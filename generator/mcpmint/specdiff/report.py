@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 DeclaredBump = Literal["major", "minor", "patch", "none", "unknown"]
-FailOn = Literal["error", "warning", "never"]
+FailOn = Literal["error", "warning", "bump", "never"]
 
 _RANK = {"none": 0, "patch": 1, "minor": 2, "major": 3}
 _VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:[-+].*)?")
@@ -212,7 +212,10 @@ def render_json(report: DiffReport) -> str:
 
 
 def exit_code(report: DiffReport, fail_on: FailOn) -> int:
-    """1 if a change at fail_on's level or worse exists, else 0 ("never": always 0)."""
+    """1 if a change at fail_on's level or worse exists, else 0 ("never": always 0;
+    "bump": 1 when server.version does not make the bump the changes imply)."""
+    if fail_on == "bump":
+        return int(not report.bump_ok)
     failing = {
         "error": {Level.ERROR},
         "warning": {Level.ERROR, Level.WARNING},

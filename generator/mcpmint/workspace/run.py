@@ -118,22 +118,34 @@ def _client_only(client: Path) -> tuple[ClientOnly, Path]:
     return ClientOnly(None), Path(shown(client))
 
 
+_PINS = "pyproject.toml cannot install what the code needs"
+
+
 def check_many(
     servers: Sequence[Server], quiet: bool, fail_on_stubs: bool, again: str
 ) -> int:
     """Check each server; print its problems and one status line; 1 if any failed."""
     failed = total = 0
+    statuses = []
     for server in servers:
         for client in (None, server.client) if server.client else (None,):
             status, ok = _check_one(server, quiet, fail_on_stubs, client)
             failed += not ok
             total += 1
+            statuses.append(status)
             if not quiet:
                 print(f"{_label(server, client)}: {status}")
     if not quiet:
         print(f"{total - failed} of {_plural(total, 'project')} up to date")
-        if failed:
+        said = " ".join(statuses)
+        if "out of date" in said or "invalid" in said:
             print(f"to refresh the generated files: run {again}", file=sys.stderr)
+        if _PINS in said:
+            print(
+                "edit each pyproject.toml named above: it is yours, generate "
+                "leaves it as it is",
+                file=sys.stderr,
+            )
     return 1 if failed else 0
 
 
@@ -162,7 +174,7 @@ def _check_one(
     if stale:
         parts.append(f"{_plural(len(stale), 'file')} out of date")
     if pins:
-        parts.append("pyproject.toml cannot install what the code needs")
+        parts.append(_PINS)
     if unwritten:
         parts.append(f"{_plural(len(unwritten), 'handler')} still a stub")
     return ("; ".join(parts), False) if parts else ("up to date", True)
