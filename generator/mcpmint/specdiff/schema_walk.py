@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from mcpmint.schema.formats import FORMATS
 from mcpmint.schema.keywords import DOC_KEYWORDS
+from mcpmint.specdiff.branches import brief, match_branches
 from mcpmint.specdiff.rules import (
     CONSTRAINTS,
     MISSING,
@@ -379,37 +380,5 @@ def _compare_branches(
         (new, added, "added"),
     ):
         for i in indexes:
-            detail = f"{key} branch {_brief(branches[i])} {what}"
+            detail = f"{key} branch {brief(branches[i])} {what}"
             sc.emit(f"{kind}-{what}", f"{path}.{key}[{i}]", detail)
-
-
-def match_branches(
-    old: list[Any], new: list[Any]
-) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-    """Pair branches: equal ones first, then same type or $ref, then by position."""
-    free_old, free_new = list(range(len(old))), list(range(len(new)))
-    pairs: list[tuple[int, int]] = []
-    for key in (canon, _signature):
-        for i in list(free_old):
-            sig = key(old[i])
-            j = next((j for j in free_new if sig and key(new[j]) == sig), None)
-            if j is not None:
-                pairs.append((i, j))
-                free_old.remove(i)
-                free_new.remove(j)
-    count = min(len(free_old), len(free_new))
-    pairs += zip(free_old[:count], free_new[:count], strict=True)
-    return pairs, free_old[count:], free_new[count:]
-
-
-def _signature(branch: Any) -> str | None:
-    if not isinstance(branch, Mapping):
-        return None
-    if isinstance(branch.get("$ref"), str):
-        return f"$ref:{branch['$ref']}"
-    return f"type:{canon(branch['type'])}" if "type" in branch else None
-
-
-def _brief(branch: Any) -> str:
-    text = show(branch)
-    return text if len(text) <= 60 else f"{text[:57]}..."
