@@ -62,8 +62,8 @@ unclassified-change W mcpmint does not classify it, so review it by hand
 tool-removed E clients calling it now get an error
 tool-renamed E clients calling the old name now get an error
 tool-added I+ clients gain a tool
-definition-removed E code that imports its model (from models.py, or its shared package) breaks
-definition-renamed E code that imports its model (from models.py, or its shared package) breaks
+definition-removed E code importing its model (from models.py or a shared package) fails
+definition-renamed E code importing its model (from models.py or a shared package) fails
 tool-text-changed I models may choose or call the tool differently
 tool-examples-changed I only the generated round-trip tests change
 timeout-shortened W calls that ran longer now end in a tool error
