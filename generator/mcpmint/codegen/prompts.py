@@ -40,10 +40,10 @@ def arguments_schema(prompt: Prompt) -> dict[str, Any]:
     refused)."""
     properties = {}
     for argument in prompt.arguments:
-        schema = dict(argument.schema_ or {"type": "string"})
-        if argument.description and "description" not in schema:
-            schema["description"] = argument.description
-        properties[argument.name] = schema
+        own = dict(argument.schema_ or {"type": "string"})
+        if argument.description and "description" not in own:
+            own["description"] = argument.description
+        properties[argument.name] = own
     required = [a.name for a in prompt.arguments if a.required]
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     if required:

@@ -193,7 +193,11 @@ def _argument_schema(
             ]
     enum = schema.get("enum")
     if isinstance(enum, list):
-        python = {"string": str, "integer": int, "number": (int, float)}
+        python: dict[str, type | tuple[type, ...]] = {
+            "string": str,
+            "integer": int,
+            "number": (int, float),
+        }
         expected = python.get(kind, bool)
         for n, value in enumerate(enum):
             if not isinstance(value, expected) or (
