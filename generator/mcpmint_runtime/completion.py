@@ -87,6 +87,10 @@ def attach_completions(server: Server[Any], table: Completions) -> None:
             raise
         except MCPError:
             raise
+        except NotImplementedError:
+            raise MCPError(
+                types.INTERNAL_ERROR, f"Not implemented: completion of {name!r}"
+            ) from None
         except Exception as exc:
             raise MCPError(
                 types.INTERNAL_ERROR, f"Completion of {name!r} failed: {exc}"
@@ -99,17 +103,19 @@ def attach_completions(server: Server[Any], table: Completions) -> None:
 
 
 def prompt_completions(
-    data: Sequence[Mapping[str, Any]], handlers: Mapping[str, CompletionHandler]
+    data: Sequence[Mapping[str, Any]], handlers: object
 ) -> dict[tuple[str, str], dict[str, Candidates]]:
     """The completion table of prompts.json's prompts: each argument's candidates
-    (a list) or "handler" (the prompt's completion handler)."""
+    (a list) or "handler" (the attribute of `handlers` the prompt's `completer`
+    names)."""
     table: dict[tuple[str, str], dict[str, Candidates]] = {}
     for item in data:
         name = item["prompt"]["name"]
         arguments: dict[str, Candidates] = {}
         for argument, how in item.get("complete", {}).items():
             if how == "handler":
-                arguments[argument] = Candidates(handler=handlers[name])
+                completer = getattr(handlers, item["completer"])
+                arguments[argument] = Candidates(handler=completer)
             else:
                 arguments[argument] = Candidates(values=tuple(how))
         table[("ref/prompt", name)] = arguments

@@ -22,7 +22,7 @@ from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .completion import CompletionHandler, attach_completions, prompt_completions
+from .completion import attach_completions, prompt_completions
 from .context import ToolContext
 from .dispatch import format_loc
 from .errors import InternalErrors, ToolFailure, error_id, internal_errors_mode
@@ -51,18 +51,17 @@ class PromptEntry:
 
 
 def entries_from_data(
-    data: Sequence[Mapping[str, Any]],
-    models: Mapping[str, type[BaseModel]],
-    handlers: Mapping[str, PromptHandler],
+    data: Sequence[Mapping[str, Any]], models: object, handlers: object
 ) -> tuple[PromptEntry, ...]:
-    """The entries of prompts.json's `prompts`, with their models and handlers."""
+    """The entries of prompts.json's `prompts`: each names its arguments model (an
+    attribute of `models`) and its handler (an attribute of `handlers`)."""
     return tuple(
         PromptEntry(
             types.Prompt.model_validate(item["prompt"]),
-            models[item["prompt"]["name"]],
+            getattr(models, item["model"]),
             item.get("kinds", {}),
             item.get("messages"),
-            handlers.get(item["prompt"]["name"]),
+            getattr(handlers, item["handler"]) if "handler" in item else None,
         )
         for item in data
     )
@@ -230,11 +229,10 @@ def fill(parts: str | Sequence[Any], arguments: Mapping[str, str]) -> str:
 def attach_prompt_data(
     server: Server[Any],
     data: Sequence[Mapping[str, Any]],
-    *,
-    models: Mapping[str, type[BaseModel]],
-    handlers: Mapping[str, PromptHandler],
-    completers: Mapping[str, CompletionHandler],
+    models: object,
+    handlers: object,
 ) -> None:
-    """Register the prompts of prompts.json and the completions of their arguments."""
+    """Register the prompts of prompts.json and the completions of their arguments:
+    models and handlers are found by the names prompts.json gives."""
     attach_prompts(server, entries_from_data(data, models, handlers))
-    attach_completions(server, prompt_completions(data, completers))
+    attach_completions(server, prompt_completions(data, handlers))

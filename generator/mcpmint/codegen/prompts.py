@@ -106,7 +106,13 @@ def _data(prompt: Prompt, spec_path: Path) -> dict[str, Any]:
         served["icons"] = [i.model_dump(exclude_none=True) for i in prompt.icons]
     if prompt.meta is not None:
         served["_meta"] = prompt.meta
-    data: dict[str, Any] = {"prompt": served}
+    func, complete, prefix = _names(prompt)
+    # Python names the server looks up: the arguments model and the handlers.
+    data: dict[str, Any] = {"prompt": served, "model": f"{prefix}Arguments"}
+    if prompt.handler:
+        data["handler"] = func
+    if any(a.complete and a.complete.handler for a in prompt.arguments):
+        data["completer"] = complete
     kinds = {
         a.name: (a.schema_ or {}).get("type", "string")
         for a in prompt.arguments
