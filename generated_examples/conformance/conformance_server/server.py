@@ -342,18 +342,7 @@ def build_server(
         tool_timeout=tool_timeout,
     )
     server = mcpmint_runtime.build_server(info)
-    attach_prompt_data(
-        server,
-        PROMPTS["prompts"],
-        models={
-            "test_simple_prompt": models.PromptTestSimplePromptArguments,
-            "test_prompt_with_arguments": models.PromptTestPromptWithArgumentsArguments,
-            "test_prompt_with_embedded_resource": models.PromptTestPromptWithEmbeddedResourceArguments,
-            "test_prompt_with_image": models.PromptTestPromptWithImageArguments,
-        },
-        handlers={},
-        completers={},
-    )
+    attach_prompt_data(server, PROMPTS["prompts"], models, h)
     if with_lifespan:
         attach(
             server,
