@@ -92,11 +92,13 @@ def _names(spec: LoadedSpec, prompts: list[Any], tools: Any) -> Iterator[Diagnos
 def _prompt(spec: LoadedSpec, at: JsonPath, prompt: dict[str, Any]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     arguments = prompt.get("arguments")
-    declared: dict[str, bool] = {}  # name -> required
+    declared: dict[str, int] = {}  # argument name -> its index
     if isinstance(arguments, list):
         for j, argument in enumerate(arguments):
             if isinstance(argument, dict):
                 found += _argument(spec, (*at, "arguments", j), argument, declared)
+                if isinstance(argument.get("name"), str):
+                    declared.setdefault(argument["name"], j)
     messages, handler = prompt.get("messages"), prompt.get("handler") is True
     if messages is not None and handler:
         found.append(
@@ -123,8 +125,8 @@ def _prompt(spec: LoadedSpec, at: JsonPath, prompt: dict[str, Any]) -> list[Diag
             if isinstance(content, dict):
                 where = (*at, "messages", k, "content")
                 found += _content(spec, where, content, declared, used)
-        for j, name in enumerate(declared):
-            if name not in used:
+        for name, j in declared.items():
+            if name not in used and ARGUMENT_NAME.match(name):
                 found.append(
                     spec.diagnostic(
                         "warning",
@@ -137,7 +139,7 @@ def _prompt(spec: LoadedSpec, at: JsonPath, prompt: dict[str, Any]) -> list[Diag
 
 
 def _argument(
-    spec: LoadedSpec, at: JsonPath, argument: dict[str, Any], declared: dict[str, bool]
+    spec: LoadedSpec, at: JsonPath, argument: dict[str, Any], declared: dict[str, int]
 ) -> list[Diagnostic]:
     name = argument.get("name")
     if not isinstance(name, str):
@@ -156,7 +158,6 @@ def _argument(
         found.append(
             spec.diagnostic("error", (*at, "name"), f"duplicate argument {name!r}")
         )
-    declared.setdefault(name, argument.get("required") is True)
     schema = argument.get("schema")
     if isinstance(schema, dict):
         found += _argument_schema(spec, (*at, "schema"), schema)
@@ -248,7 +249,7 @@ def _content(
     spec: LoadedSpec,
     at: JsonPath,
     content: dict[str, Any],
-    declared: dict[str, bool],
+    declared: dict[str, int],
     used: set[str],
 ) -> list[Diagnostic]:
     kind = content.get("type")
@@ -304,7 +305,7 @@ def _placeholders(
     spec: LoadedSpec,
     at: JsonPath,
     text: str,
-    declared: dict[str, bool],
+    declared: dict[str, int],
     used: set[str],
 ) -> list[Diagnostic]:
     try:
