@@ -85,6 +85,11 @@ def test_a_bad_argument_is_an_invalid_params_error_naming_it() -> None:
         "Invalid arguments for prompt 'p':",
         "- n: 'three' is not an integer",
     ]
+    with pytest.raises(MCPError) as extra:
+        typed_arguments(entry, {"n": "1", "m": "x"})
+    assert extra.value.error.message.splitlines()[1:] == [
+        "- m: Extra inputs are not permitted"
+    ]
 
 
 def test_completions_are_capped_at_100_with_total_and_has_more() -> None:
