@@ -245,3 +245,22 @@ def test_a_removed_prompt_leaves_its_handlers_orphaned(
     assert "orphaned  promptly_server/handlers/prompt_plan.py" in made.stdout
     assert "orphaned  promptly_server/handlers/complete_plan.py" in made.stdout
     assert (out / "promptly_server/handlers/prompt_plan.py").read_text() == PLAN
+
+
+def test_a_prompt_whose_arguments_change_lists_its_handlers_for_review(
+    project: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    shutil.copytree(project, tmp_path / "out")
+    changed = SPEC.replace(
+        "{name: days, schema: {type: integer", "{name: days, schema: {type: number"
+    )
+    (tmp_path / "spec.yaml").write_text(changed, encoding="utf-8")
+    made = mint("generate", "spec.yaml", "-o", "out", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "review  promptly_server/handlers/prompt_plan.py (arguments changed)" in made.stdout
+    assert (
+        "review  promptly_server/handlers/complete_plan.py (arguments changed)" in made.stdout
+    )
+    assert "greet" not in made.stdout
