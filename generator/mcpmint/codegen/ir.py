@@ -108,3 +108,6 @@ class PromptIR:
     completed: tuple[str, ...]  # every argument with candidates (enum, values, handler)
     params: tuple[ParamIR, ...]  # the arguments model's fields, for the typed client
     data_json: str  # its entry of prompts.json (JSON text)
+    # Arguments for the generated test, made up from the schemas (wire strings);
+    # None when none could be.
+    test_arguments: tuple[tuple[str, str], ...] | None = None

@@ -12,6 +12,7 @@ from typing import Any
 from mcpmint.codegen.ir import PromptIR
 from mcpmint.codegen.signatures import input_params
 from mcpmint.models import AnnotationName, ModelClass, ModelRequest, ModelsSource
+from mcpmint.schema.synth import synthesise
 from mcpmint.spec.format import Prompt, PromptArgument, PromptContent, Spec
 from mcpmint.spec.placeholders import as_json, parse
 from mcpmint.spec.prompt_rules import (
@@ -81,6 +82,18 @@ def _prompt(prompt: Prompt, models: ModelsSource, spec_path: Path) -> PromptIR:
         completed=completed,
         params=input_params(models.model_class(f"{prefix}Arguments")),
         data_json=_json(_data(prompt, spec_path)),
+        test_arguments=_test_arguments(prompt),
+    )
+
+
+def _test_arguments(prompt: Prompt) -> tuple[tuple[str, str], ...] | None:
+    """Arguments the generated test gets the prompt with: every required one, made
+    up from its schema, as the wire's strings."""
+    found, value = synthesise(arguments_schema(prompt))
+    if not found or not isinstance(value, dict):
+        return None
+    return tuple(
+        (k, v if isinstance(v, str) else json.dumps(v)) for k, v in value.items()
     )
 
 
