@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from mcpmint.output import cache, uptodate
 from mcpmint.output.manifest import project_kind, with_manifest
 from mcpmint.output.pins import pin_problems, shared_pin_problems, version_problems
+from mcpmint.output.prompt_review import prompt_reviews, prompts_by_name, served_prompts
 from mcpmint.output.renames import HandlerRename, handler_rename
 from mcpmint.output.stubs import stub_handlers
 from mcpmint.output.write import WriteReport, diff_tree, write_tree
@@ -237,9 +238,12 @@ def _write(
         return report, record.package
     result = build(spec_path, out, client)
     before = _served_tools(out / result.package / "tools.json")
+    prompts_before = served_prompts(out / result.package / "prompts.json")
     renames = result.handler_renames()
     report = write_tree(result.files, out, result.package, renames)
-    report.review = uptodate.pending_reviews(out, _handlers_to_review(before, result))
+    to_review = _handlers_to_review(before, result)
+    to_review |= _prompt_handlers_to_review(prompts_before, result)
+    report.review = uptodate.pending_reviews(out, to_review)
     report.warnings = _warnings(result) + report.warnings
     return report, result.package
 
@@ -274,6 +278,12 @@ def _handlers_to_review(before: dict[str, Any], result: Build) -> dict[str, str]
             what = " and ".join(changed)
             review[f"{result.package}/handlers/{handler}.py"] = what
     return review
+
+
+def _prompt_handlers_to_review(before: dict[str, Any], result: Build) -> dict[str, str]:
+    rendered = result.files.get(PurePosixPath(result.package, "prompts.json"))
+    now = prompts_by_name(rendered.text) if rendered else {}
+    return prompt_reviews(before, now, result.package)
 
 
 def check(spec_path: Path, out: Path, client: ClientOnly | None = None) -> list[str]:

@@ -130,9 +130,9 @@ def run_case(raw: bytes, folder: Path) -> str:
     shutil.rmtree(case, ignore_errors=True)
     spec_dir = case / "specs"
     spec_dir.mkdir(parents=True)
-    shutil.copytree(
-        ROOT / "specs" / "shared", spec_dir / "shared"
-    )  # tracker's external refs
+    # tracker's external refs (shared/), conformance's bundled prompt files
+    for folder in sorted(p for p in (ROOT / "specs").iterdir() if p.is_dir()):
+        shutil.copytree(folder, spec_dir / folder.name)
     spec = spec_dir / "fuzz.yaml"
     spec.write_bytes(raw)
     try:

@@ -124,6 +124,34 @@ class TestReconnectionInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class PromptTestSimplePromptArguments(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PromptTestPromptWithArgumentsArguments(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+    arg1: StrictStr
+    """
+    First test argument
+    """
+    arg2: StrictStr
+    """
+    Second test argument
+    """
+
+
+class PromptTestPromptWithEmbeddedResourceArguments(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+    resourceUri: StrictStr
+    """
+    URI of the resource to embed
+    """
+
+
+class PromptTestPromptWithImageArguments(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
 class JsonSchema202012ToolInputAddress(_JsonModel):
     model_config = ConfigDict(extra="allow")
     street: StrictStr | MISSING = MISSING

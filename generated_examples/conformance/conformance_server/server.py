@@ -20,6 +20,7 @@ from mcpmint_runtime import (
     ToolResult,
 )
 from mcpmint_runtime.lifecycle import attach
+from mcpmint_runtime.prompts import attach_prompt_data
 
 from . import models
 from .context import Context
@@ -217,6 +218,10 @@ DATA: dict[str, Any] = json.loads(
 TOOLS: tuple[types.Tool, ...] = tuple(
     types.Tool.model_validate(t) for t in DATA["tools"]
 )
+# The Prompt objects and the spec's messages (placeholders already split out).
+PROMPTS: dict[str, Any] = json.loads(
+    resources.files(__package__).joinpath("prompts.json").read_text(encoding="utf-8")
+)
 
 
 def build_server(
@@ -337,6 +342,7 @@ def build_server(
         tool_timeout=tool_timeout,
     )
     server = mcpmint_runtime.build_server(info)
+    attach_prompt_data(server, PROMPTS["prompts"], models, h)
     if with_lifespan:
         attach(
             server,

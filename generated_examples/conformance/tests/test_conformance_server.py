@@ -225,6 +225,31 @@ def test_your_handler_answers_the_example_in_process(
         pytest.fail(found, pytrace=False)
 
 
+# Each prompt's arguments for the test below, made up from their schemas.
+PROMPT_ARGUMENTS: dict[str, dict[str, str]] = {
+    "test_simple_prompt": {},
+    "test_prompt_with_arguments": {
+        "arg1": "a",
+        "arg2": "a",
+    },
+    "test_prompt_with_embedded_resource": {
+        "resourceUri": "a",
+    },
+    "test_prompt_with_image": {},
+}
+
+
+@pytest.mark.parametrize("prompt", list(PROMPT_ARGUMENTS))
+def test_your_prompt_answers_with_messages(
+    prompt: str, server_env: dict[str, str], client_options: dict[str, Any]
+) -> None:
+    async def get() -> Any:
+        async with Client(build_server(), **client_options) as client:
+            return await client.get_prompt(prompt, PROMPT_ARGUMENTS[prompt])
+
+    assert anyio.run(get).messages
+
+
 def test_your_handlers_answer_every_example_over_stdio(
     server_env: dict[str, str], client_options: dict[str, Any]
 ) -> None:

@@ -92,3 +92,22 @@ class ProjectIR:
     settings: tuple[SettingIR, ...] = ()  # in the spec's order
     shared: tuple[SharedPackage, ...] = ()  # shared schema packages models.py imports
     client_package: ClientPackageIR | None = None  # set for a client-only build
+    prompts: tuple[PromptIR, ...] = ()  # in the spec's order
+
+
+@dataclass(frozen=True, slots=True)
+class PromptIR:
+    wire_name: str  # "code-review", exactly as in the spec and on the wire
+    func_name: str  # "prompt_code_review": handler module/function, client method
+    complete_func: str  # "complete_code_review": its completion handler and method
+    class_prefix: str  # "PromptCodeReview"
+    arguments_model: str  # "PromptCodeReviewArguments"
+    description: str  # "" when the spec has none
+    handler: bool  # messages built by handlers/<func_name>.py (else from the spec)
+    complete_handler: tuple[str, ...]  # arguments completed by a handler
+    completed: tuple[str, ...]  # every argument with candidates (enum, values, handler)
+    params: tuple[ParamIR, ...]  # the arguments model's fields, for the typed client
+    data_json: str  # its entry of prompts.json (JSON text)
+    # Arguments for the generated test, made up from the schemas (wire strings);
+    # None when none could be.
+    test_arguments: tuple[tuple[str, str], ...] | None = None

@@ -8,6 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from mcpmint.codegen.ir import ExampleIR, ProjectIR, ServerIR, SettingIR, ToolIR
+from mcpmint.codegen.prompts import (
+    prompt_client_classes,
+    prompt_model_requests,
+    to_prompts_ir,
+)
 from mcpmint.codegen.signatures import annotation_imports, input_params
 from mcpmint.models import ModelRequest, ModelsSource
 from mcpmint.schema.synth import synthesise
@@ -62,10 +67,14 @@ def to_ir(
             for u in models.unfaithful
         ),
         client_imports=annotation_imports(
-            models.model_class(t.input_model) for t in tools
+            [
+                *(models.model_class(t.input_model) for t in tools),
+                *prompt_client_classes(spec, models),
+            ]
         ),
         settings=tuple(_setting(s) for s in spec.settings),
         shared=shared,
+        prompts=to_prompts_ir(spec, models, spec_path),
     )
 
 
@@ -83,7 +92,7 @@ def model_requests(spec: Spec) -> list[ModelRequest]:
                     f"{prefix}Output", tool.outputSchema, tool.name, "outputSchema"
                 )
             )
-    return requests
+    return requests + prompt_model_requests(spec)
 
 
 def _server(spec: Spec) -> ServerIR:

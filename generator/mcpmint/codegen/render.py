@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 
 from mcpmint.codegen.ir import ProjectIR
+from mcpmint.codegen.prompt_files import handler_modules, prompt_files
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
 from mcpmint.output.pins import RUNTIME_RANGE, RUNTIME_REQUIREMENT
 from mcpmint.spec.naming import pascal
@@ -170,6 +171,7 @@ def template_context(project: ProjectIR) -> dict[str, Any]:
         "client_class": client_class_name(pkg),
         "runtime_range": RUNTIME_RANGE,
         "runtime_requirement": RUNTIME_REQUIREMENT,
+        "handler_modules": handler_modules(project),
     }
 
 
@@ -217,4 +219,5 @@ def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
         files[PurePosixPath(pkg, "handlers", f"{tool.func_name}.py")] = RenderedFile(
             text, "user"
         )
+    files.update(prompt_files(project, context, _ENV))
     return dict(sorted(files.items()))

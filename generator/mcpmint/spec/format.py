@@ -180,6 +180,73 @@ def _stdio_only() -> list[Transport]:
     return ["stdio"]
 
 
+class Completion(_Strict):
+    """Where completion/complete finds an argument's candidates (an enum's values are
+    offered without it)."""
+
+    values: list[str] | None = Field(None, description="A static list of candidates")
+    handler: bool = Field(
+        False,
+        description="A handler in handlers/complete_<prompt>.py, written once, "
+        "gets the partial value and the arguments already given",
+    )
+
+
+class PromptArgument(_Strict):
+    """An MCP PromptArgument, plus mcpmint's `schema` and `complete`."""
+
+    name: str
+    title: str | None = None
+    description: str | None = None
+    required: bool = False
+    schema_: JsonSchema | None = Field(
+        None,
+        alias="schema",
+        description="JSON Schema of the value (string, integer, number or boolean; "
+        "enum, pattern, bounds): handlers get it typed, the wire keeps strings",
+    )
+    complete: Completion | None = None
+
+
+class PromptContent(_Strict):
+    """One message's content: text, image, audio, resource (embedded) or
+    resource_link. `{argument}` in text and uri is replaced by the argument's value."""
+
+    type: Literal["text", "image", "audio", "resource", "resource_link"]
+    text: str | None = None
+    file: str | None = Field(
+        None,
+        description="image, audio, resource: a file beside the spec, bundled "
+        "into the package (base64 on the wire)",
+    )
+    mimeType: str | None = None
+    uri: str | None = None
+    name: str | None = None
+    title: str | None = None
+    description: str | None = None
+
+
+class PromptMessage(_Strict):
+    role: Literal["user", "assistant"]
+    content: PromptContent
+
+
+class Prompt(_Strict):
+    """An MCP Prompt, plus its messages (`messages`) or a handler (`handler: true`)."""
+
+    name: str
+    title: str | None = None
+    description: str | None = None
+    icons: list[Icon] | None = None
+    meta: dict[str, Any] | None = Field(None, alias="_meta")
+    arguments: list[PromptArgument] = Field(default_factory=list)
+    messages: list[PromptMessage] | None = None
+    handler: bool = Field(
+        False,
+        description="Messages built by handlers/prompt_<name>.py, written once",
+    )
+
+
 class Spec(_Strict):
     """A whole mcpmint spec."""
 
@@ -198,6 +265,10 @@ class Spec(_Strict):
     )
     defs: dict[str, JsonSchema] = Field(default_factory=dict, alias="$defs")
     tools: list[Tool] = Field(min_length=1)
+    prompts: list[Prompt] = Field(
+        default_factory=list,
+        description="MCP prompts: messages from the spec or from a handler",
+    )
 
 
 def spec_json_schema() -> str:

@@ -18,6 +18,7 @@ from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
 from mcpmint.spec.keyword_rules import FORMAT_CHECKER, strict_problems
 from mcpmint.spec.load import LoadedSpec
 from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal
+from mcpmint.spec.prompt_rules import prompt_problems
 from mcpmint.spec.rename_rules import rename_problems
 from mcpmint.spec.schema_rules import (
     bare_ref_cycles,
@@ -52,6 +53,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
         found += _tool_names(spec, tools) + rename_problems(spec, tools)
     found += _schemas(spec, data)
     found += settings_problems(spec, data)
+    found += prompt_problems(spec, data)
     return found
 
 
@@ -109,6 +111,11 @@ def _model_at(loc: JsonPath) -> type[BaseModel]:
         ("auth",): spec_models.Auth,
         ("tools",): spec_models.Tool,
         ("tools", "examples"): spec_models.Example,
+        ("prompts",): spec_models.Prompt,
+        ("prompts", "arguments"): spec_models.PromptArgument,
+        ("prompts", "arguments", "complete"): spec_models.Completion,
+        ("prompts", "messages"): spec_models.PromptMessage,
+        ("prompts", "messages", "content"): spec_models.PromptContent,
     }
     return table.get(tuple(names), spec_models.Spec)
 
