@@ -19,6 +19,7 @@ from mcpmint.spec.keyword_rules import FORMAT_CHECKER, strict_problems
 from mcpmint.spec.load import LoadedSpec
 from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal
 from mcpmint.spec.rename_rules import rename_problems
+from mcpmint.spec.resource_rules import resource_problems
 from mcpmint.spec.schema_rules import (
     bare_ref_cycles,
     metaschema_problems,
@@ -52,6 +53,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
         found += _tool_names(spec, tools) + rename_problems(spec, tools)
     found += _schemas(spec, data)
     found += settings_problems(spec, data)
+    found += resource_problems(spec, data)
     return found
 
 
