@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mcpmint.codegen.ir import ExampleIR, ProjectIR, ServerIR, SettingIR, ToolIR
+from mcpmint.codegen.resources import resource_model_requests, with_resources
 from mcpmint.codegen.signatures import annotation_imports, input_params
 from mcpmint.models import ModelRequest, ModelsSource
 from mcpmint.schema.synth import synthesise
@@ -48,7 +49,7 @@ def to_ir(
     loose = {u.tool for u in models.unfaithful}
     tools = tuple(_tool(t, spec.defs, models, t.name in loose) for t in spec.tools)
     spec_rel = relative_spec_path(spec_path, out)
-    return ProjectIR(
+    project = ProjectIR(
         spec_path=spec_rel,
         regenerate=f"mcpmint generate {spec_rel} -o .",
         server=_server(spec),
@@ -67,6 +68,7 @@ def to_ir(
         settings=tuple(_setting(s) for s in spec.settings),
         shared=shared,
     )
+    return with_resources(project, spec, models, spec_path)
 
 
 def model_requests(spec: Spec) -> list[ModelRequest]:
@@ -83,7 +85,7 @@ def model_requests(spec: Spec) -> list[ModelRequest]:
                     f"{prefix}Output", tool.outputSchema, tool.name, "outputSchema"
                 )
             )
-    return requests
+    return requests + resource_model_requests(spec)
 
 
 def _server(spec: Spec) -> ServerIR:

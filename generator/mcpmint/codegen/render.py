@@ -217,4 +217,29 @@ def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
         files[PurePosixPath(pkg, "handlers", f"{tool.func_name}.py")] = RenderedFile(
             text, "user"
         )
+    if project.resources or project.resource_templates:
+        files.update(_resource_files(project, context))
     return dict(sorted(files.items()))
+
+
+def _resource_files(
+    project: ProjectIR, context: dict[str, Any]
+) -> dict[PurePosixPath, RenderedFile]:
+    """resources.json and the stubs of the resource and template handlers."""
+    pkg = project.server.package
+    data = {
+        "@generated": context["header"].splitlines()[0].lstrip("# "),
+        "resources": [json.loads(r.resource_json) for r in project.resources],
+        "resourceTemplates": [
+            json.loads(t.template_json) for t in project.resource_templates
+        ],
+        "contents": [json.loads(r.contents_json or "{}") for r in project.resources],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    files = {PurePosixPath(pkg, "resources.json"): RenderedFile(text, "generated")}
+    stub = _ENV.get_template("scaffold/resource_handler.py.jinja")
+    readers = [r for r in project.resources if r.func_name]
+    for entry in [*readers, *project.resource_templates]:
+        path = PurePosixPath(pkg, "handlers", f"{entry.func_name}.py")
+        files[path] = RenderedFile(stub.render({**context, "r": entry}), "user")
+    return files
