@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from mcpmint.codegen.ir import ProjectIR
+from mcpmint.codegen.ir import ProjectIR, ResourceIR, TemplateIR
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
 from mcpmint.output.pins import RUNTIME_RANGE, RUNTIME_REQUIREMENT
 from mcpmint.spec.naming import pascal
@@ -238,7 +238,9 @@ def _resource_files(
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     files = {PurePosixPath(pkg, "resources.json"): RenderedFile(text, "generated")}
     stub = _ENV.get_template("scaffold/resource_handler.py.jinja")
-    readers = [r for r in project.resources if r.func_name]
+    readers: list[ResourceIR | TemplateIR] = [
+        r for r in project.resources if r.func_name
+    ]
     for entry in [*readers, *project.resource_templates]:
         path = PurePosixPath(pkg, "handlers", f"{entry.func_name}.py")
         files[path] = RenderedFile(stub.render({**context, "r": entry}), "user")
