@@ -60,6 +60,10 @@ REQUIRED = [
     "json-schema-2020-12",  # in the suite's "pending" list: run by name
     "server-sse-multiple-streams",
     "dns-rebinding-protection",
+    "resources-list",
+    "resources-read-text",
+    "resources-read-binary",
+    "resources-templates-read",
 ]
 # Must not fail, but cannot reach SUCCESS: its checks are SHOULDs (WARNING when
 # missed). It asks for a priming event and a mid-call stream close, which the SDK
@@ -72,13 +76,9 @@ NO_FAILURE = ["server-sse-polling"]
 # logging capability and answers -32601; the tool itself sends its three log
 # notifications (test_tool_with_logging).
 EXPECTED_FAILURES = ["logging-set-level", "tools-call-with-logging"]
-# Not for a tools-only server: completions, resources and prompts.
+# Not served: completions, prompts, and resource subscriptions.
 NOT_APPLICABLE = [
     "completion-complete",
-    "resources-list",
-    "resources-read-text",
-    "resources-read-binary",
-    "resources-templates-read",
     "resources-subscribe",
     "resources-unsubscribe",
     "prompts-list",
