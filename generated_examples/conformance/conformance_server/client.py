@@ -16,12 +16,12 @@ import os
 import shlex
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcpmint_runtime.connection import ClientError
-from pydantic import MISSING, BaseModel, StrictStr, ValidationError
+from pydantic import MISSING, BaseModel, Field, StrictStr, ValidationError
 
 from . import models
 from .models import JsonSchema202012ToolInputAddress
@@ -427,3 +427,27 @@ class ConformanceClient:
             ),
         )
         return _text(_result)
+
+    async def read_resource(self, uri: str) -> str | bytes:
+        """The contents of the resource at `uri`: its text, or bytes for a blob."""
+        from mcpmint_runtime.resources import contents_value as _value
+
+        return _value(await self.client.read_resource(uri))
+
+    async def read_template_data(
+        self,
+        *,
+        id: Annotated[StrictStr, Field(pattern="^[A-Za-z0-9_-]+$")],
+    ) -> str | bytes:
+        """Data for one id, as JSON (scenario resources-templates-read).
+
+        Reads 'test://template/{id}/data'."""
+        from mcpmint_runtime.resources import expand_uri as _expand
+
+        _values = _arguments(
+            models.TemplateDataVariables,
+            {
+                "id": id,
+            },
+        )
+        return await self.read_resource(_expand("test://template/{id}/data", _values))

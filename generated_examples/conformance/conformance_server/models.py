@@ -16,12 +16,13 @@ are set by wire name: `Model.model_validate({"class": ...})`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     MISSING,
     BaseModel,
     ConfigDict,
+    Field,
     StrictStr,
     ValidationInfo,
     model_validator,
@@ -122,6 +123,11 @@ class TestElicitationSep1330EnumsInput(_JsonModel):
 
 class TestReconnectionInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class TemplateDataVariables(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Annotated[StrictStr, Field(pattern="^[A-Za-z0-9_-]+$")]
 
 
 class JsonSchema202012ToolInputAddress(_JsonModel):

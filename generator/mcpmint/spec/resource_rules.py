@@ -97,7 +97,7 @@ def _file(spec: LoadedSpec, file: str, where: tuple[Any, ...]) -> list[Diagnosti
                 "error",
                 where,
                 f"file {file!r} does not exist",
-                f"looked for {path.as_posix()}",
+                "the path is relative to the spec's folder",
             )
         ]
     if path not in spec.sources:

@@ -111,6 +111,8 @@ def _model_at(loc: JsonPath) -> type[BaseModel]:
         ("auth",): spec_models.Auth,
         ("tools",): spec_models.Tool,
         ("tools", "examples"): spec_models.Example,
+        ("resources",): spec_models.Resource,
+        ("resourceTemplates",): spec_models.ResourceTemplate,
     }
     return table.get(tuple(names), spec_models.Spec)
 
