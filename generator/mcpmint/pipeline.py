@@ -12,6 +12,7 @@ from mcpmint.output import cache, uptodate
 from mcpmint.output.manifest import project_kind, with_manifest
 from mcpmint.output.pins import pin_problems, shared_pin_problems, version_problems
 from mcpmint.output.renames import HandlerRename, handler_rename
+from mcpmint.output.resource_review import served_variables, template_reviews
 from mcpmint.output.stubs import stub_handlers
 from mcpmint.output.write import WriteReport, diff_tree, write_tree
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, sort_diagnostics
@@ -237,9 +238,14 @@ def _write(
         return report, record.package
     result = build(spec_path, out, client)
     before = _served_tools(out / result.package / "tools.json")
+    variables = served_variables(out / result.package / "resources.json")
     renames = result.handler_renames()
     report = write_tree(result.files, out, result.package, renames)
-    report.review = uptodate.pending_reviews(out, _handlers_to_review(before, result))
+    reviews = _handlers_to_review(before, result)
+    resources = result.files.get(PurePosixPath(result.package, "resources.json"))
+    text = resources.text if resources else None
+    reviews |= template_reviews(variables, text, result.package)
+    report.review = uptodate.pending_reviews(out, reviews)
     report.warnings = _warnings(result) + report.warnings
     return report, result.package
 

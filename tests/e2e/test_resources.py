@@ -269,9 +269,8 @@ def test_a_handler_left_as_a_stub_answers_not_implemented(
 ) -> None:
     stub = project / PACKAGE / "handlers" / "read_clock.py"
     kept = stub.read_text(encoding="utf-8")
-    from mcp import Client
-
     from library_server.server import Handlers, build_server
+    from mcp import Client
 
     async def not_implemented(ctx: Any) -> str | bytes:
         raise NotImplementedError
@@ -291,9 +290,8 @@ def test_a_handler_left_as_a_stub_answers_not_implemented(
 def test_the_typed_client_refuses_a_bad_variable_before_sending(
     project: Path,
 ) -> None:
-    from pydantic import ValidationError
-
     from library_server.client import LibraryClient
+    from pydantic import ValidationError
 
     async def run() -> None:
         from library_server.server import build_server
@@ -317,3 +315,29 @@ def test_regenerating_keeps_the_resource_handlers_and_is_up_to_date(
     assert check.returncode == 0, check.stdout + check.stderr
     handler = project / PACKAGE / "handlers" / "read_book.py"
     assert handler.read_text(encoding="utf-8") == HANDLERS["read_book"]
+
+
+def test_a_template_with_new_variables_is_for_review_and_a_removed_one_orphaned(
+    tmp_path: Path,
+) -> None:
+    from mcpmint import generate
+
+    spec = tmp_path / "shelf.yaml"
+    base = HEADER.replace("library", "shelf") + (
+        "resourceTemplates:\n"
+        "  - uriTemplate: shelf://books/{id}\n"
+        "    name: book\n"
+        "    variables:\n"
+        "      id: {type: integer}\n"
+    )
+    spec.write_text(base, encoding="utf-8")
+    out = tmp_path / "out"
+    first = generate(spec, out)
+    assert "shelf_server/handlers/read_book.py" in first.created
+    spec.write_text(base.replace("{type: integer}", "{type: string}"), "utf-8")
+    second = generate(spec, out)
+    assert second.review == ["shelf_server/handlers/read_book.py (variables changed)"]
+    spec.write_text(base.split("resourceTemplates:")[0], encoding="utf-8")
+    third = generate(spec, out)
+    assert third.orphaned == ["shelf_server/handlers/read_book.py"]
+    assert (out / "shelf_server" / "handlers" / "read_book.py").is_file()

@@ -123,3 +123,4 @@ class TemplateIR:
     variables: tuple[VariableIR, ...]
     params: tuple[ParamIR, ...]  # the variables model's fields, for the typed client
     description: str
+    variables_json: str = "{}"  # the spec's `variables:` (JSON text)

@@ -234,6 +234,10 @@ def _resource_files(
             json.loads(t.template_json) for t in project.resource_templates
         ],
         "contents": [json.loads(r.contents_json or "{}") for r in project.resources],
+        # Not served: what `generate` compares to list template handlers to review.
+        "variables": {
+            t.name: json.loads(t.variables_json) for t in project.resource_templates
+        },
     }
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     files = {PurePosixPath(pkg, "resources.json"): RenderedFile(text, "generated")}

@@ -118,6 +118,7 @@ def _template(template: ResourceTemplate, models: ModelsSource) -> TemplateIR:
         ),
         params=input_params(models.model_class(model)),
         description=template.description or "",
+        variables_json=_json(template.variables),
     )
 
 
