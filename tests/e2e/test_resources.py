@@ -17,6 +17,7 @@ from typing import Any
 
 import anyio
 import pytest
+import yaml
 from mcp.shared.exceptions import MCPError
 
 from listening import ready, wait_ready
@@ -341,3 +342,108 @@ def test_a_template_with_new_variables_is_for_review_and_a_removed_one_orphaned(
     third = generate(spec, out)
     assert third.orphaned == ["shelf_server/handlers/read_book.py"]
     assert (out / "shelf_server" / "handlers" / "read_book.py").is_file()
+
+
+# A low-level SDK server: one tool, five resources two to a page, two templates.
+PAGED_RESOURCES = """import anyio
+import mcp_types as types
+from mcp.server.lowlevel import Server
+from mcp.server.stdio import stdio_server
+
+RESOURCES = [
+    types.Resource(uri=f"paged://r/{i}", name=f"Resource {i}", mime_type="text/plain")
+    for i in range(5)
+]
+TEMPLATES = [
+    types.ResourceTemplate(uri_template="paged://t/{a}/{+rest}", name="deep"),
+    types.ResourceTemplate(
+        uri_template="paged://q{?x,y}", name="query", description="Query."
+    ),
+]
+
+
+async def on_list_tools(ctx, params):
+    return types.ListToolsResult(
+        tools=[types.Tool(name="noop", input_schema={"type": "object"})]
+    )
+
+
+async def on_list_resources(ctx, params):
+    start = int(params.cursor) if params is not None and params.cursor else 0
+    more = str(start + 2) if start + 2 < len(RESOURCES) else None
+    return types.ListResourcesResult(
+        resources=RESOURCES[start : start + 2], next_cursor=more
+    )
+
+
+async def on_list_resource_templates(ctx, params):
+    return types.ListResourceTemplatesResult(resource_templates=TEMPLATES)
+
+
+async def main():
+    server = Server(
+        "paged", version="0.1.0", on_list_tools=on_list_tools,
+        on_list_resources=on_list_resources,
+        on_list_resource_templates=on_list_resource_templates,
+    )
+    async with stdio_server() as (read, write):
+        await server.run(read, write, server.create_initialization_options())
+
+anyio.run(main)
+"""
+
+
+def _lists(target: Any) -> tuple[list[Any], list[Any]]:
+    from mcp import Client
+
+    async def read() -> tuple[list[Any], list[Any]]:
+        async with Client(target, mode="legacy") as client:
+            resources, cursor = [], None
+            while True:
+                page = await client.list_resources(cursor=cursor)
+                resources += [r.model_dump(by_alias=True) for r in page.resources]
+                if (cursor := page.next_cursor) is None:
+                    break
+            templates = await client.list_resource_templates()
+            return resources, [
+                t.model_dump(by_alias=True) for t in templates.resource_templates
+            ]
+
+    return anyio.run(read)
+
+
+def test_import_reads_every_page_of_resources_and_templates(tmp_path: Path) -> None:
+    from mcp.client.stdio import StdioServerParameters
+
+    from mcpmint import generate
+    from mcpmint.importer import import_spec
+
+    script = tmp_path / "paged.py"
+    script.write_text(PAGED_RESOURCES, encoding="utf-8")
+    spec = tmp_path / "paged.yaml"
+    report = import_spec(f"{sys.executable} {script}", spec, timeout=60)
+    assert report.summary().startswith(
+        f"wrote {spec}: 1 tool(s), 5 resource(s), 2 resource template(s) from"
+    )
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert data["resources"][0] == {
+        "uri": "paged://r/0",
+        "name": "Resource 0",
+        "mimeType": "text/plain",
+        "handler": True,
+    }
+    assert data["resourceTemplates"][1]["variables"] == {
+        "x": {"type": "string"},
+        "y": {"type": "string"},
+    }
+
+    out = tmp_path / "out"
+    generate(spec, out)
+    old = _lists(StdioServerParameters(command=sys.executable, args=[str(script)]))
+    env = {**os.environ, "PYTHONPATH": str(out)}
+    new = _lists(
+        StdioServerParameters(
+            command=sys.executable, args=["-m", "paged_server", "stdio"], env=env
+        )
+    )
+    assert new == old
