@@ -14,9 +14,7 @@ from mcpmint_runtime.resources import _typed, _unsafe, expand_uri, not_found
 
 def test_the_spec_schema_describes_resources_and_templates() -> None:
     schema = json.loads(spec_json_schema())
-    assert schema["properties"]["resources"]["items"] == {
-        "$ref": "#/$defs/Resource"
-    }
+    assert schema["properties"]["resources"]["items"] == {"$ref": "#/$defs/Resource"}
     resource = schema["$defs"]["Resource"]["properties"]
     assert {"uri", "name", "mimeType", "size", "_meta", "text", "file", "handler"} <= (
         set(resource)
@@ -111,3 +109,57 @@ def test_query_variables_are_optional_in_the_variables_model() -> None:
 def test_reader_names_are_read_and_the_snake_name() -> None:
     assert reader_name("shelf-file") == "read_shelf_file"
     assert reader_name("Class") == "read_class"
+
+
+def _resources_spec(**top: object) -> dict[str, object]:
+    tool = {"name": "t", "inputSchema": {"type": "object"}}
+    server = {"name": "demo", "version": "1.0.0"}
+    return {"mcpmint": 1, "server": server, "tools": [tool], **top}
+
+
+def _found(old: dict[str, object], new: dict[str, object]) -> set[tuple[str, str]]:
+    from mcpmint.specdiff.report import diff_specs
+
+    return {(c.rule, c.path) for c in diff_specs(old, new).changes}
+
+
+def test_diff_classifies_resource_changes() -> None:
+    a = {"uri": "x://a", "name": "a", "text": "hi", "mimeType": "text/plain"}
+    b = {"uri": "x://b", "name": "b", "handler": True}
+    old = _resources_spec(resources=[a, b])
+    edited = {**a, "text": "hello", "mimeType": "text/markdown", "title": "A"}
+    c = {"uri": "x://c", "name": "c", "file": "c.txt"}
+    new = _resources_spec(resources=[edited, c])
+    assert _found(old, new) == {
+        ("resource-removed", "resources[x://b]"),
+        ("resource-added", "resources[x://c]"),
+        ("resource-contents-changed", "resources[x://a]"),
+        ("resource-mime-type-changed", "resources[x://a].mimeType"),
+        ("resource-text-changed", "resources[x://a].title"),
+    }
+
+
+def test_diff_walks_template_variables_as_input_schemas() -> None:
+    book = {
+        "uriTemplate": "x://books/{id}",
+        "name": "book",
+        "variables": {"id": {"type": "integer", "minimum": 1}},
+    }
+    shelf = {
+        "uriTemplate": "x://s/{n}",
+        "name": "shelf",
+        "variables": {"n": {"type": "string"}},
+    }
+    old = _resources_spec(resourceTemplates=[book, shelf])
+    narrowed = {
+        **book,
+        "uriTemplate": "x://book/{id}",
+        "variables": {"id": {"type": "integer", "minimum": 2}},
+    }
+    new = _resources_spec(resourceTemplates=[narrowed, {**shelf, "name": "shelves"}])
+    assert _found(old, new) == {
+        ("resource-template-uri-changed", "resourceTemplates[book].uriTemplate"),
+        ("input-constraint-tightened", "resourceTemplates[book].variables.id.minimum"),
+        ("resource-template-removed", "resourceTemplates[shelf]"),
+        ("resource-template-added", "resourceTemplates[shelves]"),
+    }
