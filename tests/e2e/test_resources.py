@@ -447,3 +447,43 @@ def test_import_reads_every_page_of_resources_and_templates(tmp_path: Path) -> N
         )
     )
     assert new == old
+
+
+def test_an_edited_resource_file_makes_check_stale(tmp_path: Path) -> None:
+    from mcpmint import check, generate
+
+    shutil.copytree(HERE / "resources_spec", tmp_path / "resources_spec")
+    spec = tmp_path / "library.yaml"
+    spec.write_text(HEADER + readme_spec_section(), encoding="utf-8")
+    out = tmp_path / "out"
+    generate(spec, out)
+    assert check(spec, out) == []
+    (tmp_path / "resources_spec" / "hours.txt").write_text("Closed.\n", "utf-8")
+    stale = check(spec, out)
+    assert [p.splitlines()[0] for p in stale] == [
+        "stale: library_server/resources.json"
+    ]
+
+
+def test_a_client_only_package_reads_resources_and_templates(
+    project: Path, tmp_path: Path
+) -> None:
+    from mcpmint import generate
+    from mcpmint.pipeline import ClientOnly
+
+    spec = project.parent / "library.yaml"
+    generate(spec, tmp_path / "client", ClientOnly())
+    sys.path.insert(0, str(tmp_path / "client"))
+    try:
+        from library_client.client import LibraryClient
+        from library_server.server import build_server
+
+        async def run() -> tuple[Any, Any]:
+            async with LibraryClient.connect(build_server(), mode="legacy") as c:
+                return await c.read_book(id=5), await c.read_resource("library://logo")
+
+        book, logo = anyio.run(run)
+    finally:
+        sys.path.remove(str(tmp_path / "client"))
+    assert json.loads(book) == {"id": 5}
+    assert logo == LOGO
