@@ -326,15 +326,39 @@ def test_a_template_with_new_variables_is_for_review_and_a_removed_one_orphaned(
     spec = tmp_path / "shelf.yaml"
     base = HEADER.replace("library", "shelf") + (
         "resourceTemplates:\n"
-        "  - uriTemplate: shelf://books/{id}\n"
+        "  - uriTemplate: shelf://books/{id}{?large}\n"
         "    name: book\n"
         "    variables:\n"
         "      id: {type: integer}\n"
+        "      large: {type: boolean}\n"
     )
     spec.write_text(base, encoding="utf-8")
     out = tmp_path / "out"
     first = generate(spec, out)
     assert "shelf_server/handlers/read_book.py" in first.created
+    # Templates without static resources: still ruff-clean; a query variable optional.
+    lint = [
+        str(BIN / "ruff"),
+        "check",
+        "--no-cache",
+        "--config",
+        str(ROOT / "pyproject.toml"),
+    ]
+    assert subprocess.run([*lint, str(out)], capture_output=True).returncode == 0
+    handler = out / "shelf_server" / "handlers" / "read_book.py"
+    handler.write_text(SHELF_HANDLER, encoding="utf-8")
+    sys.path.insert(0, str(out))
+    try:
+        from shelf_server.client import ShelfClient
+        from shelf_server.server import build_server
+
+        async def run() -> list[str | bytes]:
+            async with ShelfClient.connect(build_server(), mode="legacy") as c:
+                return [await c.read_book(id=1), await c.read_book(id=2, large=True)]
+
+        assert anyio.run(run) == ["1 False", "2 True"]
+    finally:
+        sys.path.remove(str(out))
     spec.write_text(base.replace("{type: integer}", "{type: string}"), "utf-8")
     second = generate(spec, out)
     assert second.review == ["shelf_server/handlers/read_book.py (variables changed)"]
@@ -342,6 +366,19 @@ def test_a_template_with_new_variables_is_for_review_and_a_removed_one_orphaned(
     third = generate(spec, out)
     assert third.orphaned == ["shelf_server/handlers/read_book.py"]
     assert (out / "shelf_server" / "handlers" / "read_book.py").is_file()
+
+
+BIN = Path(sys.executable).parent
+SHELF_HANDLER = """\
+from __future__ import annotations
+
+from ..context import Context
+from ..models import BookVariables
+
+
+async def read_book(args: BookVariables, ctx: Context) -> str | bytes:
+    return f"{args.id} {getattr(args, 'large', False) is True}"
+"""
 
 
 # A low-level SDK server: one tool, five resources two to a page, two templates.
