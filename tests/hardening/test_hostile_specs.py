@@ -133,6 +133,9 @@ def run_case(raw: bytes, folder: Path) -> str:
     shutil.copytree(
         ROOT / "specs" / "shared", spec_dir / "shared"
     )  # tracker's external refs
+    shutil.copytree(
+        ROOT / "specs" / "conformance_files", spec_dir / "conformance_files"
+    )  # conformance's bundled resource files
     spec = spec_dir / "fuzz.yaml"
     spec.write_bytes(raw)
     try:
