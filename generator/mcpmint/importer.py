@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 import anyio
 import yaml
 
+from mcpmint.import_resources import EndlessPages, served_resources
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, format_diagnostics
 from mcpmint.spec.naming import package_name
 from mcpmint.spec.vocabulary import FORMAT_VERSION, TOOL_KEYS
@@ -45,11 +46,16 @@ class ImportReport:
     path: Path | None = None
     package: str | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    templates: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: the spec written, what it holds and where it came from."""
         pages = f" in {self.pages} pages" if self.pages > 1 else ""
-        return (f"wrote {self.path}: {len(self.tools)} tool(s){pages} from"
+        more = "".join(f", {len(items)} {what}" for what, items in (
+            ("resource(s)", self.resources), ("resource template(s)", self.templates),
+        ) if items)  # fmt: skip
+        return (f"wrote {self.path}: {len(self.tools)} tool(s){pages}{more} from"
                 f" {self.source} (package {self.package})")  # fmt: skip
 
 
@@ -90,7 +96,12 @@ def spec_data(
     data = {"mcpmint": FORMAT_VERSION, "server": server, "transports": chosen}
     if token_env and chosen != ["stdio"]:
         data["auth"] = _Block(tokenEnv=token_env)
-    return data | {"tools": served.tools}
+    data |= {"tools": served.tools}
+    if served.resources:
+        data["resources"] = served.resources
+    if served.templates:
+        data["resourceTemplates"] = served.templates
+    return data
 
 
 async def _fetch(server: str, token: str | None, timeout: float) -> ImportReport:
@@ -153,8 +164,13 @@ async def _session(server: str, streams: Any) -> ImportReport:
                 raise ImportFailed(f"tools/list never ends ({len(seen) + 1} pages)")
             seen.add(cursor)
         info = client.server_info.model_dump(**_WIRE) if client.server_info else {}
+        try:
+            resources, templates = await served_resources(client)
+        except EndlessPages as exc:
+            raise ImportFailed(str(exc)) from None
         return ImportReport(info, client.instructions, tools, len(seen) + 1,
-                            client.protocol_version, _display(server))  # fmt: skip
+                            client.protocol_version, _display(server),
+                            resources=resources, templates=templates)  # fmt: skip
 
 
 @asynccontextmanager

@@ -13,6 +13,7 @@ from mcpmint.output.manifest import project_kind, with_manifest
 from mcpmint.output.pins import pin_problems, shared_pin_problems, version_problems
 from mcpmint.output.prompt_review import prompt_reviews, prompts_by_name, served_prompts
 from mcpmint.output.renames import HandlerRename, handler_rename
+from mcpmint.output.resource_review import served_variables, template_reviews
 from mcpmint.output.stubs import stub_handlers
 from mcpmint.output.write import WriteReport, diff_tree, write_tree
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, sort_diagnostics
@@ -239,10 +240,14 @@ def _write(
     result = build(spec_path, out, client)
     before = _served_tools(out / result.package / "tools.json")
     prompts_before = served_prompts(out / result.package / "prompts.json")
+    variables = served_variables(out / result.package / "resources.json")
     renames = result.handler_renames()
     report = write_tree(result.files, out, result.package, renames)
     to_review = _handlers_to_review(before, result)
     to_review |= _prompt_handlers_to_review(prompts_before, result)
+    resources = result.files.get(PurePosixPath(result.package, "resources.json"))
+    text = resources.text if resources else None
+    to_review |= template_reviews(variables, text, result.package)
     report.review = uptodate.pending_reviews(out, to_review)
     report.warnings = _warnings(result) + report.warnings
     return report, result.package

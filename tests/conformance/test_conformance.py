@@ -66,6 +66,10 @@ REQUIRED = [
     "prompts-get-embedded-resource",
     "prompts-get-with-image",
     "completion-complete",
+    "resources-list",
+    "resources-read-text",
+    "resources-read-binary",
+    "resources-templates-read",
 ]
 # Must not fail, but cannot reach SUCCESS: its checks are SHOULDs (WARNING when
 # missed). It asks for a priming event and a mid-call stream close, which the SDK
@@ -78,12 +82,8 @@ NO_FAILURE = ["server-sse-polling"]
 # logging capability and answers -32601; the tool itself sends its three log
 # notifications (test_tool_with_logging).
 EXPECTED_FAILURES = ["logging-set-level", "tools-call-with-logging"]
-# Not served yet: resources.
+# Not served yet: resource subscriptions.
 NOT_APPLICABLE = [
-    "resources-list",
-    "resources-read-text",
-    "resources-read-binary",
-    "resources-templates-read",
     "resources-subscribe",
     "resources-unsubscribe",
 ]

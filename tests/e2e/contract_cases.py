@@ -263,6 +263,21 @@ NOT_SHOWN_BY_A_CALL = {
         for hint in ("read-only", "destructive", "idempotent", "open-world")
         for verb in ("added", "dropped")
     },
+    # A resource read, not a tool call: this harness calls tools only (reads are in
+    # tests/e2e/test_resources.py; verdicts in tests/unit/test_resources_units.py).
+    **{
+        rule: "a resource read, not a tool call"
+        for rule in (
+            "resource-removed",
+            "resource-added",
+            "resource-contents-changed",
+            "resource-text-changed",
+            "resource-mime-type-changed",
+            "resource-template-removed",
+            "resource-template-added",
+            "resource-template-uri-changed",
+        )
+    },
 }
 
 

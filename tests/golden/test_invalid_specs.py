@@ -55,5 +55,16 @@ def test_the_golden_cases_cover_every_kind_of_problem() -> None:
         "duplicate key",
         "is already renamedFrom",
         "renamedFrom its own name",
+        "a resource takes one content source",
+        "a resource needs its contents",
+        "lies outside the spec's folder",
+        "does not exist",
+        "duplicate URI",
+        "duplicate resource name",
+        "is a URI template, not a URI",
+        "the SDK cannot match this URI template",
+        "has no schema",
+        "is not a variable of the URI template",
+        "a template variable needs `type:`",
     ):
         assert needle in text, needle

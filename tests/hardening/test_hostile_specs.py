@@ -130,7 +130,7 @@ def run_case(raw: bytes, folder: Path) -> str:
     shutil.rmtree(case, ignore_errors=True)
     spec_dir = case / "specs"
     spec_dir.mkdir(parents=True)
-    # tracker's external refs (shared/), conformance's bundled prompt files
+    # tracker's external refs (shared/), conformance's bundled files
     for folder in sorted(p for p in (ROOT / "specs").iterdir() if p.is_dir()):
         shutil.copytree(folder, spec_dir / folder.name)
     spec = spec_dir / "fuzz.yaml"

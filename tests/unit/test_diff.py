@@ -350,6 +350,9 @@ def with_defs(old: dict[str, Any], new: dict[str, Any]) -> tuple[Any, Any]:
     )  # fmt: skip
 
 
+RES_A = {"uri": "x://a", "name": "a", "text": "hi", "mimeType": "text/plain"}
+TPL = {"uriTemplate": "x://books/{id}", "name": "book",
+       "variables": {"id": {"type": "integer"}}}  # fmt: skip
 SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
     ("server name changed", spec(), spec(server={"name": "other"}),
      {("server-name-changed", "server.name")}),
@@ -474,6 +477,25 @@ SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
      spec(tool(inputSchema=obj_with({"$ref": "#/$defs/Box/properties/a"})),
           **{"$defs": {"Box": OBJ_A}}),
      spec(tool(inputSchema=obj_with(S))), set()),
+    # resources (specdiff/resource_walk.py)
+    ("a resource removed", spec(tool(), resources=[RES_A]), spec(tool()),
+     {("resource-removed", "resources[x://a]")}),
+    ("a resource added", spec(tool()), spec(tool(), resources=[RES_A]),
+     {("resource-added", "resources[x://a]")}),
+    ("a resource's text and type changed", spec(tool(), resources=[RES_A]),
+     spec(tool(), resources=[{**RES_A, "text": "bye", "mimeType": "text/markdown"}]),
+     {("resource-contents-changed", "resources[x://a]"),
+      ("resource-mime-type-changed", "resources[x://a].mimeType")}),
+    ("a resource described", spec(tool(), resources=[RES_A]),
+     spec(tool(), resources=[{**RES_A, "description": "A."}]),
+     {("resource-text-changed", "resources[x://a].description")}),
+    ("a template removed", spec(tool(), resourceTemplates=[TPL]), spec(tool()),
+     {("resource-template-removed", "resourceTemplates[book]")}),
+    ("a template added", spec(tool()), spec(tool(), resourceTemplates=[TPL]),
+     {("resource-template-added", "resourceTemplates[book]")}),
+    ("a template's URI changed", spec(tool(), resourceTemplates=[TPL]),
+     spec(tool(), resourceTemplates=[{**TPL, "uriTemplate": "x://book/{id}"}]),
+     {("resource-template-uri-changed", "resourceTemplates[book].uriTemplate")}),
 ]  # fmt: skip
 
 

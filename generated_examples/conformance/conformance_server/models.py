@@ -16,12 +16,13 @@ are set by wire name: `Model.model_validate({"class": ...})`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     MISSING,
     BaseModel,
     ConfigDict,
+    Field,
     StrictStr,
     ValidationInfo,
     model_validator,
@@ -124,32 +125,9 @@ class TestReconnectionInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class PromptTestSimplePromptArguments(_JsonModel):
+class TemplateDataVariables(_JsonModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class PromptTestPromptWithArgumentsArguments(_JsonModel):
-    model_config = ConfigDict(extra="forbid")
-    arg1: StrictStr
-    """
-    First test argument
-    """
-    arg2: StrictStr
-    """
-    Second test argument
-    """
-
-
-class PromptTestPromptWithEmbeddedResourceArguments(_JsonModel):
-    model_config = ConfigDict(extra="forbid")
-    resourceUri: StrictStr
-    """
-    URI of the resource to embed
-    """
-
-
-class PromptTestPromptWithImageArguments(_JsonModel):
-    model_config = ConfigDict(extra="forbid")
+    id: Annotated[StrictStr, Field(pattern="^[A-Za-z0-9_-]+$")]
 
 
 class JsonSchema202012ToolInputAddress(_JsonModel):

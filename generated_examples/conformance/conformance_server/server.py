@@ -20,13 +20,14 @@ from mcpmint_runtime import (
     ToolResult,
 )
 from mcpmint_runtime.lifecycle import attach
-from mcpmint_runtime.prompts import attach_prompt_data
+from mcpmint_runtime.resources import ResourceEntry, TemplateEntry, register_resources
 
 from . import models
 from .context import Context
 from .handlers.json_schema_2020_12_tool import (
     json_schema_2020_12_tool as _json_schema_2020_12_tool,
 )
+from .handlers.read_template_data import read_template_data as _read_template_data
 from .handlers.test_audio_content import test_audio_content as _test_audio_content
 from .handlers.test_elicitation import test_elicitation as _test_elicitation
 from .handlers.test_elicitation_sep1034_defaults import (
@@ -185,6 +186,15 @@ class JsonSchema202012ToolHandler(Protocol):
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
+class TemplateDataReader(Protocol):
+    """The signature of the `read_template_data` handler (resource template
+    'test://template/{id}/data')."""
+
+    def __call__(
+        self, args: models.TemplateDataVariables, ctx: Context, /
+    ) -> Awaitable[str | bytes]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Handlers:
     """One handler per tool; the defaults are the functions in handlers/."""
@@ -209,6 +219,7 @@ class Handlers:
     )
     test_reconnection: TestReconnectionHandler = _test_reconnection
     json_schema_2020_12_tool: JsonSchema202012ToolHandler = _json_schema_2020_12_tool
+    read_template_data: TemplateDataReader = _read_template_data
 
 
 # The Tool objects as the spec wrote them ($refs bundled), and the spec's examples.
@@ -218,10 +229,48 @@ DATA: dict[str, Any] = json.loads(
 TOOLS: tuple[types.Tool, ...] = tuple(
     types.Tool.model_validate(t) for t in DATA["tools"]
 )
-# The Prompt objects and the spec's messages (placeholders already split out).
-PROMPTS: dict[str, Any] = json.loads(
-    resources.files(__package__).joinpath("prompts.json").read_text(encoding="utf-8")
+
+
+# The Resource and ResourceTemplate objects as the spec wrote them, and the contents
+# of those served without a handler (text, or a bundled file: text or base64).
+RESOURCE_DATA: dict[str, Any] = json.loads(
+    resources.files(__package__).joinpath("resources.json").read_text(encoding="utf-8")
 )
+RESOURCES: tuple[types.Resource, ...] = tuple(
+    types.Resource.model_validate(r) for r in RESOURCE_DATA["resources"]
+)
+RESOURCE_TEMPLATES: tuple[types.ResourceTemplate, ...] = tuple(
+    types.ResourceTemplate.model_validate(t) for t in RESOURCE_DATA["resourceTemplates"]
+)
+
+
+def _resources(h: Handlers) -> tuple[ResourceEntry, ...]:
+    contents: list[dict[str, str]] = RESOURCE_DATA["contents"]
+    return (
+        ResourceEntry(
+            RESOURCES[0],
+            text=contents[0].get("text"),
+            blob=contents[0].get("blob"),
+        ),
+        ResourceEntry(
+            RESOURCES[1],
+            text=contents[1].get("text"),
+            blob=contents[1].get("blob"),
+        ),
+    )
+
+
+def _templates(h: Handlers) -> tuple[TemplateEntry, ...]:
+    return (
+        TemplateEntry(
+            RESOURCE_TEMPLATES[0],
+            models.TemplateDataVariables,
+            h.read_template_data,
+            {
+                "id": "string",
+            },
+        ),
+    )
 
 
 def build_server(
@@ -342,7 +391,7 @@ def build_server(
         tool_timeout=tool_timeout,
     )
     server = mcpmint_runtime.build_server(info)
-    attach_prompt_data(server, PROMPTS["prompts"], models, h)
+    register_resources(server, _resources(h), _templates(h))
     if with_lifespan:
         attach(
             server,

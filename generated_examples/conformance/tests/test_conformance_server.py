@@ -45,6 +45,9 @@ from conformance_server.client import (  # noqa: E402
 )
 from conformance_server.examples import EXAMPLES, example_handlers  # noqa: E402
 from conformance_server.server import (  # noqa: E402
+    RESOURCE_DATA,
+    RESOURCE_TEMPLATES,
+    RESOURCES,
     TOKEN_ENV,
     TOOLS,
     TRANSPORTS,
@@ -474,6 +477,8 @@ def test_the_fake_server_round_trips_every_example_over_the_network(
         expected = sum(map(len, EXAMPLES.values()))
         progress = "--json-response" not in options
         assert anyio.run(round_trip, target, mode, progress) == expected
+        target = transport_for(url, token=token if TOKEN_ENV else None)
+        assert anyio.run(resource_round_trip, target, mode) == len(STATIC)
 
 
 def test_tools_list_serves_the_spec_schemas() -> None:
@@ -516,3 +521,60 @@ def test_a_stub_handler_answers_not_implemented() -> None:
     result = anyio.run(call)
     assert result.is_error
     assert getattr(result.content[0], "text", None) == f"Not implemented: {tool}"
+
+
+# Resources: the spec's lists served as written, every static resource read (in
+# process, over stdio, and over every network road with the examples), an
+# unknown URI refused as each protocol era wants.
+STATIC = [
+    (str(r.uri), contents)
+    for r, contents in zip(RESOURCES, RESOURCE_DATA["contents"], strict=True)
+    if contents
+]
+NOT_FOUND = {"legacy": -32002, "auto": -32602}
+
+
+async def resource_round_trip(target: Any, mode: str) -> int:
+    async with Client(target, mode=mode) as client:
+        listed = await client.list_resources()
+        assert [
+            r.model_dump(by_alias=True, exclude_none=True) for r in listed.resources
+        ] == [r.model_dump(by_alias=True, exclude_none=True) for r in RESOURCES]
+        templates = (await client.list_resource_templates()).resource_templates
+        assert [t.model_dump(by_alias=True, exclude_none=True) for t in templates] == [
+            t.model_dump(by_alias=True, exclude_none=True) for t in RESOURCE_TEMPLATES
+        ]
+        for uri, expected in STATIC:
+            read = await client.read_resource(uri)
+            first = read.contents[0]
+            got = {key: getattr(first, key) for key in expected}
+            assert (str(first.uri), got) == (uri, expected)
+    return len(STATIC)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_static_resources_are_listed_and_read_in_process(mode: str) -> None:
+    server = build_server(example_handlers(), with_lifespan=False)
+    assert anyio.run(resource_round_trip, server, mode) == len(STATIC)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_static_resources_are_listed_and_read_over_stdio(mode: str) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT), *sys.path])}
+    command = [sys.executable, "-m", "conformance_server.examples", "stdio"]
+    target = StdioServerParameters(command=command[0], args=command[1:], env=env)
+    assert anyio.run(resource_round_trip, target, mode) == len(STATIC)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_unknown_resource_is_not_found_as_each_era_wants(mode: str) -> None:
+    async def read() -> int:
+        server = build_server(example_handlers(), with_lifespan=False)
+        async with Client(server, mode=mode) as client:
+            try:
+                await client.read_resource("mcpmint-test://no/such/resource")
+            except MCPError as exc:
+                return exc.error.code
+        return 0
+
+    assert anyio.run(read) == NOT_FOUND[mode]

@@ -93,6 +93,8 @@ class ProjectIR:
     shared: tuple[SharedPackage, ...] = ()  # shared schema packages models.py imports
     client_package: ClientPackageIR | None = None  # set for a client-only build
     prompts: tuple[PromptIR, ...] = ()  # in the spec's order
+    resources: tuple[ResourceIR, ...] = ()  # in the spec's order
+    resource_templates: tuple[TemplateIR, ...] = ()  # in the spec's order
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +113,33 @@ class PromptIR:
     # Arguments for the generated test, made up from the schemas (wire strings);
     # None when none could be.
     test_arguments: tuple[tuple[str, str], ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceIR:
+    uri: str
+    name: str
+    func_name: str | None  # "read_readme" for `handler: true`; None: static contents
+    resource_json: str  # the MCP Resource object served by resources/list (JSON text)
+    contents_json: str | None  # {"text": ...} or {"blob": base64}; None: a handler
+    description: str  # "" when the spec has none
+
+
+@dataclass(frozen=True, slots=True)
+class VariableIR:
+    name: str  # the template variable, as in the URI template
+    kind: str  # its JSON type: string, integer, number, boolean
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateIR:
+    uri_template: str
+    name: str
+    func_name: str  # "read_user_profile": handler module, function, client method
+    class_prefix: str  # "UserProfile"
+    variables_model: str  # "UserProfileVariables"
+    template_json: str  # the MCP ResourceTemplate object served (JSON text)
+    variables: tuple[VariableIR, ...]
+    params: tuple[ParamIR, ...]  # the variables model's fields, for the typed client
+    description: str
+    variables_json: str = "{}"  # the spec's `variables:` (JSON text)

@@ -13,6 +13,7 @@ from mcpmint.codegen.prompts import (
     prompt_model_requests,
     to_prompts_ir,
 )
+from mcpmint.codegen.resources import resource_model_requests, with_resources
 from mcpmint.codegen.signatures import annotation_imports, input_params
 from mcpmint.models import ModelRequest, ModelsSource
 from mcpmint.schema.synth import synthesise
@@ -53,7 +54,7 @@ def to_ir(
     loose = {u.tool for u in models.unfaithful}
     tools = tuple(_tool(t, spec.defs, models, t.name in loose) for t in spec.tools)
     spec_rel = relative_spec_path(spec_path, out)
-    return ProjectIR(
+    project = ProjectIR(
         spec_path=spec_rel,
         regenerate=f"mcpmint generate {spec_rel} -o .",
         server=_server(spec),
@@ -76,6 +77,7 @@ def to_ir(
         shared=shared,
         prompts=to_prompts_ir(spec, models, spec_path),
     )
+    return with_resources(project, spec, models, spec_path)
 
 
 def model_requests(spec: Spec) -> list[ModelRequest]:
@@ -92,7 +94,7 @@ def model_requests(spec: Spec) -> list[ModelRequest]:
                     f"{prefix}Output", tool.outputSchema, tool.name, "outputSchema"
                 )
             )
-    return requests + prompt_model_requests(spec)
+    return requests + prompt_model_requests(spec) + resource_model_requests(spec)
 
 
 def _server(spec: Spec) -> ServerIR:

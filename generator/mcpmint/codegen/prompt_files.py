@@ -22,6 +22,8 @@ def handler_modules(project: ProjectIR) -> list[str]:
             names.append(prompt.func_name)
         if prompt.complete_handler:
             names.append(prompt.complete_func)
+    names += [r.func_name for r in project.resources if r.func_name]
+    names += [t.func_name for t in project.resource_templates]
     return sorted(names)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from mcpmint.codegen.ir import ProjectIR
+from mcpmint.codegen.ir import ProjectIR, ResourceIR, TemplateIR
 from mcpmint.codegen.prompt_files import handler_modules, prompt_files
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
 from mcpmint.output.pins import RUNTIME_RANGE, RUNTIME_REQUIREMENT
@@ -220,4 +220,35 @@ def render(project: ProjectIR) -> dict[PurePosixPath, RenderedFile]:
             text, "user"
         )
     files.update(prompt_files(project, context, _ENV))
+    if project.resources or project.resource_templates:
+        files.update(_resource_files(project, context))
     return dict(sorted(files.items()))
+
+
+def _resource_files(
+    project: ProjectIR, context: dict[str, Any]
+) -> dict[PurePosixPath, RenderedFile]:
+    """resources.json and the stubs of the resource and template handlers."""
+    pkg = project.server.package
+    data = {
+        "@generated": context["header"].splitlines()[0].lstrip("# "),
+        "resources": [json.loads(r.resource_json) for r in project.resources],
+        "resourceTemplates": [
+            json.loads(t.template_json) for t in project.resource_templates
+        ],
+        "contents": [json.loads(r.contents_json or "{}") for r in project.resources],
+        # Not served: what `generate` compares to list template handlers to review.
+        "variables": {
+            t.name: json.loads(t.variables_json) for t in project.resource_templates
+        },
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    files = {PurePosixPath(pkg, "resources.json"): RenderedFile(text, "generated")}
+    stub = _ENV.get_template("scaffold/resource_handler.py.jinja")
+    readers: list[ResourceIR | TemplateIR] = [
+        r for r in project.resources if r.func_name
+    ]
+    for entry in [*readers, *project.resource_templates]:
+        path = PurePosixPath(pkg, "handlers", f"{entry.func_name}.py")
+        files[path] = RenderedFile(stub.render({**context, "r": entry}), "user")
+    return files

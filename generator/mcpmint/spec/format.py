@@ -175,6 +175,61 @@ class Setting(BaseModel):
     )
 
 
+class ResourceAnnotations(BaseModel):
+    """MCP Annotations of a resource or template: audience, priority, lastModified."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    audience: list[Literal["user", "assistant"]] | None = None
+    priority: float | None = Field(None, ge=0, le=1)
+    lastModified: str | None = None
+
+
+class Resource(_Strict):
+    """An MCP Resource as resources/list serves it, plus where its contents come
+    from: exactly one of `text`, `file` and `handler` (mcpmint's keys, not served)."""
+
+    uri: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    title: str | None = None
+    description: str | None = None
+    mimeType: str | None = None
+    size: int | None = Field(None, ge=0)
+    annotations: ResourceAnnotations | None = None
+    icons: list[Icon] | None = None
+    meta: dict[str, Any] | None = Field(None, alias="_meta")
+    text: str | None = Field(None, description="The contents, inline")
+    file: str | None = Field(
+        None,
+        description="A file beside the spec (relative path), bundled into the "
+        "package; served as text when it is UTF-8 and its mimeType is textual, "
+        "else as a base64 blob",
+    )
+    handler: Literal[True] | None = Field(
+        None,
+        description="Read by a handler in handlers/ (written once, yours), "
+        "returning str or bytes",
+    )
+
+
+class ResourceTemplate(_Strict):
+    """An MCP ResourceTemplate (RFC 6570), read by a handler in handlers/ that gets
+    the template's variables as a validated model."""
+
+    uriTemplate: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    title: str | None = None
+    description: str | None = None
+    mimeType: str | None = None
+    annotations: ResourceAnnotations | None = None
+    icons: list[Icon] | None = None
+    meta: dict[str, Any] | None = Field(None, alias="_meta")
+    variables: dict[str, JsonSchema] = Field(
+        default_factory=dict,
+        description="A JSON Schema per template variable (string with "
+        "pattern/enum, integer, number, boolean)",
+    )
+
+
 def _stdio_only() -> list[Transport]:
     """The default transports: stdio only (a new list each time)."""
     return ["stdio"]
@@ -268,6 +323,13 @@ class Spec(_Strict):
     prompts: list[Prompt] = Field(
         default_factory=list,
         description="MCP prompts: messages from the spec or from a handler",
+    )
+    resources: list[Resource] = Field(
+        default_factory=list, description="Static resources (resources/list)"
+    )
+    resourceTemplates: list[ResourceTemplate] = Field(
+        default_factory=list,
+        description="Resource templates (resources/templates/list)",
     )
 
 

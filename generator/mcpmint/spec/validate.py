@@ -20,6 +20,7 @@ from mcpmint.spec.load import LoadedSpec
 from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal
 from mcpmint.spec.prompt_rules import prompt_problems
 from mcpmint.spec.rename_rules import rename_problems
+from mcpmint.spec.resource_rules import resource_problems
 from mcpmint.spec.schema_rules import (
     bare_ref_cycles,
     metaschema_problems,
@@ -54,6 +55,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     found += _schemas(spec, data)
     found += settings_problems(spec, data)
     found += prompt_problems(spec, data)
+    found += resource_problems(spec, data)
     return found
 
 
@@ -116,6 +118,8 @@ def _model_at(loc: JsonPath) -> type[BaseModel]:
         ("prompts", "arguments", "complete"): spec_models.Completion,
         ("prompts", "messages"): spec_models.PromptMessage,
         ("prompts", "messages", "content"): spec_models.PromptContent,
+        ("resources",): spec_models.Resource,
+        ("resourceTemplates",): spec_models.ResourceTemplate,
     }
     return table.get(tuple(names), spec_models.Spec)
 

@@ -128,6 +128,14 @@ output-allof-branch-removed E clients may receive values they do not handle
 input-default-changed W calls that omit the argument may behave differently
 schema-doc-changed I only documentation changed
 schema-deprecated W clients should plan to stop using it
+resource-removed E clients reading it now get resource-not-found
+resource-added I+ clients gain a resource
+resource-contents-changed I clients reading it get other contents
+resource-text-changed I only display text changed
+resource-mime-type-changed W clients reading by type may misread the contents
+resource-template-removed E clients reading its URIs now get resource-not-found
+resource-template-added I+ clients gain a resource template
+resource-template-uri-changed E URIs from the old template may go unanswered
 """
 _CODES: Mapping[str, tuple[Level, Bump]] = {
     "E": (Level.ERROR, "major"),

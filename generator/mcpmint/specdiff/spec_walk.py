@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mcpmint.specdiff.def_walk import compare_definitions
+from mcpmint.specdiff.resource_walk import compare_resources
 from mcpmint.specdiff.rules import (
     MISSING,
     Change,
@@ -20,7 +21,10 @@ from mcpmint.specdiff.schema_walk import Direction, SchemaScope, compare_schema
 
 Spec = Mapping[str, Any]
 
-_SPEC_KEYS = frozenset({"mcpmint", "server", "transports", "$defs", "tools"})
+_SPEC_KEYS = frozenset(
+    {"mcpmint", "server", "transports", "$defs", "tools"}
+    | {"resources", "resourceTemplates"}  # specdiff/resource_walk.py
+)
 _TOOL_KEYS = frozenset(
     "name title description annotations inputSchema outputSchema examples".split()
     + ["timeout", "renamedFrom"]
@@ -51,6 +55,7 @@ def compare_specs(
     _compare_transports(out, old, new)
     _compare_tools(out, old, new, origins or {})
     compare_definitions(out, old, new, origins or {})
+    compare_resources(out, old, new)
     compare_unclassified(out, "", old, new, _SPEC_KEYS)
     return out
 
