@@ -20,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 
 from mcp import Client
 from mcp.shared.exceptions import MCPError
+from mcp_types import PromptMessage
 from mcpmint_runtime.connection import ClientError
 from pydantic import MISSING, BaseModel, Field, StrictStr, ValidationError
 
@@ -159,6 +160,16 @@ def _read(model: type[_M], tool: str, result: Any) -> _M:
 def _text(result: Any) -> str:
     """The text blocks of a result, one per line."""
     return "\n".join(getattr(c, "text", "") for c in result.content)
+
+
+def _prompt_arguments(values: dict[str, Any]) -> dict[str, str]:
+    """Typed prompt arguments as the strings the wire carries."""
+    import json
+
+    return {
+        key: value if isinstance(value, str) else json.dumps(value)
+        for key, value in values.items()
+    }
 
 
 class ConformanceClient:
@@ -427,6 +438,107 @@ class ConformanceClient:
             ),
         )
         return _text(_result)
+
+    async def _prompt(
+        self, prompt: str, arguments: dict[str, str]
+    ) -> list[PromptMessage]:
+        _result = await self.client.get_prompt(prompt, arguments)
+        return list(_result.messages)
+
+    async def _complete(
+        self, prompt: str, argument: str, value: str, context: Mapping[str, str] | None
+    ) -> list[str]:
+        from mcp_types import PromptReference
+
+        _result = await self.client.complete(
+            PromptReference(type="ref/prompt", name=prompt),
+            {"name": argument, "value": value},
+            dict(context) if context else None,
+        )
+        return list(_result.completion.values)
+
+    async def prompt_test_simple_prompt(
+        self,
+    ) -> list[PromptMessage]:
+        """The messages of the prompt test_simple_prompt: A simple prompt without
+        arguments (scenario prompts-get-simple)."""
+        return await self._prompt(
+            "test_simple_prompt",
+            _prompt_arguments(
+                _arguments(
+                    models.PromptTestSimplePromptArguments,
+                    {},
+                )
+            ),
+        )
+
+    async def prompt_test_prompt_with_arguments(
+        self,
+        *,
+        arg1: StrictStr,
+        arg2: StrictStr,
+    ) -> list[PromptMessage]:
+        """The messages of the prompt test_prompt_with_arguments: A prompt with two
+        required arguments (scenario prompts-get-with-args)."""
+        return await self._prompt(
+            "test_prompt_with_arguments",
+            _prompt_arguments(
+                _arguments(
+                    models.PromptTestPromptWithArgumentsArguments,
+                    {
+                        "arg1": arg1,
+                        "arg2": arg2,
+                    },
+                )
+            ),
+        )
+
+    async def complete_test_prompt_with_arguments(
+        self,
+        argument: str,
+        value: str = "",
+        context: Mapping[str, str] | None = None,
+    ) -> list[str]:
+        """Candidates for an argument of the prompt test_prompt_with_arguments
+        (arg1) starting with `value`; `context`: the arguments already chosen
+        (at most 100 come back)."""
+        return await self._complete(
+            "test_prompt_with_arguments", argument, value, context
+        )
+
+    async def prompt_test_prompt_with_embedded_resource(
+        self,
+        *,
+        resourceUri: StrictStr,
+    ) -> list[PromptMessage]:
+        """The messages of the prompt test_prompt_with_embedded_resource: A prompt
+        embedding a resource (scenario prompts-get-embedded-resource)."""
+        return await self._prompt(
+            "test_prompt_with_embedded_resource",
+            _prompt_arguments(
+                _arguments(
+                    models.PromptTestPromptWithEmbeddedResourceArguments,
+                    {
+                        "resourceUri": resourceUri,
+                    },
+                )
+            ),
+        )
+
+    async def prompt_test_prompt_with_image(
+        self,
+    ) -> list[PromptMessage]:
+        """The messages of the prompt test_prompt_with_image: A prompt with an
+        image (scenario prompts-get-with-image)."""
+        return await self._prompt(
+            "test_prompt_with_image",
+            _prompt_arguments(
+                _arguments(
+                    models.PromptTestPromptWithImageArguments,
+                    {},
+                )
+            ),
+        )
 
     async def read_resource(self, uri: str) -> str | bytes:
         """The contents of the resource at `uri`: its text, or bytes for a blob."""

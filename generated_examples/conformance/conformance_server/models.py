@@ -125,6 +125,34 @@ class TestReconnectionInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class PromptTestSimplePromptArguments(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PromptTestPromptWithArgumentsArguments(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+    arg1: StrictStr
+    """
+    First test argument
+    """
+    arg2: StrictStr
+    """
+    Second test argument
+    """
+
+
+class PromptTestPromptWithEmbeddedResourceArguments(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+    resourceUri: StrictStr
+    """
+    URI of the resource to embed
+    """
+
+
+class PromptTestPromptWithImageArguments(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
 class TemplateDataVariables(_JsonModel):
     model_config = ConfigDict(extra="forbid")
     id: Annotated[StrictStr, Field(pattern="^[A-Za-z0-9_-]+$")]

@@ -20,6 +20,7 @@ from mcpmint_runtime import (
     ToolResult,
 )
 from mcpmint_runtime.lifecycle import attach
+from mcpmint_runtime.prompts import attach_prompt_data
 from mcpmint_runtime.resources import ResourceEntry, TemplateEntry, register_resources
 
 from . import models
@@ -229,6 +230,10 @@ DATA: dict[str, Any] = json.loads(
 TOOLS: tuple[types.Tool, ...] = tuple(
     types.Tool.model_validate(t) for t in DATA["tools"]
 )
+# The Prompt objects and the spec's messages (placeholders already split out).
+PROMPTS: dict[str, Any] = json.loads(
+    resources.files(__package__).joinpath("prompts.json").read_text(encoding="utf-8")
+)
 
 
 # The Resource and ResourceTemplate objects as the spec wrote them, and the contents
@@ -391,6 +396,7 @@ def build_server(
         tool_timeout=tool_timeout,
     )
     server = mcpmint_runtime.build_server(info)
+    attach_prompt_data(server, PROMPTS["prompts"], models, h)
     register_resources(server, _resources(h), _templates(h))
     if with_lifespan:
         attach(
