@@ -12,6 +12,7 @@ from mcp.server.context import ServerRequestContext
 from typing_extensions import TypeVar as TypeVar_
 
 from .lifecycle import AppContext
+from .logging_level import send_log
 
 OutT = TypeVar("OutT")
 # The generated `Settings` and the lifespan's `State`; a bare `ToolContext` is
@@ -93,6 +94,31 @@ class ToolContext(Generic[SettingsT, StateT]):
     ) -> None:
         """Send a progress notification (a no-op when the client asked for none)."""
         await self.sdk.session.report_progress(progress, total, message)
+
+    async def log(
+        self, level: types.LoggingLevel, data: Any, *, logger: str | None = None
+    ) -> bool:
+        """Send a log message (`notifications/message`) to the client, if it asked
+        for that level: through `logging/setLevel` before protocol 2026-07-28 (all
+        levels until it does), through this request's `_meta` in 2026-07-28 (none
+        unless it did). `data` is any JSON value. Whether it was sent."""
+        return await send_log(self.sdk, level, data, logger)
+
+    async def debug(self, data: Any, *, logger: str | None = None) -> bool:
+        """`log("debug", ...)`."""
+        return await self.log("debug", data, logger=logger)
+
+    async def info(self, data: Any, *, logger: str | None = None) -> bool:
+        """`log("info", ...)`."""
+        return await self.log("info", data, logger=logger)
+
+    async def warning(self, data: Any, *, logger: str | None = None) -> bool:
+        """`log("warning", ...)`."""
+        return await self.log("warning", data, logger=logger)
+
+    async def error(self, data: Any, *, logger: str | None = None) -> bool:
+        """`log("error", ...)`."""
+        return await self.log("error", data, logger=logger)
 
 
 def _app(sdk: ServerRequestContext[Any]) -> AppContext:

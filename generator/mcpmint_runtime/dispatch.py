@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from .context import Content, ToolContext, ToolResult
 from .errors import InternalErrors, ToolFailure, error_id, internal_errors_mode
+from .logging_level import register_logging
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def build_server(
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
         return await call_tool(entry, params.arguments or {}, ctx, internal_errors)
 
-    return Server(
+    server: Server[Any] = Server(
         info.name,
         version=info.version,
         title=info.title,
@@ -113,6 +114,8 @@ def build_server(
         on_list_tools=on_list_tools,
         on_call_tool=on_call_tool,
     )
+    register_logging(server)  # handlers log through ctx.log, in both eras
+    return server
 
 
 async def call_tool(

@@ -8,19 +8,10 @@ tools-call-with-logging).
 
 from __future__ import annotations
 
-import warnings
-
 import anyio
-from mcp.shared.exceptions import MCPDeprecationWarning
 
 from ..models import TestToolWithLoggingInput
 from ..runtime import ToolContext
-
-# The logging capability is deprecated from protocol 2026-07-28 on; this tool
-# exists to exercise it on the 2025 versions the conformance suite speaks.
-warnings.filterwarnings(
-    "ignore", category=MCPDeprecationWarning, module=__name__.replace(".", r"\.")
-)
 
 STEP = 0.05  # seconds between notifications
 MESSAGES = (
@@ -38,8 +29,7 @@ async def test_tool_with_logging(
     for i, message in enumerate(MESSAGES):
         if i:
             await anyio.sleep(STEP)
-        # Request-scoped: on Streamable HTTP the entry rides this call's stream.
-        await ctx.sdk.session.send_log_message(
-            "info", message, logger="conformance", related_request_id=ctx.request_id
-        )
+        # Sent only if the client asked for info: logging/setLevel before
+        # 2026-07-28, the request's _meta log level in it.
+        await ctx.info(message, logger="conformance")
     return "Logging test completed"
