@@ -16,6 +16,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -185,25 +186,32 @@ def test_logging_over_stdio(project: Path, tmp_path: Path, era: str) -> None:
     no_warning(stderr.read_text())
 
 
-@pytest.fixture(scope="module")
-def http_server(project: Path) -> Iterator[tuple[str, Path]]:
+@contextmanager
+def serve(project: Path, *options: str) -> Iterator[tuple[str, Path]]:
+    """The server on loopback HTTP: its URL and its stderr's file."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    stderr = project.parent / "http.log"
+    stderr = project.parent / f"http-{port}.log"
     with stderr.open("wb") as err:
         proc = subprocess.Popen(
-            [PYTHON, "-m", PACKAGE, "http", "--port", str(port)],
+            [PYTHON, "-m", PACKAGE, "http", "--port", str(port), *options],
             env=env_for(project),
             stdout=subprocess.DEVNULL,
             stderr=err,
         )
     try:
-        wait_ready(proc, port, lambda: stderr.read_text(errors="replace"), 20)
+        wait_ready(proc, port, lambda: stderr.read_text(errors="replace"), 30)
         yield f"http://127.0.0.1:{port}/mcp", stderr
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def http_server(project: Path) -> Iterator[tuple[str, Path]]:
+    with serve(project) as served:
+        yield served
 
 
 @pytest.mark.parametrize("era", ["handshake", MODERN])
@@ -232,3 +240,18 @@ def test_the_level_is_per_session(http_server: tuple[str, Path]) -> None:
             assert (await chatter(second, loud))[1] == LEVELS
 
     anyio.run(main)
+
+
+def test_stateless_http_has_no_session_to_keep_a_level(project: Path) -> None:
+    """With `--stateless` every request is its own session: a `logging/setLevel`
+    lasts only its own request, so later calls get every level."""
+
+    async def main(url: str) -> None:
+        log = Log()
+        async with Client(url, mode="legacy", logging_callback=log) as client:
+            await set_level(client, "error")
+            assert (await chatter(client, log))[1] == LEVELS
+
+    with serve(project, "--stateless") as (url, stderr):
+        anyio.run(main, url)
+    no_warning(stderr.read_text())
