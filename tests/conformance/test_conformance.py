@@ -79,8 +79,6 @@ REQUIRED = [
 # `mcp-protocol-version` header says 2025-11-25 or later; the scenario's own
 # request sends 2025-03-26, so even with an event store the SDK does neither.
 NO_FAILURE = ["server-sse-polling"]
-# Known failures, each must fail (a fix makes its test fail: move it to REQUIRED).
-EXPECTED_FAILURES: list[str] = []
 # Not served yet: resource subscriptions.
 NOT_APPLICABLE = [
     "resources-subscribe",
@@ -194,7 +192,7 @@ def test_every_server_scenario_of_the_suite_is_classified() -> None:
     result = suite("list", "--server")
     assert result.returncode == 0, result.stdout + result.stderr
     listed = re.findall(r"^\s+- (\S+)", result.stdout, flags=re.MULTILINE)
-    classified = REQUIRED + NO_FAILURE + EXPECTED_FAILURES + NOT_APPLICABLE
+    classified = REQUIRED + NO_FAILURE + NOT_APPLICABLE
     assert len(set(classified)) == len(classified)
     assert sorted(listed) == sorted(classified)
 
@@ -208,13 +206,3 @@ def test_scenario_passes(server_url: str, scenario: str, tmp_path: Path) -> None
     if scenario in REQUIRED:
         assert statuses(checks, "SUCCESS"), f"{scenario}: no check succeeded:\n{output}"
     assert re.search(r"Passed: (\d+)/\1, 0 failed", output), output
-
-
-@pytest.mark.parametrize("scenario", EXPECTED_FAILURES)
-def test_known_gap_still_fails(server_url: str, scenario: str, tmp_path: Path) -> None:
-    status, checks, output = run_scenario(server_url, scenario, tmp_path)
-    failures = statuses(checks, "FAILURE")
-    assert failures and status == 1, (
-        f"{scenario} passes now: move it from EXPECTED_FAILURES to REQUIRED\n{output}"
-    )
-    assert all("Method not found" in f for f in failures), failures
