@@ -278,6 +278,24 @@ NOT_SHOWN_BY_A_CALL = {
             "resource-template-uri-changed",
         )
     },
+    # A prompts/get, not a tool call: this harness calls tools only (verdicts in
+    # tests/unit/test_diff.py; the refusals each error predicts in
+    # tests/e2e/test_prompts.py: unknown prompt, missing or extra argument).
+    **{
+        rule: "a prompts/get, not a tool call"
+        for rule in (
+            "prompt-removed",
+            "prompt-added",
+            "prompt-argument-added",
+            "prompt-argument-added-required",
+            "prompt-argument-required",
+            "prompt-argument-optional",
+            "prompt-argument-removed",
+            "prompt-completion-changed",
+            "prompt-messages-changed",
+            "prompt-text-changed",
+        )
+    },
 }
 
 
