@@ -278,14 +278,12 @@ NOT_SHOWN_BY_A_CALL = {
             "resource-template-uri-changed",
         )
     },
-    # A prompts/get, not a tool call: this harness calls tools only (verdicts in
-    # tests/unit/test_diff.py; the refusals each error predicts in
-    # tests/e2e/test_prompts.py: unknown prompt, missing or extra argument).
+    # A prompts/get, not a tool call: this harness calls tools only.
+    "prompt-added": "a new prompt: the old client has no method for it",
     **{
-        rule: "a prompts/get, not a tool call"
+        rule: "a prompts/get, shown in tests/e2e/test_prompt_diff_contract.py"
         for rule in (
             "prompt-removed",
-            "prompt-added",
             "prompt-argument-added",
             "prompt-argument-added-required",
             "prompt-argument-required",
