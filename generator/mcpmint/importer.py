@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 import anyio
 import yaml
 
+from mcpmint.import_prompts import served_prompts
 from mcpmint.import_resources import EndlessPages, served_resources
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, format_diagnostics
 from mcpmint.spec.naming import package_name
@@ -48,12 +49,14 @@ class ImportReport:
     warnings: list[Diagnostic] = field(default_factory=list)
     resources: list[dict[str, Any]] = field(default_factory=list)
     templates: list[dict[str, Any]] = field(default_factory=list)
+    prompts: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: the spec written, what it holds and where it came from."""
         pages = f" in {self.pages} pages" if self.pages > 1 else ""
         more = "".join(f", {len(items)} {what}" for what, items in (
             ("resource(s)", self.resources), ("resource template(s)", self.templates),
+            ("prompt(s)", self.prompts),
         ) if items)  # fmt: skip
         return (f"wrote {self.path}: {len(self.tools)} tool(s){pages}{more} from"
                 f" {self.source} (package {self.package})")  # fmt: skip
@@ -101,6 +104,8 @@ def spec_data(
         data["resources"] = served.resources
     if served.templates:
         data["resourceTemplates"] = served.templates
+    if served.prompts:
+        data["prompts"] = served.prompts
     return data
 
 
@@ -166,11 +171,13 @@ async def _session(server: str, streams: Any) -> ImportReport:
         info = client.server_info.model_dump(**_WIRE) if client.server_info else {}
         try:
             resources, templates = await served_resources(client)
+            prompts = await served_prompts(client)
         except EndlessPages as exc:
             raise ImportFailed(str(exc)) from None
         return ImportReport(info, client.instructions, tools, len(seen) + 1,
                             client.protocol_version, _display(server),
-                            resources=resources, templates=templates)  # fmt: skip
+                            resources=resources, templates=templates,
+                            prompts=prompts)  # fmt: skip
 
 
 @asynccontextmanager

@@ -278,6 +278,22 @@ NOT_SHOWN_BY_A_CALL = {
             "resource-template-uri-changed",
         )
     },
+    # A prompts/get, not a tool call: this harness calls tools only.
+    "prompt-added": "a new prompt: the old client has no method for it",
+    **{
+        rule: "a prompts/get, shown in tests/e2e/test_prompt_diff_contract.py"
+        for rule in (
+            "prompt-removed",
+            "prompt-argument-added",
+            "prompt-argument-added-required",
+            "prompt-argument-required",
+            "prompt-argument-optional",
+            "prompt-argument-removed",
+            "prompt-completion-changed",
+            "prompt-messages-changed",
+            "prompt-text-changed",
+        )
+    },
 }
 
 

@@ -353,6 +353,22 @@ def with_defs(old: dict[str, Any], new: dict[str, Any]) -> tuple[Any, Any]:
 RES_A = {"uri": "x://a", "name": "a", "text": "hi", "mimeType": "text/plain"}
 TPL = {"uriTemplate": "x://books/{id}", "name": "book",
        "variables": {"id": {"type": "integer"}}}  # fmt: skip
+PR_ARG: dict[str, Any] = {"name": "code"}
+PR_INT = {"type": "integer", "maximum": 3}
+
+
+def message(text: str) -> dict[str, Any]:
+    return {"role": "user", "content": {"type": "text", "text": text}}
+
+
+def prompt(*arguments: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """The prompt `review` with these arguments and one message."""
+    entry = {"name": "review", "arguments": list(arguments),
+             "messages": [message("Review {code}")], **fields}  # fmt: skip
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+PR = prompt(PR_ARG)
 SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
     ("server name changed", spec(), spec(server={"name": "other"}),
      {("server-name-changed", "server.name")}),
@@ -496,6 +512,54 @@ SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
     ("a template's URI changed", spec(tool(), resourceTemplates=[TPL]),
      spec(tool(), resourceTemplates=[{**TPL, "uriTemplate": "x://book/{id}"}]),
      {("resource-template-uri-changed", "resourceTemplates[book].uriTemplate")}),
+    # Prompts: specdiff/prompt_walk.py.
+    ("a prompt removed", spec(tool(), prompts=[PR]), spec(tool()),
+     {("prompt-removed", "prompts[review]")}),
+    ("a prompt added", spec(tool()), spec(tool(), prompts=[PR]),
+     {("prompt-added", "prompts[review]")}),
+    ("an optional prompt argument added", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[prompt(PR_ARG, {"name": "tone"})]),
+     {("prompt-argument-added", "prompts[review].arguments[tone]")}),
+    ("a required prompt argument added", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[prompt(PR_ARG, {"name": "tone", "required": True})]),
+     {("prompt-argument-added-required", "prompts[review].arguments[tone]")}),
+    ("a prompt argument made required", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[prompt({**PR_ARG, "required": True})]),
+     {("prompt-argument-required", "prompts[review].arguments[code].required")}),
+    ("a prompt argument made optional",
+     spec(tool(), prompts=[prompt({**PR_ARG, "required": True})]),
+     spec(tool(), prompts=[PR]),
+     {("prompt-argument-optional", "prompts[review].arguments[code].required")}),
+    ("a prompt argument removed", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[prompt()]),
+     {("prompt-argument-removed", "prompts[review].arguments[code]")}),
+    ("a prompt argument's completion changed", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[prompt({**PR_ARG, "complete": {"values": ["a"]}})]),
+     {("prompt-completion-changed", "prompts[review].arguments[code].complete")}),
+    ("a prompt's messages edited", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[{**PR, "messages": [message("Hi {code}")]}]),
+     {("prompt-messages-changed", "prompts[review].messages")}),
+    ("a prompt's messages moved to a handler", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[{**prompt(PR_ARG, messages=None), "handler": True}]),
+     {("prompt-messages-changed", "prompts[review].messages")}),
+    ("a prompt's and an argument's text edited", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[{**prompt({**PR_ARG, "description": "d"}), "title": "R"}]),
+     {("prompt-text-changed", "prompts[review].title"),
+      ("prompt-text-changed", "prompts[review].arguments[code].description")}),
+    ("an unknown prompt key", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[{**PR, "x-owner": "me"}]),
+     {("unclassified-change", "prompts[review].x-owner")}),
+    # An argument's schema is an input schema; without one it is a string.
+    ("a prompt argument restricted to an enum", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[prompt({**PR_ARG, "schema": {"enum": ["a", "b"]}})]),
+     {("input-values-restricted", "prompts[review].arguments[code].schema.enum")}),
+    ("a prompt argument's maximum raised",
+     spec(tool(), prompts=[prompt({**PR_ARG, "schema": PR_INT})]),
+     spec(tool(), prompts=[prompt({**PR_ARG, "schema": {**PR_INT, "maximum": 9}})]),
+     {("input-constraint-loosened",
+       "prompts[review].arguments[code].schema.maximum")}),
+    ("a prompt argument's string schema spelled out", spec(tool(), prompts=[PR]),
+     spec(tool(), prompts=[prompt({**PR_ARG, "schema": {"type": "string"}})]), set()),
 ]  # fmt: skip
 
 

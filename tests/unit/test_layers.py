@@ -21,6 +21,7 @@ LAYERS = (
     ("mcpmint.cli", "mcpmint"),  # the command, and the public API (`mcpmint/__init__`)
     ("mcpmint.workspace",),  # many specs at once: above the single-spec diff
     ("mcpmint.importer", "mcpmint.new", "mcpmint.specdiff"),
+    ("mcpmint.import_prompts",),  # what importer reads of prompts
     ("mcpmint.import_resources",),  # what importer reads of resources
     ("mcpmint.pipeline",),
     ("mcpmint.codegen",),

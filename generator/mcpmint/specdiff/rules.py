@@ -136,6 +136,16 @@ resource-mime-type-changed W clients reading by type may misread the contents
 resource-template-removed E clients reading its URIs now get resource-not-found
 resource-template-added I+ clients gain a resource template
 resource-template-uri-changed E URIs from the old template may go unanswered
+prompt-removed E clients getting it now get an unknown-prompt error
+prompt-added I+ clients gain a prompt
+prompt-argument-added I+ clients may send it
+prompt-argument-added-required E gets without it now fail
+prompt-argument-required E gets without it now fail
+prompt-argument-optional I+ clients may now leave it out
+prompt-argument-removed E gets that still send it are now refused
+prompt-completion-changed I completion offers other candidates
+prompt-messages-changed I clients getting it receive other messages
+prompt-text-changed I only display text changed
 """
 _CODES: Mapping[str, tuple[Level, Bump]] = {
     "E": (Level.ERROR, "major"),
