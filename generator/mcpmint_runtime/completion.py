@@ -120,3 +120,22 @@ def prompt_completions(
                 arguments[argument] = Candidates(values=tuple(how))
         table[("ref/prompt", name)] = arguments
     return table
+
+
+def template_completions(
+    data: Sequence[Mapping[str, Any]], handlers: object
+) -> dict[tuple[str, str], dict[str, Candidates]]:
+    """The completion table of resources.json's resource templates (keyed by the
+    URI template, as a `ref/resource` names it): each variable's candidates (a
+    list) or "handler" (the attribute of `handlers` its `completer` names)."""
+    table: dict[tuple[str, str], dict[str, Candidates]] = {}
+    for item in data:
+        variables: dict[str, Candidates] = {}
+        for variable, how in item["complete"].items():
+            if how == "handler":
+                completer = getattr(handlers, item["completer"])
+                variables[variable] = Candidates(handler=completer)
+            else:
+                variables[variable] = Candidates(values=tuple(how))
+        table[("ref/resource", item["uriTemplate"])] = variables
+    return table

@@ -22,7 +22,7 @@ from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .completion import attach_completions, prompt_completions
+from .completion import Completions, attach_completions, prompt_completions
 from .context import ToolContext
 from .dispatch import format_loc
 from .errors import InternalErrors, ToolFailure, error_id, internal_errors_mode
@@ -231,8 +231,10 @@ def attach_prompt_data(
     data: Sequence[Mapping[str, Any]],
     models: object,
     handlers: object,
+    more: Completions | None = None,
 ) -> None:
     """Register the prompts of prompts.json and the completions of their arguments:
-    models and handlers are found by the names prompts.json gives."""
+    models and handlers are found by the names prompts.json gives. `more`: other
+    entries of the one completion table (resource templates' variables)."""
     attach_prompts(server, entries_from_data(data, models, handlers))
-    attach_completions(server, prompt_completions(data, handlers))
+    attach_completions(server, {**prompt_completions(data, handlers), **(more or {})})

@@ -19,6 +19,7 @@ from mcpmint_runtime import (
     ToolEntry,
     ToolResult,
 )
+from mcpmint_runtime.completion import Completions, template_completions
 from mcpmint_runtime.lifecycle import attach
 from mcpmint_runtime.prompts import attach_prompt_data
 from mcpmint_runtime.resources import ResourceEntry, TemplateEntry, register_resources
@@ -278,6 +279,12 @@ def _templates(h: Handlers) -> tuple[TemplateEntry, ...]:
     )
 
 
+def _completions(h: Handlers) -> Completions:
+    """completion/complete's entries of the resource templates: each variable's
+    candidates, or its handler."""
+    return template_completions(RESOURCE_DATA["completions"], h)
+
+
 def build_server(
     handlers: Handlers | None = None,
     *,
@@ -396,7 +403,7 @@ def build_server(
         tool_timeout=tool_timeout,
     )
     server = mcpmint_runtime.build_server(info)
-    attach_prompt_data(server, PROMPTS["prompts"], models, h)
+    attach_prompt_data(server, PROMPTS["prompts"], models, h, _completions(h))
     register_resources(server, _resources(h), _templates(h))
     if with_lifespan:
         attach(

@@ -95,6 +95,9 @@ class ProjectIR:
     prompts: tuple[PromptIR, ...] = ()  # in the spec's order
     resources: tuple[ResourceIR, ...] = ()  # in the spec's order
     resource_templates: tuple[TemplateIR, ...] = ()  # in the spec's order
+    # completion/complete answers for the resource templates too (some variable has
+    # candidates, or prompts register the handler anyway).
+    complete_templates: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,3 +146,8 @@ class TemplateIR:
     params: tuple[ParamIR, ...]  # the variables model's fields, for the typed client
     description: str
     variables_json: str = "{}"  # the spec's `variables:` (JSON text)
+    complete_func: str = ""  # "complete_read_user_profile": completion handler/method
+    complete_handler: tuple[str, ...] = ()  # variables completed by a handler
+    completed: tuple[str, ...] = ()  # variables with candidates (enum, values, handler)
+    # Its entry of resources.json's "completions": variable -> candidates or "handler".
+    completion_json: str = "{}"

@@ -24,6 +24,7 @@ def handler_modules(project: ProjectIR) -> list[str]:
             names.append(prompt.complete_func)
     names += [r.func_name for r in project.resources if r.func_name]
     names += [t.func_name for t in project.resource_templates]
+    names += [t.complete_func for t in project.resource_templates if t.complete_handler]
     return sorted(names)
 
 

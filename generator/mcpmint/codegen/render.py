@@ -13,6 +13,7 @@ import jinja2
 
 from mcpmint.codegen.ir import ProjectIR, ResourceIR, TemplateIR
 from mcpmint.codegen.prompt_files import handler_modules, prompt_files
+from mcpmint.codegen.template_completion import completions_data
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
 from mcpmint.output.pins import RUNTIME_RANGE, RUNTIME_REQUIREMENT
 from mcpmint.spec.naming import pascal
@@ -242,6 +243,8 @@ def _resource_files(
             t.name: json.loads(t.variables_json) for t in project.resource_templates
         },
     }
+    if project.complete_templates:
+        data["completions"] = completions_data(project)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     files = {PurePosixPath(pkg, "resources.json"): RenderedFile(text, "generated")}
     stub = _ENV.get_template("scaffold/resource_handler.py.jinja")
@@ -251,4 +254,10 @@ def _resource_files(
     for entry in [*readers, *project.resource_templates]:
         path = PurePosixPath(pkg, "handlers", f"{entry.func_name}.py")
         files[path] = RenderedFile(stub.render({**context, "r": entry}), "user")
+    completer = _ENV.get_template("scaffold/complete_template_handler.py.jinja")
+    for template in project.resource_templates:
+        if template.complete_handler:
+            path = PurePosixPath(pkg, "handlers", f"{template.complete_func}.py")
+            text = completer.render({**context, "r": template})
+            files[path] = RenderedFile(text, "user")
     return files

@@ -60,11 +60,15 @@ def with_resources(
     classes = [models.model_class(t.input_model) for t in project.tools]
     classes += prompt_client_classes(spec, models)
     classes += [models.model_class(t.variables_model) for t in templates]
+    from mcpmint.codegen.template_completion import with_template_completions
+
+    templates, completes = with_template_completions(project, spec, templates)
     return replace(
         project,
         client_imports=annotation_imports(classes),
         resources=tuple(_resource(r, spec_path) for r in spec.resources),
         resource_templates=templates,
+        complete_templates=completes,
     )
 
 

@@ -228,6 +228,12 @@ class ResourceTemplate(_Strict):
         description="A JSON Schema per template variable (string with "
         "pattern/enum, integer, number, boolean)",
     )
+    complete: dict[str, Completion] = Field(
+        default_factory=dict,
+        description="Completions of template variables (completion/complete): "
+        "variable -> `values` or `handler: true` (handlers/complete_read_<name>.py); "
+        "a variable whose schema has an enum is completed from it without this",
+    )
 
 
 def _stdio_only() -> list[Transport]:

@@ -27,6 +27,7 @@ from mcpmint.spec.schema_rules import (
     ref_problems,
 )
 from mcpmint.spec.settings_rules import settings_problems
+from mcpmint.spec.template_completion_rules import template_completion_problems
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 LONG_NAME = 64
@@ -56,6 +57,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     found += settings_problems(spec, data)
     found += prompt_problems(spec, data)
     found += resource_problems(spec, data)
+    found += template_completion_problems(spec, data)
     return found
 
 
