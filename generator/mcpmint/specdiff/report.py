@@ -83,8 +83,23 @@ def _order(change: Change) -> tuple[int, str, str, str]:
 
 def implied_bump(changes: Iterable[Change]) -> Bump:
     """The smallest semver bump that covers every change."""
-    bumps = (RULES[change.rule].bump for change in changes)
+    return largest_bump(RULES[change.rule].bump for change in changes)
+
+
+def largest_bump(bumps: Iterable[Bump]) -> Bump:
+    """The largest of some bumps ("none" for no bumps)."""
     return max(bumps, key=_RANK.__getitem__, default="none")
+
+
+def plainly_covered(report: DiffReport) -> bool:
+    """Whether the declared bump covers the implied one without the 0.x rule."""
+    declared = report.declared_bump
+    return declared != "unknown" and _RANK[declared] >= _RANK[report.implied_bump]
+
+
+def parse_version(version: str | None) -> tuple[int, int, int] | None:
+    """`MAJOR.MINOR.PATCH` (a `-pre` or `+build` suffix ignored) as numbers."""
+    return _parse(version)
 
 
 def _parse(version: str | None) -> tuple[int, int, int] | None:
@@ -182,7 +197,7 @@ def _version_note(report: DiffReport) -> str:
         backwards = _parse(old) is not None and _parse(new) is not None
         reason = "goes backwards" if backwards else "is not MAJOR.MINOR.PATCH"
         return f"{head} {reason} ({'ok' if report.bump_ok else 'not ok'})"
-    plain = _RANK[report.declared_bump] >= _RANK[report.implied_bump]
+    plain = plainly_covered(report)
     verdict = "too small" if not report.bump_ok else "ok" if plain else "ok in 0.x"
     return f"{head} is {_DECLARED[report.declared_bump]} ({verdict})"
 

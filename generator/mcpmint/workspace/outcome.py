@@ -4,7 +4,6 @@ then a table) and as JSON, and the exit status."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +12,6 @@ from mcpmint.specdiff import report as rep
 from mcpmint.workspace.config import Server, shown
 
 __all__ = ["Outcome", "next_version", "render_json", "render_text", "worst"]
-
-_RANK = {"none": 0, "patch": 1, "minor": 2, "major": 3, "unknown": -1}
-_VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:[-+].*)?")
 
 
 @dataclass(frozen=True)
@@ -43,8 +39,7 @@ class Outcome:
             return "ok"
         if not report.bump_ok:
             return "not ok" if report.declared_bump == "unknown" else "too small"
-        plain = _RANK[report.declared_bump] >= _RANK[report.implied_bump]
-        return "ok" if plain else "ok in 0.x"
+        return "ok" if rep.plainly_covered(report) else "ok in 0.x"
 
     def version(self) -> str:
         report = self.report
@@ -58,10 +53,10 @@ def next_version(old: str | None, bump: str) -> str:
     """The smallest version after `old` that covers `bump` (0.x: one step lower)."""
     if bump == "none":
         return "no bump"
-    match = _VERSION.fullmatch(old or "")
-    if match is None:
+    parsed = rep.parse_version(old)
+    if parsed is None:
         return f"a {bump} bump"
-    major, minor, patch = (int(match[i]) for i in (1, 2, 3))
+    major, minor, patch = parsed
     if major == 0:
         bump = {"major": "minor", "minor": "patch"}.get(bump, bump)
     if bump == "major":

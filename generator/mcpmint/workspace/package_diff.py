@@ -22,8 +22,6 @@ from mcpmint.workspace.shared import Overlay, users_of
 
 __all__ = ["package_at"]
 
-_RANK = {"none": 0, "patch": 1, "minor": 2, "major": 3}
-
 
 def package_at(
     entry: Server,
@@ -53,10 +51,12 @@ def package_at(
         _, specs = users_of(workspace, entry.spec, source)
         users += [s for s in workspace.servers if s.spec in specs and s not in users]
     reports = [(u, compare(u, *sources)) for u in users]
-    bumps = [o.report.implied_bump for _, o in reports if o.report is not None]
+    bumps: list[Bump] = [
+        o.report.implied_bump for _, o in reports if o.report is not None
+    ]
     bumps += ["major" for _, what in changed if what == "removed"]
     bumps += ["minor" for _, what in changed if what == "added"]
-    implied: Bump = max(bumps, key=_RANK.__getitem__, default="none")
+    implied = rep.largest_bump(bumps)
     versions = _version(before), _version(after)
     declared = rep.declared_bump(*versions)
     ok = rep.bump_ok(implied, declared, versions[0])
