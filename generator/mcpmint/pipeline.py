@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from mcpmint.output import cache, uptodate
+from mcpmint.output.files import last_written
 from mcpmint.output.manifest import project_kind, with_manifest
 from mcpmint.output.pins import pin_problems, shared_pin_problems, version_problems
 from mcpmint.output.prompt_review import prompt_reviews, prompts_by_name, served_prompts
@@ -238,7 +239,7 @@ def _write(
         report.review = uptodate.pending_reviews(out, {})
         return report, record.package
     result = build(spec_path, out, client)
-    before = _served_tools(out / result.package / "tools.json")
+    before = last_written(out / result.package / "tools.json", _tools_by_name)
     prompts_before = served_prompts(out / result.package / "prompts.json")
     variables = served_variables(out / result.package / "resources.json")
     renames = result.handler_renames()
@@ -251,13 +252,6 @@ def _write(
     report.review = uptodate.pending_reviews(out, to_review)
     report.warnings = _warnings(result) + report.warnings
     return report, result.package
-
-
-def _served_tools(path: Path) -> dict[str, Any]:
-    try:
-        return _tools_by_name(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
 
 
 def _tools_by_name(text: str) -> dict[str, Any]:

@@ -7,13 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mcpmint.output.files import last_written
+
 
 def served_prompts(path: Path) -> dict[str, Any]:
     """prompts.json's entries by prompt name ({} when there is none or it is bad)."""
-    try:
-        return prompts_by_name(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+    return last_written(path, prompts_by_name)
 
 
 def prompts_by_name(text: str) -> dict[str, Any]:

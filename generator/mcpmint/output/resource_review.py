@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mcpmint.output.files import last_written
+
 
 def served_variables(path: Path) -> dict[str, Any]:
     """Each template's variables as the last generate wrote them ({} for none)."""
-    try:
-        return _variables(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    return last_written(path, _variables)
 
 
 def _variables(text: str) -> dict[str, Any]:
