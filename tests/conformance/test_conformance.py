@@ -105,6 +105,7 @@ def suite_installed() -> None:
     for name, version in pinned.items():
         manifest = HERE / "node_modules" / name / "package.json"
         installed = json.loads(manifest.read_text()).get("version")
+        version = version.rpartition("@")[2]  # "npm:<package>@<version>": an alias
         if installed != version:
             pytest.fail(
                 f"{name} {installed} is installed, package.json pins {version}:"
