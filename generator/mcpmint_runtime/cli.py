@@ -40,15 +40,22 @@ def run(
     token_env: str | None = None,
     argv: Sequence[str] | None = None,
 ) -> None:
-    """Serve over the transport named on the command line, or `call TOOL '{json}'`.
+    """Serve over the transport named on the command line, or `call TOOL '{json}'`,
+    `prompt NAME '{json}'`, `read URI`.
 
-    `call` runs one tool in process and prints what a client sees; a usage mistake
+    `call` runs one tool in process and prints what a client sees (`prompt` and
+    `read`, in `peek.py`, do the same for a prompt and a resource); a usage mistake
     (arguments that are not a JSON object, an unknown tool) is one line on stderr and
     exit 2.
     """
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["call"]:
         sys.exit(_call_command(build_server, name, args[1:]))
+    if args[:1] in (["prompt"], ["read"]):
+        from . import peek
+
+        command = peek.prompt_command if args[0] == "prompt" else peek.read_command
+        sys.exit(command(build_server(), name, args[1:]))
     main(build_server, name=name, transports=transports, token_env=token_env, argv=args)
 
 

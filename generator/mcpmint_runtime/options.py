@@ -79,6 +79,15 @@ def build_parser(
         )
         sub.add_argument("tool", metavar="TOOL")
         sub.add_argument("arguments", nargs="?", metavar="JSON", default="{}")
+        sub = commands.add_parser(
+            "prompt", help="get one prompt in process and print its messages"
+        )
+        sub.add_argument("prompt", metavar="NAME")
+        sub.add_argument("arguments", nargs="?", metavar="JSON", default="{}")
+        sub = commands.add_parser(
+            "read", help="read one resource in process and print its contents"
+        )
+        sub.add_argument("uri", metavar="URI")
         # Handled by the generated __main__ (it knows the settings), listed here.
         sub = commands.add_parser(
             "config",
