@@ -6,7 +6,8 @@
 `python -m notes_server --help` lists the transports.
 
 `python -m notes_server call TOOL '{"arg": ...}'` calls one tool in process and
-prints the result.
+prints the result; `prompt NAME '{"arg": "..."}'` and `read URI` print a prompt's
+messages and a resource's contents the same way.
 
 `python -m notes_server config claude-desktop|vscode|cursor` prints the JSON a
 desktop host needs to start this server over stdio.
