@@ -33,7 +33,7 @@ from mcp.server.subscriptions import (
 
 from .changes import SERVER_ATTR, Changes, Declared, bind, subscribed_uris
 
-__all__ = ["register_changes"]
+__all__ = ["Declared", "SubscriptionBus", "register_changes"]
 
 
 def register_changes(
