@@ -45,6 +45,10 @@ TOOLS = (
     "test_elicitation_sep1330_enums",
     "test_reconnection",
     "json_schema_2020_12_tool",
+    "test_trigger_tool_change",
+    "test_trigger_prompt_change",
+    "test_trigger_resource_update",
+    "test_logging_tool",
 )
 
 
@@ -435,6 +439,61 @@ class ConformanceClient:
                     "name": name,
                     "address": address,
                 },
+            ),
+        )
+        return _text(_result)
+
+    async def test_trigger_tool_change(
+        self,
+    ) -> str:
+        """Announces that the tool list changed (ctx.changes.list_changed), for the
+        subscriptions/listen checks of scenario server-stateless."""
+        _result = await self._call(
+            "test_trigger_tool_change",
+            _arguments(
+                models.TestTriggerToolChangeInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_trigger_prompt_change(
+        self,
+    ) -> str:
+        """Announces that the prompt list changed (scenario server-stateless)."""
+        _result = await self._call(
+            "test_trigger_prompt_change",
+            _arguments(
+                models.TestTriggerPromptChangeInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_trigger_resource_update(
+        self,
+    ) -> str:
+        """Announces that test://watched-resource changed
+        (ctx.changes.resource_updated)."""
+        _result = await self._call(
+            "test_trigger_resource_update",
+            _arguments(
+                models.TestTriggerResourceUpdateInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_logging_tool(
+        self,
+    ) -> str:
+        """Logs at info and answers; a 2026-07-28 request that set no log level in
+        its _meta gets no notifications/message (scenario server-stateless)."""
+        _result = await self._call(
+            "test_logging_tool",
+            _arguments(
+                models.TestLoggingToolInput,
+                {},
             ),
         )
         return _text(_result)
