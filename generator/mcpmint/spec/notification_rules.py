@@ -40,7 +40,7 @@ def notification_problems(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagno
     if not isinstance(block, dict):
         return []
     flags = declared_flags(data)
-    if not flags:
+    if not flags and _well_formed(block):  # else the structure errors say enough
         return [
             spec.diagnostic(
                 "warning",
@@ -73,3 +73,12 @@ def _missing_section(data: dict[str, Any], section: str) -> str | None:
     ):
         return "resources or resource templates"
     return None
+
+
+def _well_formed(block: dict[str, Any]) -> bool:
+    return all(
+        section in FLAGS
+        and isinstance(entry, dict)
+        and all(key in FLAGS[section] for key in entry)
+        for section, entry in block.items()
+    )
