@@ -186,6 +186,7 @@ async def handshake_one_session(connect: Connect) -> None:
         caps = client.server_capabilities
         assert caps.resources is not None and caps.resources.subscribe is True
         assert caps.tools is not None and caps.tools.list_changed is True
+        assert caps.resources.list_changed is False  # not declared in the spec
         await client.call_tool("touch", {})
         await subscribe(client, WATCHED)
         await until(lambda: heard.has(UPDATED, WATCHED), lambda: touch(client))
@@ -211,6 +212,8 @@ async def modern_listen(connect: Connect) -> None:
         assert client.protocol_version == MODERN
         caps = client.server_capabilities
         assert caps.resources is not None and caps.resources.subscribe is True
+        # The SDK turns every flag on once subscriptions/listen is served.
+        assert caps.resources.list_changed is True
         async with client.listen(resource_subscriptions=[WATCHED]) as only_watched:
             assert only_watched.honored.resource_subscriptions == [WATCHED]
             assert only_watched.honored.tools_list_changed is None

@@ -131,6 +131,15 @@ def test_diff_classifies_each_flag_turned_on_or_off() -> None:
         ),
         ("notification-added", "notifications.prompts.listChanged", "info"),
     }
+    messages = sorted(c.message for c in diff_specs(old, new).changes)
+    assert messages == [
+        "prompts listChanged notifications turned on; clients may hear of more "
+        "changes.",
+        "resource subscriptions turned off; resources/subscribe now gets "
+        "method-not-found.",
+        "tools list change notifications turned off; clients no longer hear of "
+        "list changes.",
+    ]
 
 
 def test_an_undeclared_event_is_refused_before_anything_is_sent() -> None:
