@@ -381,3 +381,43 @@ def test_a_listen_stream_is_acknowledged_first_tagged_and_filtered(url: str) -> 
         "method": UPDATED,
         "params": {"_meta": tag, "uri": WATCHED},
     }
+
+
+@pytest.mark.parametrize("era", ["legacy", "auto"])
+@pytest.mark.parametrize("road", ["stdio", "http"])
+def test_the_typed_client_hears_changes_in_both_eras(
+    project: Path, url: str, road: str, era: str
+) -> None:
+    """`changes()`: the same events from `resources/subscribe` and the session's
+    notifications (handshake era) and from `subscriptions/listen` (2026-07-28)."""
+    if str(project) not in sys.path:
+        sys.path.insert(0, str(project))
+    from watcher_server.client import WatcherClient
+
+    target = url if road == "http" else f"{PYTHON} -m {PACKAGE} stdio"
+
+    async def main() -> list[object]:
+        seen: list[object] = []
+        async with WatcherClient.connect(
+            target, mode=era, env=env_for(project), timeout=30
+        ) as c:
+            assert (c.client.protocol_version == MODERN) is (era == "auto")
+            async with c.changes(resource_uris=[WATCHED]) as events:
+                await c.grow()  # not asked for: never seen
+                seen.append(await first(events, c.touch))
+            async with c.changes(tools_list_changed=True) as events:
+                seen.append(await first(events, c.grow))
+        return seen
+
+    assert anyio.run(main) == [ResourceUpdated(uri=WATCHED), ToolsListChanged()]
+
+
+async def first(events: Any, act: Any) -> object:
+    """The first event, calling `act` until one comes (for up to 5 s): a handshake-era
+    HTTP session's standalone stream opens just after the handshake, and what is
+    announced before it is open is not delivered."""
+    with anyio.fail_after(5):
+        while True:
+            await act()
+            with anyio.move_on_after(0.5):
+                return await events.__anext__()
