@@ -11,6 +11,7 @@ import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from typing_extensions import TypeVar as TypeVar_
 
+from .changes import Changes, current_changes
 from .lifecycle import AppContext
 from .logging_level import send_log
 
@@ -119,6 +120,13 @@ class ToolContext(Generic[SettingsT, StateT]):
     async def error(self, data: Any, *, logger: str | None = None) -> bool:
         """`log("error", ...)`."""
         return await self.log("error", data, logger=logger)
+
+    @property
+    def changes(self) -> Changes:
+        """Announce that a resource or a list changed (`resource_updated(uri)`,
+        `list_changed("tools")`): every client that asked hears it, in both
+        protocol eras. Needs the spec's `notifications:`."""
+        return current_changes()
 
 
 def _app(sdk: ServerRequestContext[Any]) -> AppContext:

@@ -20,6 +20,8 @@ from typing import Any
 
 import anyio
 
+from .changes import bind
+
 __all__ = ["AppContext", "Lifecycle", "attach", "process_scope"]
 
 logger = logging.getLogger(__name__)
@@ -52,7 +54,8 @@ class Lifecycle:
             if self._app is None:
                 stack = AsyncExitStack()
                 settings = self._load_settings()
-                state = await stack.enter_async_context(self._hook(settings))
+                with bind(server):  # the hook and its tasks see `current_changes()`
+                    state = await stack.enter_async_context(self._hook(settings))
                 self._app, self._stack = AppContext(settings, state), stack
                 logger.debug("lifespan opened")
             self._users += 1

@@ -72,6 +72,8 @@ REQUIRED = [
     "resources-templates-read",
     "logging-set-level",
     "tools-call-with-logging",
+    "resources-subscribe",
+    "resources-unsubscribe",
 ]
 # Must not fail, but cannot reach SUCCESS: its checks are SHOULDs (WARNING when
 # missed). It asks for a priming event and a mid-call stream close, which the SDK
@@ -79,11 +81,8 @@ REQUIRED = [
 # `mcp-protocol-version` header says 2025-11-25 or later; the scenario's own
 # request sends 2025-03-26, so even with an event store the SDK does neither.
 NO_FAILURE = ["server-sse-polling"]
-# Not served yet: resource subscriptions.
-NOT_APPLICABLE = [
-    "resources-subscribe",
-    "resources-unsubscribe",
-]
+# Every scenario of the suite is served now.
+NOT_APPLICABLE: list[str] = []
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

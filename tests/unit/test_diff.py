@@ -560,6 +560,19 @@ SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
        "prompts[review].arguments[code].schema.maximum")}),
     ("a prompt argument's string schema spelled out", spec(tool(), prompts=[PR]),
      spec(tool(), prompts=[prompt({**PR_ARG, "schema": {"type": "string"}})]), set()),
+    # Notifications: specdiff/notification_walk.py.
+    ("tool list changes announced", spec(tool()),
+     spec(tool(), notifications={"tools": {"listChanged": True}}),
+     {("notification-added", "notifications.tools.listChanged")}),
+    ("resource list changes no longer announced",
+     spec(tool(), notifications={"resources": {"listChanged": True}}),
+     spec(tool(), notifications={"resources": {"listChanged": False}}),
+     {("notification-list-changed-removed", "notifications.resources.listChanged")}),
+    ("resource subscriptions dropped with the block",
+     spec(tool(), notifications={"resources": {"subscribe": True}}), spec(tool()),
+     {("notification-subscribe-removed", "notifications.resources.subscribe")}),
+    ("a notifications block that turns nothing on", spec(tool()),
+     spec(tool(), notifications={"prompts": {}}), set()),
 ]  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
@@ -22,6 +22,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import PromptMessage
 from mcpmint_runtime.connection import ClientError
+from mcpmint_runtime.watch import ChangeEvent
 from pydantic import MISSING, BaseModel, Field, StrictStr, ValidationError
 
 from . import models
@@ -45,6 +46,10 @@ TOOLS = (
     "test_elicitation_sep1330_enums",
     "test_reconnection",
     "json_schema_2020_12_tool",
+    "test_trigger_tool_change",
+    "test_trigger_prompt_change",
+    "test_trigger_resource_update",
+    "test_logging_tool",
 )
 
 
@@ -175,8 +180,10 @@ def _prompt_arguments(values: dict[str, Any]) -> dict[str, str]:
 class ConformanceClient:
     """One method per tool of the conformance server."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, feed: Any = None) -> None:
         self.client = client
+        # Handshake-era change notifications for `changes()` (a ChangeFeed).
+        self._feed = feed
 
     @classmethod
     @asynccontextmanager
@@ -207,14 +214,17 @@ class ConformanceClient:
         transport = target
         if isinstance(target, str):
             transport = transport_for(target, token=token, headers=headers, env=env)
+        from mcpmint_runtime.watch import ChangeFeed
+
+        feed = ChangeFeed()
         async with connection_errors(target, transport):
             async with Client(
-                transport, mode=mode, read_timeout_seconds=timeout
+                transport, mode=mode, read_timeout_seconds=timeout, message_handler=feed
             ) as client:
                 if check:
                     name = target if isinstance(target, str) else type(target).__name__
                     await check_server(client, name, SERVER_NAME, SERVER_VERSION, TOOLS)
-                yield cls(client)
+                yield cls(client, feed)
 
     async def _call(self, tool: str, arguments: dict[str, Any]) -> Any:
         from mcpmint_runtime.compat import is_unknown_tool
@@ -439,6 +449,61 @@ class ConformanceClient:
         )
         return _text(_result)
 
+    async def test_trigger_tool_change(
+        self,
+    ) -> str:
+        """Announces that the tool list changed (ctx.changes.list_changed), for the
+        subscriptions/listen checks of scenario server-stateless."""
+        _result = await self._call(
+            "test_trigger_tool_change",
+            _arguments(
+                models.TestTriggerToolChangeInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_trigger_prompt_change(
+        self,
+    ) -> str:
+        """Announces that the prompt list changed (scenario server-stateless)."""
+        _result = await self._call(
+            "test_trigger_prompt_change",
+            _arguments(
+                models.TestTriggerPromptChangeInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_trigger_resource_update(
+        self,
+    ) -> str:
+        """Announces that test://watched-resource changed
+        (ctx.changes.resource_updated)."""
+        _result = await self._call(
+            "test_trigger_resource_update",
+            _arguments(
+                models.TestTriggerResourceUpdateInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_logging_tool(
+        self,
+    ) -> str:
+        """Logs at info and answers; a 2026-07-28 request that set no log level in
+        its _meta gets no notifications/message (scenario server-stateless)."""
+        _result = await self._call(
+            "test_logging_tool",
+            _arguments(
+                models.TestLoggingToolInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
     async def _prompt(
         self, prompt: str, arguments: dict[str, str]
     ) -> list[PromptMessage]:
@@ -563,3 +628,33 @@ class ConformanceClient:
             },
         )
         return await self.read_resource(_expand("test://template/{id}/data", _values))
+
+    @asynccontextmanager
+    async def changes(
+        self,
+        *,
+        tools_list_changed: bool = False,
+        prompts_list_changed: bool = False,
+        resources_list_changed: bool = False,
+        resource_uris: Sequence[str] = (),
+    ) -> AsyncIterator[AsyncIterator[ChangeEvent]]:
+        """The server's announcements of what changed, as they come: the lists asked
+        for (`ToolsListChanged`, ...) and updates of `resource_uris`
+        (`ResourceUpdated(uri)`). Opens a `subscriptions/listen` stream in protocol
+        2026-07-28, subscribes to the resources before it (and unsubscribes after).
+
+            async with c.changes(resource_uris=["x://a"]) as events:
+                async for event in events:
+                    ...
+        """
+        from mcpmint_runtime.watch import watch as _watch
+
+        async with _watch(
+            self.client,
+            self._feed,
+            tools_list_changed=tools_list_changed,
+            prompts_list_changed=prompts_list_changed,
+            resources_list_changed=resources_list_changed,
+            resource_uris=resource_uris,
+        ) as _events:
+            yield _events

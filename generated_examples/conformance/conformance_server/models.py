@@ -125,6 +125,22 @@ class TestReconnectionInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class TestTriggerToolChangeInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestTriggerPromptChangeInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestTriggerResourceUpdateInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestLoggingToolInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
 class PromptTestSimplePromptArguments(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -23,6 +23,7 @@ from mcpmint_runtime.completion import Completions, template_completions
 from mcpmint_runtime.lifecycle import attach
 from mcpmint_runtime.prompts import attach_prompt_data
 from mcpmint_runtime.resources import ResourceEntry, TemplateEntry, register_resources
+from mcpmint_runtime.subscriptions import Declared, SubscriptionBus, register_changes
 
 from . import models
 from .context import Context
@@ -43,6 +44,7 @@ from .handlers.test_embedded_resource import (
 )
 from .handlers.test_error_handling import test_error_handling as _test_error_handling
 from .handlers.test_image_content import test_image_content as _test_image_content
+from .handlers.test_logging_tool import test_logging_tool as _test_logging_tool
 from .handlers.test_multiple_content_types import (
     test_multiple_content_types as _test_multiple_content_types,
 )
@@ -54,6 +56,15 @@ from .handlers.test_tool_with_logging import (
 )
 from .handlers.test_tool_with_progress import (
     test_tool_with_progress as _test_tool_with_progress,
+)
+from .handlers.test_trigger_prompt_change import (
+    test_trigger_prompt_change as _test_trigger_prompt_change,
+)
+from .handlers.test_trigger_resource_update import (
+    test_trigger_resource_update as _test_trigger_resource_update,
+)
+from .handlers.test_trigger_tool_change import (
+    test_trigger_tool_change as _test_trigger_tool_change,
 )
 from .lifespan import lifespan
 from .settings import Settings
@@ -188,6 +199,41 @@ class JsonSchema202012ToolHandler(Protocol):
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
+class TestTriggerToolChangeHandler(Protocol):
+    """The signature of the `test_trigger_tool_change` handler (tool
+    'test_trigger_tool_change')."""
+
+    def __call__(
+        self, args: models.TestTriggerToolChangeInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestTriggerPromptChangeHandler(Protocol):
+    """The signature of the `test_trigger_prompt_change` handler (tool
+    'test_trigger_prompt_change')."""
+
+    def __call__(
+        self, args: models.TestTriggerPromptChangeInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestTriggerResourceUpdateHandler(Protocol):
+    """The signature of the `test_trigger_resource_update` handler (tool
+    'test_trigger_resource_update')."""
+
+    def __call__(
+        self, args: models.TestTriggerResourceUpdateInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestLoggingToolHandler(Protocol):
+    """The signature of the `test_logging_tool` handler (tool 'test_logging_tool')."""
+
+    def __call__(
+        self, args: models.TestLoggingToolInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
 class TemplateDataReader(Protocol):
     """The signature of the `read_template_data` handler (resource template
     'test://template/{id}/data')."""
@@ -221,6 +267,14 @@ class Handlers:
     )
     test_reconnection: TestReconnectionHandler = _test_reconnection
     json_schema_2020_12_tool: JsonSchema202012ToolHandler = _json_schema_2020_12_tool
+    test_trigger_tool_change: TestTriggerToolChangeHandler = _test_trigger_tool_change
+    test_trigger_prompt_change: TestTriggerPromptChangeHandler = (
+        _test_trigger_prompt_change
+    )
+    test_trigger_resource_update: TestTriggerResourceUpdateHandler = (
+        _test_trigger_resource_update
+    )
+    test_logging_tool: TestLoggingToolHandler = _test_logging_tool
     read_template_data: TemplateDataReader = _read_template_data
 
 
@@ -263,6 +317,11 @@ def _resources(h: Handlers) -> tuple[ResourceEntry, ...]:
             text=contents[1].get("text"),
             blob=contents[1].get("blob"),
         ),
+        ResourceEntry(
+            RESOURCES[2],
+            text=contents[2].get("text"),
+            blob=contents[2].get("blob"),
+        ),
     )
 
 
@@ -291,6 +350,7 @@ def build_server(
     tool_timeout: float | None = TOOL_TIMEOUT,
     settings: Settings | None = None,
     with_lifespan: bool = True,
+    subscription_bus: SubscriptionBus | None = None,
 ) -> Server[Any]:
     """The SDK server for these tools, answered by `handlers` (default: handlers/).
 
@@ -301,6 +361,8 @@ def build_server(
     closes with the last (the network server holds it for the whole process).
     `with_lifespan=False`: no settings read and no lifespan.py run (`ctx.settings` and
     `ctx.state` are then unset), for servers that do not run your handlers.
+    `subscription_bus`: where `ctx.changes` publishes for `subscriptions/listen`
+    streams (default: this process only); share one across replicas.
     """
     h = handlers or Handlers()
     entries = (
@@ -388,6 +450,30 @@ def build_server(
             None,
             h.json_schema_2020_12_tool,
         ),
+        ToolEntry(
+            TOOLS[14],
+            models.TestTriggerToolChangeInput,
+            None,
+            h.test_trigger_tool_change,
+        ),
+        ToolEntry(
+            TOOLS[15],
+            models.TestTriggerPromptChangeInput,
+            None,
+            h.test_trigger_prompt_change,
+        ),
+        ToolEntry(
+            TOOLS[16],
+            models.TestTriggerResourceUpdateInput,
+            None,
+            h.test_trigger_resource_update,
+        ),
+        ToolEntry(
+            TOOLS[17],
+            models.TestLoggingToolInput,
+            None,
+            h.test_logging_tool,
+        ),
     )
     info = ServerInfo(
         name=NAME,
@@ -405,6 +491,13 @@ def build_server(
     server = mcpmint_runtime.build_server(info)
     attach_prompt_data(server, PROMPTS["prompts"], models, h, _completions(h))
     register_resources(server, _resources(h), _templates(h))
+    declared = Declared(
+        tools_list_changed=True,
+        prompts_list_changed=True,
+        resources_list_changed=True,
+        resources_subscribe=True,
+    )
+    register_changes(server, declared, subscription_bus)
     if with_lifespan:
         attach(
             server,

@@ -78,6 +78,10 @@ MODULES = [
     "conformance_server.handlers.test_elicitation_sep1330_enums",
     "conformance_server.handlers.test_reconnection",
     "conformance_server.handlers.json_schema_2020_12_tool",
+    "conformance_server.handlers.test_trigger_tool_change",
+    "conformance_server.handlers.test_trigger_prompt_change",
+    "conformance_server.handlers.test_trigger_resource_update",
+    "conformance_server.handlers.test_logging_tool",
 ]
 MODELS: dict[str, tuple[Any, Any]] = {
     "test_simple_text": (
@@ -136,6 +140,22 @@ MODELS: dict[str, tuple[Any, Any]] = {
         models.JsonSchema202012ToolInput,
         None,
     ),
+    "test_trigger_tool_change": (
+        models.TestTriggerToolChangeInput,
+        None,
+    ),
+    "test_trigger_prompt_change": (
+        models.TestTriggerPromptChangeInput,
+        None,
+    ),
+    "test_trigger_resource_update": (
+        models.TestTriggerResourceUpdateInput,
+        None,
+    ),
+    "test_logging_tool": (
+        models.TestLoggingToolInput,
+        None,
+    ),
 }
 METHODS = {
     "test_simple_text": "test_simple_text",
@@ -152,6 +172,10 @@ METHODS = {
     "test_elicitation_sep1330_enums": "test_elicitation_sep1330_enums",
     "test_reconnection": "test_reconnection",
     "json_schema_2020_12_tool": "json_schema_2020_12_tool",
+    "test_trigger_tool_change": "test_trigger_tool_change",
+    "test_trigger_prompt_change": "test_trigger_prompt_change",
+    "test_trigger_resource_update": "test_trigger_resource_update",
+    "test_logging_tool": "test_logging_tool",
 }
 STRUCTURED = {tool.name for tool in TOOLS if tool.output_schema is not None}
 # (tool, example number, whether the spec wrote the result the handler must answer);
@@ -172,6 +196,10 @@ CASES: list[tuple[str, int, bool]] = [
     ("test_reconnection", 0, True),
     ("json_schema_2020_12_tool", 0, True),
     ("json_schema_2020_12_tool", 1, True),
+    ("test_trigger_tool_change", 0, True),
+    ("test_trigger_prompt_change", 0, True),
+    ("test_trigger_resource_update", 0, True),
+    ("test_logging_tool", 0, True),
 ]
 
 

@@ -98,6 +98,7 @@ class ProjectIR:
     # completion/complete answers for the resource templates too (some variable has
     # candidates, or prompts register the handler anyway).
     complete_templates: bool = False
+    notifications: NotificationsIR | None = None  # None: the server sends none
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +152,13 @@ class TemplateIR:
     completed: tuple[str, ...] = ()  # variables with candidates (enum, values, handler)
     # Its entry of resources.json's "completions": variable -> candidates or "handler".
     completion_json: str = "{}"
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationsIR:
+    """The change notifications the spec declares (the runtime's `Declared`)."""
+
+    tools_list_changed: bool
+    prompts_list_changed: bool
+    resources_list_changed: bool
+    resources_subscribe: bool

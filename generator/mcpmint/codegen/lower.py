@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mcpmint.codegen.ir import ExampleIR, ProjectIR, ServerIR, SettingIR, ToolIR
+from mcpmint.codegen.notifications import with_notifications
 from mcpmint.codegen.prompts import (
     prompt_client_classes,
     prompt_model_requests,
@@ -77,7 +78,7 @@ def to_ir(
         shared=shared,
         prompts=to_prompts_ir(spec, models, spec_path),
     )
-    return with_resources(project, spec, models, spec_path)
+    return with_notifications(with_resources(project, spec, models, spec_path), spec)
 
 
 def model_requests(spec: Spec) -> list[ModelRequest]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mcpmint.codegen.ir import ProjectIR, ResourceIR, TemplateIR, VariableIR
+from mcpmint.codegen.notifications import client_needs
 from mcpmint.codegen.signatures import annotation_imports, input_params
 from mcpmint.models import ModelRequest, ModelsSource
 from mcpmint.spec.format import Resource, ResourceTemplate, Spec
@@ -65,7 +66,7 @@ def with_resources(
     templates, completes = with_template_completions(project, spec, templates)
     return replace(
         project,
-        client_imports=annotation_imports(classes),
+        client_imports=annotation_imports(classes, client_needs(spec)),
         resources=tuple(_resource(r, spec_path) for r in spec.resources),
         resource_templates=templates,
         complete_templates=completes,

@@ -8,7 +8,7 @@ The models stage reports those fields (`ModelClass`); nothing here parses source
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from mcpmint.codegen.ir import ParamIR
 from mcpmint.models import ModelClass, from_imports
@@ -41,8 +41,11 @@ _CLIENT_NEEDS = {
 }
 
 
-def annotation_imports(models: Iterable[ModelClass]) -> tuple[str, ...]:
-    """The client's import block: its own names plus every name the annotations use.
+def annotation_imports(
+    models: Iterable[ModelClass], extra: Mapping[str, Iterable[str]] | None = None
+) -> tuple[str, ...]:
+    """The client's import block: its own names, `extra` (module -> names) and every
+    name the annotations use.
 
     Sections as isort orders them (standard library, third party, the package), so the
     block is ruff-clean as rendered.
@@ -51,6 +54,8 @@ def annotation_imports(models: Iterable[ModelClass]) -> tuple[str, ...]:
         m: {(n, n) for n in names} for m, names in _CLIENT_NEEDS.items()
     }
     ours = {name: module for module, names in _CLIENT_NEEDS.items() for name in names}
+    for module, wanted in (extra or {}).items():
+        by_module.setdefault(module, set()).update((n, n) for n in wanted)
     for model in models:
         for used in model.names:
             # MISSING_aliased is pydantic's MISSING, renamed: a field is called MISSING.
@@ -61,12 +66,12 @@ def annotation_imports(models: Iterable[ModelClass]) -> tuple[str, ...]:
         [],
         ["from . import models"],
     ]
-    for module, names in sorted(by_module.items()):
+    for module, pairs in sorted(by_module.items()):
         top = module.split(".")[0]
         index = (
             2 if module.startswith(".") else 0 if top in sys.stdlib_module_names else 1
         )
         sections[index] += from_imports(
-            module, ((real, None if real == local else local) for real, local in names)
+            module, ((real, None if real == local else local) for real, local in pairs)
         )
     return tuple(line for section in sections for line in [*section, ""])[:-1]

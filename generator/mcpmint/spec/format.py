@@ -308,6 +308,37 @@ class Prompt(_Strict):
     )
 
 
+class ListChanges(_Strict):
+    """Whether the server announces changes of a list (`.../list_changed`)."""
+
+    listChanged: bool = Field(
+        False, description="Announce changes of this list (ctx.changes.list_changed)"
+    )
+
+
+class ResourceChanges(_Strict):
+    """Which resource changes the server announces."""
+
+    subscribe: bool = Field(
+        False,
+        description="Clients may subscribe to a resource and hear of its updates "
+        "(ctx.changes.resource_updated)",
+    )
+    listChanged: bool = Field(
+        False, description="Announce changes of the resource list"
+    )
+
+
+class Notifications(_Strict):
+    """The change notifications the server sends: the `listChanged` and `subscribe`
+    flags of its capabilities. Delivered through resources/subscribe and the session
+    before 2026-07-28, through subscriptions/listen in it."""
+
+    tools: ListChanges | None = None
+    prompts: ListChanges | None = None
+    resources: ResourceChanges | None = None
+
+
 class Spec(_Strict):
     """A whole mcpmint spec."""
 
@@ -336,6 +367,11 @@ class Spec(_Strict):
     resourceTemplates: list[ResourceTemplate] = Field(
         default_factory=list,
         description="Resource templates (resources/templates/list)",
+    )
+    notifications: Notifications | None = Field(
+        None,
+        description="Change notifications the server sends (list changes, "
+        "resource updates)",
     )
 
 

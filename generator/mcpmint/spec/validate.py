@@ -18,6 +18,7 @@ from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
 from mcpmint.spec.keyword_rules import FORMAT_CHECKER, strict_problems
 from mcpmint.spec.load import LoadedSpec
 from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal
+from mcpmint.spec.notification_rules import notification_problems
 from mcpmint.spec.prompt_rules import prompt_problems
 from mcpmint.spec.rename_rules import rename_problems
 from mcpmint.spec.resource_rules import resource_problems
@@ -58,6 +59,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     found += prompt_problems(spec, data)
     found += resource_problems(spec, data)
     found += template_completion_problems(spec, data)
+    found += notification_problems(spec, data)
     return found
 
 
@@ -122,6 +124,10 @@ def _model_at(loc: JsonPath) -> type[BaseModel]:
         ("prompts", "messages", "content"): spec_models.PromptContent,
         ("resources",): spec_models.Resource,
         ("resourceTemplates",): spec_models.ResourceTemplate,
+        ("notifications",): spec_models.Notifications,
+        ("notifications", "tools"): spec_models.ListChanges,
+        ("notifications", "prompts"): spec_models.ListChanges,
+        ("notifications", "resources"): spec_models.ResourceChanges,
     }
     return table.get(tuple(names), spec_models.Spec)
 

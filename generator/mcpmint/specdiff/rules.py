@@ -146,6 +146,9 @@ prompt-argument-removed E gets that still send it are now refused
 prompt-completion-changed I completion offers other candidates
 prompt-messages-changed I clients getting it receive other messages
 prompt-text-changed I only display text changed
+notification-added I+ clients may hear of more changes
+notification-list-changed-removed W clients no longer hear of list changes
+notification-subscribe-removed E resources/subscribe now gets method-not-found
 """
 _CODES: Mapping[str, tuple[Level, Bump]] = {
     "E": (Level.ERROR, "major"),

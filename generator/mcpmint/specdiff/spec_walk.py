@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mcpmint.specdiff.def_walk import compare_definitions
+from mcpmint.specdiff.notification_walk import compare_notifications
 from mcpmint.specdiff.prompt_walk import compare_prompts
 from mcpmint.specdiff.resource_walk import compare_resources
 from mcpmint.specdiff.rules import (
@@ -26,6 +27,7 @@ _SPEC_KEYS = frozenset(
     {"mcpmint", "server", "transports", "$defs", "tools"}
     | {"resources", "resourceTemplates"}  # specdiff/resource_walk.py
     | {"prompts"}  # specdiff/prompt_walk.py
+    | {"notifications"}  # specdiff/notification_walk.py
 )
 _TOOL_KEYS = frozenset(
     "name title description annotations inputSchema outputSchema examples".split()
@@ -59,6 +61,7 @@ def compare_specs(
     compare_definitions(out, old, new, origins or {})
     compare_resources(out, old, new)
     compare_prompts(out, old, new)
+    compare_notifications(out, old, new)
     compare_unclassified(out, "", old, new, _SPEC_KEYS)
     return out
 
