@@ -1,14 +1,15 @@
 """The 2026-07-28 details the spec decides: caching hints (SEP-2549), every default
-applied, and the tools whose parameters are mirrored into headers (SEP-2243)."""
+applied; and which parameters a tool mirrors into headers (SEP-2243), which the
+generated code needs nothing for: tools/list serves the annotations as written, the
+SDK's Streamable HTTP server checks the headers and the SDK client sends them."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from mcpmint.codegen.ir import CacheIR, ProjectIR
 from mcpmint.spec.format import Cache, CacheHint, Spec
-from mcpmint.spec.header_rules import CACHE_KEYS, HEADER_KEY
+from mcpmint.spec.header_rules import CACHE_KEYS
 
 Hint = tuple[int, str]
 # What a result carries when nothing is said: the SDK's CacheableResult defaults.
@@ -17,22 +18,8 @@ DEFAULT_SCOPE = "private"
 
 
 def with_hints(project: ProjectIR, spec: Spec) -> ProjectIR:
-    """`project` with the spec's caching hints and header-mirroring tools."""
-    headers = tuple(t.name for t in spec.tools if header_params(t.inputSchema))
-    return replace(project, cache=cache_ir(spec), header_tools=headers)
-
-
-def header_params(schema: Any, chain: str = "") -> dict[str, str]:
-    """The parameters of an inputSchema mirrored into headers, reached through
-    `properties` alone: dotted path ("region", "target.zone") -> header name."""
-    properties = schema.get("properties") if isinstance(schema, dict) else None
-    found: dict[str, str] = {}
-    for name, prop in (properties if isinstance(properties, dict) else {}).items():
-        path = f"{chain}{name}"
-        if isinstance(prop, dict) and isinstance(prop.get(HEADER_KEY), str):
-            found[path] = prop[HEADER_KEY]
-        found.update(header_params(prop, f"{path}."))
-    return found
+    """`project` with the spec's caching hints."""
+    return replace(project, cache=cache_ir(spec))
 
 
 def cache_ir(spec: Spec) -> CacheIR | None:

@@ -147,3 +147,16 @@ def _positions(
         elif key in _MAP and isinstance(value, dict):
             for name, sub in value.items():
                 yield from _positions(sub, (*base, key, name), None)
+
+
+def header_params(schema: Any, chain: str = "") -> dict[str, str]:
+    """The parameters of an inputSchema mirrored into headers, reached through
+    `properties` alone: dotted path ("region", "target.zone") -> header name."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    found: dict[str, str] = {}
+    for name, prop in (properties if isinstance(properties, dict) else {}).items():
+        path = f"{chain}{name}"
+        if isinstance(prop, dict) and isinstance(prop.get(HEADER_KEY), str):
+            found[path] = prop[HEADER_KEY]
+        found.update(header_params(prop, f"{path}."))
+    return found
