@@ -151,7 +151,7 @@ def modern(method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def post(url: str, method: str, params: Any = None, **headers: str) -> httpx2.Response:
-    """One 2026-07-28 exchange with the routing headers a client sends, plus `headers`."""
+    """One 2026-07-28 exchange: the routing headers a client sends, plus `headers`."""
     sent = {**HEADERS, "MCP-Protocol-Version": MODERN, "Mcp-Method": method}
     if method == "tools/call":
         sent["Mcp-Name"] = params["name"]
