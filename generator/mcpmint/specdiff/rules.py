@@ -146,6 +146,10 @@ prompt-argument-removed E gets that still send it are now refused
 prompt-completion-changed I completion offers other candidates
 prompt-messages-changed I clients getting it receive other messages
 prompt-text-changed I only display text changed
+header-mirror-added W calls without it are refused until the client lists tools again
+header-mirror-removed W proxies routing on the header no longer receive it
+header-mirror-renamed W old-header calls are refused until the client lists tools again
+cache-hint-changed I clients may keep or share the results differently
 """
 _CODES: Mapping[str, tuple[Level, Bump]] = {
     "E": (Level.ERROR, "major"),
