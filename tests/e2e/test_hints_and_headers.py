@@ -329,3 +329,29 @@ def handshake_answers(url: str, methods: list[str]) -> list[dict[str, Any]]:
             )
             for i, m in enumerate(methods)
         ]
+
+
+def test_import_reads_header_mirrors_and_caching_hints(
+    url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "imported.yaml"
+    made = subprocess.run(
+        [PYTHON, "-m", "mcpmint", "import", url, "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    imported = yaml.safe_load(out.read_text(encoding="utf-8"))
+    properties = imported["tools"][0]["inputSchema"]["properties"]
+    assert properties["region"]["x-mcp-header"] == "Region"
+    assert properties["priority"]["x-mcp-header"] == "Priority"
+    # The lists whose hints are not the default (ttlMs 0, private).
+    assert imported["cache"] == {
+        "tools/list": {"ttlMs": 60000, "cacheScope": "public"},
+        "resources/list": {"ttlMs": 1000, "cacheScope": "private"},
+    }
+    checked = subprocess.run(
+        [PYTHON, "-m", "mcpmint", "validate", str(out)], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
