@@ -22,10 +22,14 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import PromptMessage
 from mcpmint_runtime.connection import ClientError
-from pydantic import MISSING, BaseModel, Field, StrictStr, ValidationError
+from pydantic import MISSING, BaseModel, Field, StrictBool, StrictStr, ValidationError
 
 from . import models
-from .models import JsonSchema202012ToolInputAddress
+from .models import (
+    JsonSchema202012ToolInputOption1,
+    JsonSchema202012ToolInputOption2,
+    _JsonInt,
+)
 
 # What this client was built for: `connect` compares them with the server's.
 SERVER_NAME = "conformance"
@@ -45,6 +49,7 @@ TOOLS = (
     "test_elicitation_sep1330_enums",
     "test_reconnection",
     "json_schema_2020_12_tool",
+    "test_custom_headers",
 )
 
 
@@ -423,8 +428,7 @@ class ConformanceClient:
     async def json_schema_2020_12_tool(
         self,
         *,
-        name: StrictStr | MISSING = MISSING,
-        address: JsonSchema202012ToolInputAddress | MISSING = MISSING,
+        root: JsonSchema202012ToolInputOption1 | JsonSchema202012ToolInputOption2,
     ) -> str:
         """Tool with JSON Schema 2020-12 features"""
         _result = await self._call(
@@ -432,8 +436,30 @@ class ConformanceClient:
             _arguments(
                 models.JsonSchema202012ToolInput,
                 {
-                    "name": name,
-                    "address": address,
+                    "root": root,
+                },
+            ),
+        )
+        return _text(_result)
+
+    async def test_custom_headers(
+        self,
+        *,
+        region: StrictStr,
+        priority: _JsonInt | MISSING = MISSING,
+        dryRun: StrictBool | MISSING = MISSING,
+        note: StrictStr | MISSING = MISSING,
+    ) -> str:
+        """Echoes its arguments; region, priority and dryRun travel as headers too."""
+        _result = await self._call(
+            "test_custom_headers",
+            _arguments(
+                models.TestCustomHeadersInput,
+                {
+                    "region": region,
+                    "priority": priority,
+                    "dryRun": dryRun,
+                    "note": note,
                 },
             ),
         )

@@ -60,6 +60,7 @@ def example_handlers() -> Handlers:
         test_elicitation_sep1330_enums=answer("test_elicitation_sep1330_enums", None),
         test_reconnection=answer("test_reconnection", None),
         json_schema_2020_12_tool=answer("json_schema_2020_12_tool", None),
+        test_custom_headers=answer("test_custom_headers", None),
     )
 
 

@@ -78,6 +78,7 @@ MODULES = [
     "conformance_server.handlers.test_elicitation_sep1330_enums",
     "conformance_server.handlers.test_reconnection",
     "conformance_server.handlers.json_schema_2020_12_tool",
+    "conformance_server.handlers.test_custom_headers",
 ]
 MODELS: dict[str, tuple[Any, Any]] = {
     "test_simple_text": (
@@ -136,6 +137,10 @@ MODELS: dict[str, tuple[Any, Any]] = {
         models.JsonSchema202012ToolInput,
         None,
     ),
+    "test_custom_headers": (
+        models.TestCustomHeadersInput,
+        None,
+    ),
 }
 METHODS = {
     "test_simple_text": "test_simple_text",
@@ -152,6 +157,7 @@ METHODS = {
     "test_elicitation_sep1330_enums": "test_elicitation_sep1330_enums",
     "test_reconnection": "test_reconnection",
     "json_schema_2020_12_tool": "json_schema_2020_12_tool",
+    "test_custom_headers": "test_custom_headers",
 }
 STRUCTURED = {tool.name for tool in TOOLS if tool.output_schema is not None}
 # (tool, example number, whether the spec wrote the result the handler must answer);
@@ -172,6 +178,8 @@ CASES: list[tuple[str, int, bool]] = [
     ("test_reconnection", 0, True),
     ("json_schema_2020_12_tool", 0, True),
     ("json_schema_2020_12_tool", 1, True),
+    ("test_custom_headers", 0, True),
+    ("test_custom_headers", 1, True),
 ]
 
 
