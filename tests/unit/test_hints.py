@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +138,35 @@ def test_a_read_s_own_hint_falls_back_on_the_read_default_key_by_key() -> None:
         resources=(("x://a", None), ("x://b", (5000, "public"))),
         templates=(("x://t/{id}", None), ("x://u/{id}", (9, "private"))),
     )
+
+
+BAD = """\
+mcpmint: 1
+server: {name: routed, version: 1.0.0}
+transports: [http]
+cache:
+  tools/list: {ttlMs: -1}
+tools:
+  - name: route
+    description: Says where a call goes.
+    inputSchema:
+      type: object
+      properties:
+        region: {type: string, x-mcp-header: Region}
+        ratio: {type: number, x-mcp-header: Ratio}
+        zone: {type: string, x-mcp-header: region}
+"""
+
+
+def test_the_readme_shows_what_validate_says(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    shown = readme.split("$ mcpmint validate spec.yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "spec.yaml").write_text(BAD, encoding="utf-8")
+    said = subprocess.run(
+        [sys.executable, "-m", "mcpmint", "validate", "spec.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert said.returncode == 1
+    assert said.stdout + said.stderr == shown
