@@ -41,6 +41,7 @@ cache:
   tools/list: {ttlMs: 60000, cacheScope: public}
   resources/list: {ttlMs: 1000}
   resources/read: {ttlMs: 5000}
+  server/discover: {ttlMs: 30000, cacheScope: public}
 tools:
   - name: route
     description: Says where a call goes; region and priority travel as headers too.
@@ -221,6 +222,8 @@ def test_every_2026_result_carries_its_result_type(url: str) -> None:
         headers = {"Mcp-Param-Region": "eu", "Mcp-Param-Priority": "2"}
         answer = result(post(url, method, params, **headers))
         assert answer["resultType"] == "complete", (method, answer)
+        if method == "server/discover":
+            assert (answer["ttlMs"], answer["cacheScope"]) == (30000, "public")
 
 
 def test_the_handshake_era_sees_no_hints_and_no_result_type(url: str) -> None:
