@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 import anyio
 import yaml
 
+from mcpmint.import_hints import served_cache
 from mcpmint.import_prompts import served_prompts
 from mcpmint.import_resources import EndlessPages, served_resources
 from mcpmint.spec.diagnostics import Diagnostic, SpecError, format_diagnostics
@@ -50,6 +51,7 @@ class ImportReport:
     resources: list[dict[str, Any]] = field(default_factory=list)
     templates: list[dict[str, Any]] = field(default_factory=list)
     prompts: list[dict[str, Any]] = field(default_factory=list)
+    cache: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def summary(self) -> str:
         """One line: the spec written, what it holds and where it came from."""
@@ -106,6 +108,8 @@ def spec_data(
         data["resourceTemplates"] = served.templates
     if served.prompts:
         data["prompts"] = served.prompts
+    if served.cache:
+        data["cache"] = _Block(served.cache)
     return data
 
 
@@ -118,7 +122,9 @@ async def _fetch(server: str, token: str | None, timeout: float) -> ImportReport
         try:
             with anyio.fail_after(timeout):
                 streams = _connect(server, token, log, statuses, timeout)
-                return await _session(server, streams)
+                report = await _session(server, streams)
+                again = lambda: _connect(server, token, log, [], timeout)  # noqa: E731
+                return replace(report, cache=await served_cache(again))
         except Exception as caught:  # exception groups too: re-raised as one line
             exc: BaseException = caught
             while isinstance(exc, BaseExceptionGroup):  # task groups wrap errors

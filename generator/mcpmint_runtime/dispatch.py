@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from .context import Content, ToolContext, ToolResult
 from .errors import InternalErrors, ToolFailure, error_id, internal_errors_mode
 from .logging_level import register_logging
+from .schema_order import keep_schema_order
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ def build_server(
         on_call_tool=on_call_tool,
     )
     register_logging(server)  # handlers log through ctx.log, in both eras
+    keep_schema_order(server, listing.tools)  # as written, in every era
     return server
 
 

@@ -294,6 +294,18 @@ NOT_SHOWN_BY_A_CALL = {
             "prompt-text-changed",
         )
     },
+    # 2026-07-28 details (specdiff/hint_walk.py).
+    **{
+        rule: "Mcp-Param headers travel only over Streamable HTTP in 2026-07-28, and "
+        "the SDK client recovers (re-lists, resends): shown in "
+        "tests/e2e/test_hints_and_headers.py"
+        for rule in (
+            "header-mirror-added",
+            "header-mirror-removed",
+            "header-mirror-renamed",
+        )
+    },
+    "cache-hint-changed": "a freshness hint on list and read results, not a call",
 }
 
 

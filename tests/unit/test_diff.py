@@ -46,6 +46,15 @@ def spec(*tools: dict[str, Any], **top: Any) -> dict[str, Any]:
     return {"mcpmint": 1, "server": server, "tools": list(tools), **top}
 
 
+HEADER_AT = "tools[t].inputSchema.properties.region.x-mcp-header"
+
+
+def mirrored(header: str | None) -> dict[str, Any]:
+    """Tool t with a string parameter `region`, mirrored into `header` if any."""
+    region = {"type": "string"} | ({"x-mcp-header": header} if header else {})
+    return tool(inputSchema={"type": "object", "properties": {"region": region}})
+
+
 def found(old: dict[str, Any], new: dict[str, Any]) -> set[tuple[str, str]]:
     """(rule, path) of every change from old to new."""
     return {(c.rule, c.path) for c in diff_specs(old, new).changes}
@@ -573,6 +582,21 @@ SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
      {("notification-subscribe-removed", "notifications.resources.subscribe")}),
     ("a notifications block that turns nothing on", spec(tool()),
      spec(tool(), notifications={"prompts": {}}), set()),
+    # 2026-07-28 details: specdiff/hint_walk.py.
+    ("a parameter mirrored into a header", spec(mirrored(None)),
+     spec(mirrored("Region")), {("header-mirror-added", HEADER_AT)}),
+    ("a header mirror dropped", spec(mirrored("Region")), spec(mirrored(None)),
+     {("header-mirror-removed", HEADER_AT)}),
+    ("a header mirror renamed", spec(mirrored("Region")), spec(mirrored("Zone")),
+     {("header-mirror-renamed", HEADER_AT)}),
+    ("a header mirror's case changed", spec(mirrored("Region")),
+     spec(mirrored("REGION")), set()),
+    ("a list's caching hint changed", spec(tool()),
+     spec(tool(), cache={"tools/list": {"ttlMs": 5000}}),
+     {("cache-hint-changed", "cache[tools/list]")}),
+    ("a resource's own caching hint changed", spec(tool(), resources=[RES_A]),
+     spec(tool(), resources=[{**RES_A, "cache": {"cacheScope": "public"}}]),
+     {("cache-hint-changed", "resources[x://a].cache")}),
 ]  # fmt: skip
 
 

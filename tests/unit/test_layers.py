@@ -23,6 +23,7 @@ LAYERS = (
     ("mcpmint.importer", "mcpmint.new", "mcpmint.specdiff"),
     ("mcpmint.import_prompts",),  # what importer reads of prompts
     ("mcpmint.import_resources",),  # what importer reads of resources
+    ("mcpmint.import_hints",),  # what importer reads of caching hints
     ("mcpmint.pipeline",),
     ("mcpmint.codegen",),
     ("mcpmint.models",),

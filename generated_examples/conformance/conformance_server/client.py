@@ -23,10 +23,14 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import PromptMessage
 from mcpmint_runtime.connection import ClientError
 from mcpmint_runtime.watch import ChangeEvent
-from pydantic import MISSING, BaseModel, Field, StrictStr, ValidationError
+from pydantic import MISSING, BaseModel, Field, StrictBool, StrictStr, ValidationError
 
 from . import models
-from .models import JsonSchema202012ToolInputAddress
+from .models import (
+    JsonSchema202012ToolInputOption1,
+    JsonSchema202012ToolInputOption2,
+    _JsonInt,
+)
 
 # What this client was built for: `connect` compares them with the server's.
 SERVER_NAME = "conformance"
@@ -46,6 +50,7 @@ TOOLS = (
     "test_elicitation_sep1330_enums",
     "test_reconnection",
     "json_schema_2020_12_tool",
+    "test_custom_headers",
     "test_trigger_tool_change",
     "test_trigger_prompt_change",
     "test_trigger_resource_update",
@@ -131,11 +136,13 @@ def transport_for(
 
 def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
     """Wire arguments from keyword values: aliases applied, omitted ones left out."""
-    data = {
+    data: Any = {
         (info.alias or name): values[name]
         for name, info in model.model_fields.items()
         if values.get(name, MISSING) is not MISSING
     }
+    if getattr(model, "__pydantic_root_model__", False):
+        data = values["root"]  # a schema whose root is a union: one of its shapes
     # Validate before sending: a bad argument fails here, with the model's message.
     return model.model_validate(data).model_dump(
         mode="json", by_alias=True, exclude_unset=True
@@ -433,8 +440,7 @@ class ConformanceClient:
     async def json_schema_2020_12_tool(
         self,
         *,
-        name: StrictStr | MISSING = MISSING,
-        address: JsonSchema202012ToolInputAddress | MISSING = MISSING,
+        root: JsonSchema202012ToolInputOption1 | JsonSchema202012ToolInputOption2,
     ) -> str:
         """Tool with JSON Schema 2020-12 features"""
         _result = await self._call(
@@ -442,8 +448,30 @@ class ConformanceClient:
             _arguments(
                 models.JsonSchema202012ToolInput,
                 {
-                    "name": name,
-                    "address": address,
+                    "root": root,
+                },
+            ),
+        )
+        return _text(_result)
+
+    async def test_custom_headers(
+        self,
+        *,
+        region: StrictStr,
+        priority: _JsonInt | MISSING = MISSING,
+        dryRun: StrictBool | MISSING = MISSING,
+        note: StrictStr | MISSING = MISSING,
+    ) -> str:
+        """Echoes its arguments; region, priority and dryRun travel as headers too."""
+        _result = await self._call(
+            "test_custom_headers",
+            _arguments(
+                models.TestCustomHeadersInput,
+                {
+                    "region": region,
+                    "priority": priority,
+                    "dryRun": dryRun,
+                    "note": note,
                 },
             ),
         )

@@ -60,6 +60,7 @@ def example_handlers() -> Handlers:
         test_elicitation_sep1330_enums=answer("test_elicitation_sep1330_enums", None),
         test_reconnection=answer("test_reconnection", None),
         json_schema_2020_12_tool=answer("json_schema_2020_12_tool", None),
+        test_custom_headers=answer("test_custom_headers", None),
         test_trigger_tool_change=answer("test_trigger_tool_change", None),
         test_trigger_prompt_change=answer("test_trigger_prompt_change", None),
         test_trigger_resource_update=answer("test_trigger_resource_update", None),

@@ -16,13 +16,17 @@ are set by wire name: `Model.model_validate({"class": ...})`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     MISSING,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    RootModel,
+    StrictBool,
+    StrictInt,
     StrictStr,
     ValidationInfo,
     model_validator,
@@ -63,6 +67,16 @@ class _JsonModel(BaseModel):
     @classmethod
     def _unknown_left_out(cls, data: Any, info: ValidationInfo) -> Any:
         return _known_only(cls, data, info)
+
+
+def _integral_float_as_int(value: Any) -> Any:
+    # JSON Schema counts 1.0 as an integer; the strict int still rejects "1" and true.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_JsonInt: TypeAlias = Annotated[StrictInt, BeforeValidator(_integral_float_as_int)]
 
 
 class TestSimpleTextInput(_JsonModel):
@@ -125,6 +139,20 @@ class TestReconnectionInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class TestCustomHeadersInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+    region: StrictStr
+    """
+    Where to route the call
+    """
+    priority: _JsonInt | MISSING = MISSING
+    dryRun: StrictBool | MISSING = MISSING
+    note: StrictStr | MISSING = MISSING
+    """
+    Not mirrored
+    """
+
+
 class TestTriggerToolChangeInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -180,7 +208,26 @@ class JsonSchema202012ToolInputAddress(_JsonModel):
     city: StrictStr | MISSING = MISSING
 
 
-class JsonSchema202012ToolInput(_JsonModel):
+class JsonSchema202012ToolInputOption1(_JsonModel):
     model_config = ConfigDict(extra="forbid")
+    phone: StrictStr
     name: StrictStr | MISSING = MISSING
     address: JsonSchema202012ToolInputAddress | MISSING = MISSING
+    contactMethod: Literal["phone", "email"] | MISSING = MISSING
+    email: StrictStr | MISSING = MISSING
+
+
+class JsonSchema202012ToolInputOption2(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+    email: StrictStr
+    name: StrictStr | MISSING = MISSING
+    address: JsonSchema202012ToolInputAddress | MISSING = MISSING
+    contactMethod: Literal["phone", "email"] | MISSING = MISSING
+    phone: StrictStr | MISSING = MISSING
+
+
+class JsonSchema202012ToolInput(
+    RootModel[JsonSchema202012ToolInputOption1 | JsonSchema202012ToolInputOption2]
+):
+    model_config = ConfigDict(regex_engine="python-re")
+    root: JsonSchema202012ToolInputOption1 | JsonSchema202012ToolInputOption2

@@ -18,7 +18,9 @@ from mcpmint_runtime import (
     ServerInfo,
     ToolEntry,
     ToolResult,
+    schema_validator,
 )
+from mcpmint_runtime.caching import attach_cache_hints
 from mcpmint_runtime.completion import Completions, template_completions
 from mcpmint_runtime.lifecycle import attach
 from mcpmint_runtime.prompts import attach_prompt_data
@@ -32,6 +34,7 @@ from .handlers.json_schema_2020_12_tool import (
 )
 from .handlers.read_template_data import read_template_data as _read_template_data
 from .handlers.test_audio_content import test_audio_content as _test_audio_content
+from .handlers.test_custom_headers import test_custom_headers as _test_custom_headers
 from .handlers.test_elicitation import test_elicitation as _test_elicitation
 from .handlers.test_elicitation_sep1034_defaults import (
     test_elicitation_sep1034_defaults as _test_elicitation_sep1034_defaults,
@@ -199,6 +202,15 @@ class JsonSchema202012ToolHandler(Protocol):
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
+class TestCustomHeadersHandler(Protocol):
+    """The signature of the `test_custom_headers` handler (tool
+    'test_custom_headers')."""
+
+    def __call__(
+        self, args: models.TestCustomHeadersInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
 class TestTriggerToolChangeHandler(Protocol):
     """The signature of the `test_trigger_tool_change` handler (tool
     'test_trigger_tool_change')."""
@@ -267,6 +279,7 @@ class Handlers:
     )
     test_reconnection: TestReconnectionHandler = _test_reconnection
     json_schema_2020_12_tool: JsonSchema202012ToolHandler = _json_schema_2020_12_tool
+    test_custom_headers: TestCustomHeadersHandler = _test_custom_headers
     test_trigger_tool_change: TestTriggerToolChangeHandler = _test_trigger_tool_change
     test_trigger_prompt_change: TestTriggerPromptChangeHandler = (
         _test_trigger_prompt_change
@@ -342,6 +355,17 @@ def _completions(h: Handlers) -> Completions:
     """completion/complete's entries of the resource templates: each variable's
     candidates, or its handler."""
     return template_completions(RESOURCE_DATA["completions"], h)
+
+
+# Caching hints of 2026-07-28 results, (ttlMs, cacheScope), from the spec's `cache:`.
+CACHE_HINTS: dict[str, tuple[int, str]] = {
+    "tools/list": (60000, "public"),
+    "resources/read": (5000, "private"),
+}
+# Reads with their own hints: every static URI, then every template in the order
+# reads try them (None: the `resources/read` hint above, else the SDK's default).
+READ_HINTS: dict[str, tuple[int, str] | None] = {}
+TEMPLATE_READ_HINTS: tuple[tuple[str, tuple[int, str] | None], ...] = ()
 
 
 def build_server(
@@ -449,27 +473,34 @@ def build_server(
             models.JsonSchema202012ToolInput,
             None,
             h.json_schema_2020_12_tool,
+            input_validator=schema_validator(TOOLS[13].input_schema),
         ),
         ToolEntry(
             TOOLS[14],
+            models.TestCustomHeadersInput,
+            None,
+            h.test_custom_headers,
+        ),
+        ToolEntry(
+            TOOLS[15],
             models.TestTriggerToolChangeInput,
             None,
             h.test_trigger_tool_change,
         ),
         ToolEntry(
-            TOOLS[15],
+            TOOLS[16],
             models.TestTriggerPromptChangeInput,
             None,
             h.test_trigger_prompt_change,
         ),
         ToolEntry(
-            TOOLS[16],
+            TOOLS[17],
             models.TestTriggerResourceUpdateInput,
             None,
             h.test_trigger_resource_update,
         ),
         ToolEntry(
-            TOOLS[17],
+            TOOLS[18],
             models.TestLoggingToolInput,
             None,
             h.test_logging_tool,
@@ -498,6 +529,7 @@ def build_server(
         resources_subscribe=True,
     )
     register_changes(server, declared, subscription_bus)
+    attach_cache_hints(server, CACHE_HINTS, READ_HINTS, TEMPLATE_READ_HINTS)
     if with_lifespan:
         attach(
             server,

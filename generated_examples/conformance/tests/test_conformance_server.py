@@ -78,6 +78,7 @@ MODULES = [
     "conformance_server.handlers.test_elicitation_sep1330_enums",
     "conformance_server.handlers.test_reconnection",
     "conformance_server.handlers.json_schema_2020_12_tool",
+    "conformance_server.handlers.test_custom_headers",
     "conformance_server.handlers.test_trigger_tool_change",
     "conformance_server.handlers.test_trigger_prompt_change",
     "conformance_server.handlers.test_trigger_resource_update",
@@ -140,6 +141,10 @@ MODELS: dict[str, tuple[Any, Any]] = {
         models.JsonSchema202012ToolInput,
         None,
     ),
+    "test_custom_headers": (
+        models.TestCustomHeadersInput,
+        None,
+    ),
     "test_trigger_tool_change": (
         models.TestTriggerToolChangeInput,
         None,
@@ -172,6 +177,7 @@ METHODS = {
     "test_elicitation_sep1330_enums": "test_elicitation_sep1330_enums",
     "test_reconnection": "test_reconnection",
     "json_schema_2020_12_tool": "json_schema_2020_12_tool",
+    "test_custom_headers": "test_custom_headers",
     "test_trigger_tool_change": "test_trigger_tool_change",
     "test_trigger_prompt_change": "test_trigger_prompt_change",
     "test_trigger_resource_update": "test_trigger_resource_update",
@@ -196,6 +202,8 @@ CASES: list[tuple[str, int, bool]] = [
     ("test_reconnection", 0, True),
     ("json_schema_2020_12_tool", 0, True),
     ("json_schema_2020_12_tool", 1, True),
+    ("test_custom_headers", 0, True),
+    ("test_custom_headers", 1, True),
     ("test_trigger_tool_change", 0, True),
     ("test_trigger_prompt_change", 0, True),
     ("test_trigger_resource_update", 0, True),
@@ -382,6 +390,8 @@ def test_the_fake_server_round_trips_every_example_over_stdio(mode: str) -> None
 
 def as_keywords(model: Any, arguments: dict[str, Any]) -> dict[str, Any]:
     """Wire arguments as the typed client's keyword arguments."""
+    if getattr(model, "__pydantic_root_model__", False):
+        return {"root": arguments}  # a schema whose root is a union
     names = {(info.alias or name): name for name, info in model.model_fields.items()}
     taken = {"self", "models", "meta", "timeout"}
     return {

@@ -298,6 +298,8 @@ def test_the_fake_server_round_trips_every_example_over_stdio(mode: str) -> None
 
 def as_keywords(model: Any, arguments: dict[str, Any]) -> dict[str, Any]:
     """Wire arguments as the typed client's keyword arguments."""
+    if getattr(model, "__pydantic_root_model__", False):
+        return {"root": arguments}  # a schema whose root is a union
     names = {(info.alias or name): name for name, info in model.model_fields.items()}
     taken = {"self", "models", "meta", "timeout"}
     return {

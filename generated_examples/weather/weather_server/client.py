@@ -113,11 +113,13 @@ def transport_for(
 
 def _arguments(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
     """Wire arguments from keyword values: aliases applied, omitted ones left out."""
-    data = {
+    data: Any = {
         (info.alias or name): values[name]
         for name, info in model.model_fields.items()
         if values.get(name, MISSING) is not MISSING
     }
+    if getattr(model, "__pydantic_root_model__", False):
+        data = values["root"]  # a schema whose root is a union: one of its shapes
     # Validate before sending: a bad argument fails here, with the model's message.
     return model.model_validate(data).model_dump(
         mode="json", by_alias=True, exclude_unset=True

@@ -99,6 +99,21 @@ class ProjectIR:
     # candidates, or prompts register the handler anyway).
     complete_templates: bool = False
     notifications: NotificationsIR | None = None  # None: the server sends none
+    cache: CacheIR | None = None  # 2026-07-28 caching hints; None: the SDK's defaults
+    header_tools: tuple[
+        str, ...
+    ] = ()  # tools with x-mcp-header parameters (wire names)
+
+
+@dataclass(frozen=True, slots=True)
+class CacheIR:
+    """The spec's caching hints, every default applied: (ttlMs, cacheScope) pairs."""
+
+    methods: tuple[tuple[str, tuple[int, str]], ...]  # method -> hint, spec order
+    # Every static URI with its own hint or None; empty when no read has one.
+    resources: tuple[tuple[str, tuple[int, str] | None], ...] = ()
+    # Every template in order, with its own hint or None; empty when none has one.
+    templates: tuple[tuple[str, tuple[int, str] | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

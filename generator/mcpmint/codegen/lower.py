@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mcpmint.codegen.hints import with_hints
 from mcpmint.codegen.ir import ExampleIR, ProjectIR, ServerIR, SettingIR, ToolIR
 from mcpmint.codegen.notifications import with_notifications
 from mcpmint.codegen.prompts import (
@@ -78,7 +79,8 @@ def to_ir(
         shared=shared,
         prompts=to_prompts_ir(spec, models, spec_path),
     )
-    return with_notifications(with_resources(project, spec, models, spec_path), spec)
+    project = with_resources(project, spec, models, spec_path)
+    return with_hints(with_notifications(project, spec), spec)
 
 
 def model_requests(spec: Spec) -> list[ModelRequest]:

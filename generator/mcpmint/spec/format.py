@@ -184,6 +184,47 @@ class ResourceAnnotations(BaseModel):
     lastModified: str | None = None
 
 
+CacheScope = Literal["public", "private"]
+# The methods whose 2026-07-28 results carry ttlMs/cacheScope (SEP-2549).
+CACHED_LISTS = (
+    "tools/list",
+    "prompts/list",
+    "resources/list",
+    "resources/templates/list",
+    "server/discover",
+)
+
+
+class CacheHint(_Strict):
+    """How long a client may reuse a 2026-07-28 result (SEP-2549); a key left out
+    takes the default: `cache.resources/read` for a read, else ttlMs 0, private."""
+
+    ttlMs: int | None = Field(
+        None,
+        ge=0,
+        le=2**53 - 1,
+        description="Milliseconds the result stays fresh (0: immediately stale)",
+    )
+    cacheScope: CacheScope | None = Field(
+        None,
+        description="`public`: shared caches may serve it to anyone; "
+        "`private`: only the caller's own cache",
+    )
+
+
+class Cache(_Strict):
+    """Caching hints per cacheable method (2026-07-28; older eras never see them).
+    `resources/read` is the default of every read; a resource or template's own
+    `cache` wins, key by key."""
+
+    tools_list: CacheHint | None = Field(None, alias="tools/list")
+    prompts_list: CacheHint | None = Field(None, alias="prompts/list")
+    resources_list: CacheHint | None = Field(None, alias="resources/list")
+    templates_list: CacheHint | None = Field(None, alias="resources/templates/list")
+    server_discover: CacheHint | None = Field(None, alias="server/discover")
+    resources_read: CacheHint | None = Field(None, alias="resources/read")
+
+
 class Resource(_Strict):
     """An MCP Resource as resources/list serves it, plus where its contents come
     from: exactly one of `text`, `file` and `handler` (mcpmint's keys, not served)."""
@@ -209,6 +250,9 @@ class Resource(_Strict):
         description="Read by a handler in handlers/ (written once, yours), "
         "returning str or bytes",
     )
+    cache: CacheHint | None = Field(
+        None, description="Caching hints of its reads (2026-07-28)"
+    )
 
 
 class ResourceTemplate(_Strict):
@@ -233,6 +277,9 @@ class ResourceTemplate(_Strict):
         description="Completions of template variables (completion/complete): "
         "variable -> `values` or `handler: true` (handlers/complete_read_<name>.py); "
         "a variable whose schema has an enum is completed from it without this",
+    )
+    cache: CacheHint | None = Field(
+        None, description="Caching hints of the reads it answers (2026-07-28)"
     )
 
 
@@ -372,6 +419,11 @@ class Spec(_Strict):
         None,
         description="Change notifications the server sends (list changes, "
         "resource updates)",
+    )
+    cache: Cache | None = Field(
+        None,
+        description="2026-07-28 caching hints (ttlMs, cacheScope) per cacheable "
+        "method; default: ttlMs 0, private",
     )
 
 

@@ -15,6 +15,7 @@ from referencing import Registry
 from mcpmint.schema.walk import bundle, def_name, own_defs
 from mcpmint.spec import format as spec_models
 from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
+from mcpmint.spec.header_rules import CACHE_KEYS, header_problems
 from mcpmint.spec.keyword_rules import FORMAT_CHECKER, strict_problems
 from mcpmint.spec.load import LoadedSpec
 from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal
@@ -60,6 +61,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     found += resource_problems(spec, data)
     found += template_completion_problems(spec, data)
     found += notification_problems(spec, data)
+    found += header_problems(spec, data)
     return found
 
 
@@ -128,6 +130,10 @@ def _model_at(loc: JsonPath) -> type[BaseModel]:
         ("notifications", "tools"): spec_models.ListChanges,
         ("notifications", "prompts"): spec_models.ListChanges,
         ("notifications", "resources"): spec_models.ResourceChanges,
+        ("cache",): spec_models.Cache,
+        **{("cache", m): spec_models.CacheHint for m in CACHE_KEYS},
+        ("resources", "cache"): spec_models.CacheHint,
+        ("resourceTemplates", "cache"): spec_models.CacheHint,
     }
     return table.get(tuple(names), spec_models.Spec)
 

@@ -22,8 +22,9 @@ Spec = Mapping[str, Any]
 
 _TEXT = ("name", "title", "description", "annotations", "icons", "_meta", "size")
 _CONTENTS = ("text", "file", "handler")
-_RESOURCE_KEYS = frozenset(("uri", "mimeType", *_TEXT, *_CONTENTS))
-_TEMPLATE_KEYS = frozenset(("uriTemplate", "mimeType", "variables", *_TEXT))
+# `cache` is compared in hint_walk.py.
+_RESOURCE_KEYS = frozenset(("uri", "mimeType", "cache", *_TEXT, *_CONTENTS))
+_TEMPLATE_KEYS = frozenset(("uriTemplate", "mimeType", "variables", "cache", *_TEXT))
 
 
 def compare_resources(out: list[Change], old: Spec, new: Spec) -> None:

@@ -149,6 +149,10 @@ prompt-text-changed I only display text changed
 notification-added I+ clients may hear of more changes
 notification-list-changed-removed W clients no longer hear of list changes
 notification-subscribe-removed E resources/subscribe now gets method-not-found
+header-mirror-added W calls without it are refused until the client lists tools again
+header-mirror-removed W proxies routing on the header no longer receive it
+header-mirror-renamed W old-header calls are refused until the client lists tools again
+cache-hint-changed I clients may keep or share the results differently
 """
 _CODES: Mapping[str, tuple[Level, Bump]] = {
     "E": (Level.ERROR, "major"),

@@ -41,7 +41,7 @@ _WALKED = frozenset(
     "type enum const default properties required additionalProperties items"
     " prefixItems anyOf oneOf allOf $schema $id $defs definitions".split()
 )
-_KNOWN = _DOC_KEYS | frozenset(CONSTRAINTS) | _WALKED
+_KNOWN = _DOC_KEYS | frozenset(CONSTRAINTS) | _WALKED | {"x-mcp-header"}  # hint_walk
 _ANY: Mapping[str, Any] = {}
 
 

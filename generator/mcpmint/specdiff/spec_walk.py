@@ -7,6 +7,7 @@ from typing import Any
 
 from mcpmint.specdiff.def_walk import compare_definitions
 from mcpmint.specdiff.notification_walk import compare_notifications
+from mcpmint.specdiff.hint_walk import compare_cache, compare_header_mirrors
 from mcpmint.specdiff.prompt_walk import compare_prompts
 from mcpmint.specdiff.resource_walk import compare_resources
 from mcpmint.specdiff.rules import (
@@ -28,6 +29,7 @@ _SPEC_KEYS = frozenset(
     | {"resources", "resourceTemplates"}  # specdiff/resource_walk.py
     | {"prompts"}  # specdiff/prompt_walk.py
     | {"notifications"}  # specdiff/notification_walk.py
+    | {"cache"}  # specdiff/hint_walk.py
 )
 _TOOL_KEYS = frozenset(
     "name title description annotations inputSchema outputSchema examples".split()
@@ -62,6 +64,7 @@ def compare_specs(
     compare_resources(out, old, new)
     compare_prompts(out, old, new)
     compare_notifications(out, old, new)
+    compare_cache(out, old, new)
     compare_unclassified(out, "", old, new, _SPEC_KEYS)
     return out
 
@@ -225,6 +228,7 @@ def _compare_tool(
             for tool, spec in ((old, specs[0]), (new, specs[1]))
         )
         _compare_timeout(out, join(path, "timeout"), before, after)
+    compare_header_mirrors(out, path, old, new)
     compare_unclassified(out, path, old, new, _TOOL_KEYS)
 
 
