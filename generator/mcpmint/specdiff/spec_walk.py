@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from mcpmint.specdiff.def_walk import compare_definitions
-from mcpmint.specdiff.notification_walk import compare_notifications
 from mcpmint.specdiff.hint_walk import compare_cache, compare_header_mirrors
+from mcpmint.specdiff.notification_walk import compare_notifications
 from mcpmint.specdiff.prompt_walk import compare_prompts
 from mcpmint.specdiff.resource_walk import compare_resources
 from mcpmint.specdiff.rules import (
