@@ -60,6 +60,32 @@ def example_handlers() -> Handlers:
         test_elicitation_sep1330_enums=answer("test_elicitation_sep1330_enums", None),
         test_reconnection=answer("test_reconnection", None),
         json_schema_2020_12_tool=answer("json_schema_2020_12_tool", None),
+        test_input_required_result_elicitation=answer(
+            "test_input_required_result_elicitation", None
+        ),
+        test_input_required_result_sampling=answer(
+            "test_input_required_result_sampling", None
+        ),
+        test_input_required_result_list_roots=answer(
+            "test_input_required_result_list_roots", None
+        ),
+        test_input_required_result_request_state=answer(
+            "test_input_required_result_request_state", None
+        ),
+        test_input_required_result_multiple_inputs=answer(
+            "test_input_required_result_multiple_inputs", None
+        ),
+        test_input_required_result_multi_round=answer(
+            "test_input_required_result_multi_round", None
+        ),
+        test_input_required_result_tampered_state=answer(
+            "test_input_required_result_tampered_state", None
+        ),
+        test_input_required_result_capabilities=answer(
+            "test_input_required_result_capabilities", None
+        ),
+        test_missing_capability=answer("test_missing_capability", None),
+        test_streaming_elicitation=answer("test_streaming_elicitation", None),
     )
 
 

@@ -78,6 +78,16 @@ MODULES = [
     "conformance_server.handlers.test_elicitation_sep1330_enums",
     "conformance_server.handlers.test_reconnection",
     "conformance_server.handlers.json_schema_2020_12_tool",
+    "conformance_server.handlers.test_input_required_result_elicitation",
+    "conformance_server.handlers.test_input_required_result_sampling",
+    "conformance_server.handlers.test_input_required_result_list_roots",
+    "conformance_server.handlers.test_input_required_result_request_state",
+    "conformance_server.handlers.test_input_required_result_multiple_inputs",
+    "conformance_server.handlers.test_input_required_result_multi_round",
+    "conformance_server.handlers.test_input_required_result_tampered_state",
+    "conformance_server.handlers.test_input_required_result_capabilities",
+    "conformance_server.handlers.test_missing_capability",
+    "conformance_server.handlers.test_streaming_elicitation",
 ]
 MODELS: dict[str, tuple[Any, Any]] = {
     "test_simple_text": (
@@ -136,6 +146,46 @@ MODELS: dict[str, tuple[Any, Any]] = {
         models.JsonSchema202012ToolInput,
         None,
     ),
+    "test_input_required_result_elicitation": (
+        models.TestInputRequiredResultElicitationInput,
+        None,
+    ),
+    "test_input_required_result_sampling": (
+        models.TestInputRequiredResultSamplingInput,
+        None,
+    ),
+    "test_input_required_result_list_roots": (
+        models.TestInputRequiredResultListRootsInput,
+        None,
+    ),
+    "test_input_required_result_request_state": (
+        models.TestInputRequiredResultRequestStateInput,
+        None,
+    ),
+    "test_input_required_result_multiple_inputs": (
+        models.TestInputRequiredResultMultipleInputsInput,
+        None,
+    ),
+    "test_input_required_result_multi_round": (
+        models.TestInputRequiredResultMultiRoundInput,
+        None,
+    ),
+    "test_input_required_result_tampered_state": (
+        models.TestInputRequiredResultTamperedStateInput,
+        None,
+    ),
+    "test_input_required_result_capabilities": (
+        models.TestInputRequiredResultCapabilitiesInput,
+        None,
+    ),
+    "test_missing_capability": (
+        models.TestMissingCapabilityInput,
+        None,
+    ),
+    "test_streaming_elicitation": (
+        models.TestStreamingElicitationInput,
+        None,
+    ),
 }
 METHODS = {
     "test_simple_text": "test_simple_text",
@@ -152,6 +202,16 @@ METHODS = {
     "test_elicitation_sep1330_enums": "test_elicitation_sep1330_enums",
     "test_reconnection": "test_reconnection",
     "json_schema_2020_12_tool": "json_schema_2020_12_tool",
+    "test_input_required_result_elicitation": "test_input_required_result_elicitation",
+    "test_input_required_result_sampling": "test_input_required_result_sampling",
+    "test_input_required_result_list_roots": "test_input_required_result_list_roots",
+    "test_input_required_result_request_state": "test_input_required_result_request_state",
+    "test_input_required_result_multiple_inputs": "test_input_required_result_multiple_inputs",
+    "test_input_required_result_multi_round": "test_input_required_result_multi_round",
+    "test_input_required_result_tampered_state": "test_input_required_result_tampered_state",
+    "test_input_required_result_capabilities": "test_input_required_result_capabilities",
+    "test_missing_capability": "test_missing_capability",
+    "test_streaming_elicitation": "test_streaming_elicitation",
 }
 STRUCTURED = {tool.name for tool in TOOLS if tool.output_schema is not None}
 # (tool, example number, whether the spec wrote the result the handler must answer);
@@ -172,6 +232,16 @@ CASES: list[tuple[str, int, bool]] = [
     ("test_reconnection", 0, True),
     ("json_schema_2020_12_tool", 0, True),
     ("json_schema_2020_12_tool", 1, True),
+    ("test_input_required_result_elicitation", 0, True),
+    ("test_input_required_result_sampling", 0, True),
+    ("test_input_required_result_list_roots", 0, True),
+    ("test_input_required_result_request_state", 0, True),
+    ("test_input_required_result_multiple_inputs", 0, True),
+    ("test_input_required_result_multi_round", 0, True),
+    ("test_input_required_result_tampered_state", 0, True),
+    ("test_input_required_result_capabilities", 0, True),
+    ("test_missing_capability", 0, True),
+    ("test_streaming_elicitation", 0, True),
 ]
 
 
@@ -239,6 +309,7 @@ PROMPT_ARGUMENTS: dict[str, dict[str, str]] = {
         "resourceUri": "a",
     },
     "test_prompt_with_image": {},
+    "test_input_required_result_prompt": {},
 }
 
 
