@@ -24,6 +24,8 @@ from typing import Any
 from mcp.server.lowlevel import Server
 from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 
+from .settings import SettingsError
+
 KEY_VARIABLE = "MCP_REQUEST_STATE_KEY"
 MIN_KEY_BYTES = 32
 TTL_SECONDS = 600.0
@@ -39,7 +41,7 @@ __all__ = [
 ]
 
 
-class RequestStateKeyError(ValueError):
+class RequestStateKeyError(SettingsError):
     """`MCP_REQUEST_STATE_KEY` is unusable: one line, never showing the key."""
 
 
