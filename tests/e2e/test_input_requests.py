@@ -14,6 +14,7 @@ capability is refused with -32021 (HTTP 400 in 2026-07-28).
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -316,18 +317,14 @@ def test_the_state_is_sealed(servers: list[tuple[str, Path]]) -> None:
     assert "requestState rejected on tools/call" in other_log.read_text()
 
 
-def test_an_undeclared_capability_is_http_400(servers: list[tuple[str, Path]]) -> None:
-    url = servers[0][0]
+def post(url: str, params: dict[str, Any], caps: dict[str, Any]) -> Any:
+    """A 2026-07-28 tools/call of plan_trip, by hand: (HTTP status, JSON-RPC body)."""
     meta = {
         "io.modelcontextprotocol/protocolVersion": MODERN,
-        "io.modelcontextprotocol/clientCapabilities": {"sampling": {}},
+        "io.modelcontextprotocol/clientCapabilities": caps,
     }
-    body = {
-        "jsonrpc": "2.0",
-        "id": 7,
-        "method": "tools/call",
-        "params": {"name": "plan_trip", "arguments": {}, "_meta": meta},
-    }
+    params = {"name": "plan_trip", "arguments": {}, **params, "_meta": meta}
+    body = {"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": params}
     headers = {
         "Accept": "application/json, text/event-stream",
         "MCP-Protocol-Version": MODERN,
@@ -335,10 +332,31 @@ def test_an_undeclared_capability_is_http_400(servers: list[tuple[str, Path]]) -
         "Mcp-Name": "plan_trip",
     }
     response = httpx2.post(url, json=body, headers=headers, timeout=10)
-    assert response.status_code == 400
-    error = response.json()["error"]
-    assert error["code"] == -32021
-    assert error["data"] == {"requiredCapabilities": {"elicitation": {"form": {}}}}
+    text = response.text
+    if response.headers["content-type"].startswith("text/event-stream"):
+        text = [line[5:] for line in text.splitlines() if line.startswith("data:")][-1]
+    return response.status_code, json.loads(text)
+
+
+def test_refusals_are_http_400(servers: list[tuple[str, Path]]) -> None:
+    url = servers[0][0]
+    status, body = post(url, {}, {"sampling": {}})
+    assert status == 400
+    assert body["error"]["code"] == -32021
+    required = {"elicitation": {"form": {}}}
+    assert body["error"]["data"] == {"requiredCapabilities": required}
+    everything = {"elicitation": {}, "sampling": {}, "roots": {}}
+    status, body = post(url, {}, everything)
+    assert status == 200
+    assert body["result"]["resultType"] == "input_required"
+    state = body["result"]["requestState"] + "-TAMPERED"
+    status, body = post(url, {"requestState": state}, everything)
+    assert status == 400
+    assert body["error"] == {
+        "code": -32602,
+        "message": "Invalid or expired requestState",
+        "data": {"reason": "invalid_request_state"},
+    }
 
 
 def test_a_short_key_stops_the_server(project: Path) -> None:

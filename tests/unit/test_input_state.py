@@ -166,3 +166,8 @@ def test_the_digest_pins_the_exact_question() -> None:
     assert same == _digest(Sample(["Pick a city"], max_tokens=20).wire())
     assert same != _digest(Sample(["Pick a town"], max_tokens=20).wire())
     assert same != _digest(Sample(["Pick a city"], max_tokens=21).wire())
+
+
+def test_a_state_lasts_ten_minutes() -> None:
+    assert security_from_env({}).ttl == 600.0
+    assert security_from_env(env(OLD)).ttl == 600.0
