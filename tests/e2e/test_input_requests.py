@@ -349,6 +349,11 @@ def test_refusals_are_http_400(servers: list[tuple[str, Path]]) -> None:
     status, body = post(url, {}, everything)
     assert status == 200
     assert body["result"]["resultType"] == "input_required"
+    # An answer to a question not asked is ignored: the name is asked again.
+    stray = {"inputResponses": {"wrong_key": {"action": "accept", "content": {}}}}
+    status, again = post(url, stray, everything)
+    assert status == 200
+    assert list(again["result"]["inputRequests"]) == ["elicitation-1"]
     state = body["result"]["requestState"] + "-TAMPERED"
     status, body = post(url, {"requestState": state}, everything)
     assert status == 400
