@@ -495,9 +495,9 @@ class ConformanceClient:
     async def test_input_required_result_request_state(
         self,
     ) -> str:
-        """Keeps a value of its own across the round (ctx.carry) and asks a
-        confirmation (key confirm); says state-ok when the value came back
-        (scenario input-required-result-request-state)."""
+        """Counts its runs in ctx.carry and asks a confirmation (key confirm):
+        round 2 in 2026-07-28, where the count came back in the sealed
+        requestState (scenario input-required-result-request-state)."""
         _result = await self._call(
             "test_input_required_result_request_state",
             _arguments(
