@@ -30,6 +30,8 @@ from .input_state import RoundState
 from .questions import Ask, Kind
 
 MODERN = "2026-07-28"
+# The requests whose result may be `input_required` (2026-07-28).
+_ROUND_METHODS = ("tools/call", "prompts/get", "resources/read")
 R = TypeVar("R")
 
 
@@ -107,6 +109,11 @@ class Inputs:
         for question in questions:
             if not client_can(self.sdk, question.kind):
                 raise missing_capability(question.kind, self.owner)
+        if self.modern and self.sdk.method not in _ROUND_METHODS:
+            raise RuntimeError(
+                f"{self.owner} asks for input in {self.sdk.method}: only tools/call, "
+                "prompts/get and resources/read can ask"
+            )
         if not self.modern:
             return tuple(
                 [await self._send(q, k) for q, k in zip(questions, keys, strict=True)]
