@@ -207,8 +207,8 @@ class ToolContext(Generic[SettingsT, StateT]):
 
 
 def _owner(method: str, name: str) -> str:
-    kinds = {"tools/call": "tool", "prompts/get": "prompt", "resources/read": "resource"}
-    return f"{kinds.get(method, 'handler')} {name!r}"
+    kind = {"tools/call": "tool", "prompts/get": "prompt", "resources/read": "resource"}
+    return f"{kind.get(method, 'handler')} {name!r}"
 
 
 def _app(sdk: ServerRequestContext[Any]) -> AppContext:
