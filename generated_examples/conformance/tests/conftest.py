@@ -90,5 +90,5 @@ async def elicit(context: Any, params: types.ElicitRequestParams) -> types.Elici
 
 async def roots(context: Any) -> types.ListRootsResult:
     """The client's roots: one test root."""
-    root = types.Root(uri="file:///test/root", name="Test Root")
+    root = types.Root.model_validate({"uri": "file:///test/root", "name": "Test Root"})
     return types.ListRootsResult(roots=[root])
