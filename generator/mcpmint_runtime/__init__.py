@@ -24,6 +24,7 @@ from .dispatch import (  # noqa: E402
     schema_validator,
 )
 from .errors import ToolFailure  # noqa: E402
+from .questions import Ask, Elicit, Elicited, ListRoots, Sample  # noqa: E402
 from .shared import SharedSchemaWarning  # noqa: E402
 from .version import require_runtime  # noqa: E402
 
@@ -45,4 +46,10 @@ __all__ = [
     "require_runtime",
     "schema_validator",
     "__version__",
+    # Input requests (ctx.elicit, ctx.sample, ctx.list_roots, ctx.ask)
+    "Ask",
+    "Elicit",
+    "Elicited",
+    "ListRoots",
+    "Sample",
 ]

@@ -21,6 +21,7 @@ from .options import (
     parse_args,
     settings_from_args,
 )
+from .settings import exit_on_error
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -92,7 +93,7 @@ def _call_command(build_server: ServerFactory, name: str, args: list[str]) -> in
             f"{prog}: the arguments must be a JSON object, not {kind}", file=sys.stderr
         )
         return 2
-    return call(build_server(), args[0], arguments, prog=prog)
+    return call(exit_on_error(build_server, prog), args[0], arguments, prog=prog)
 
 
 UNKNOWN_TOOL = 2  # `call`'s exit code when the server has no such tool
@@ -151,7 +152,10 @@ def main(
     set_internal_errors(args.internal_errors)
     if not isinstance(server, lowlevel.Server):
         timeout = args.tool_timeout
-        server = server() if timeout is None else server(tool_timeout=timeout or None)
+        build = server
+        options = {} if timeout is None else {"tool_timeout": timeout or None}
+        # A bad setting the build reads (MCP_REQUEST_STATE_KEY): one line, exit 2.
+        server = exit_on_error(lambda: build(**options), name)
     try:
         if args.command == "stdio":
             _run_stdio(server, args.grace_period)

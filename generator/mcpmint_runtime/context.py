@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 import anyio
 import mcp_types as types
@@ -12,10 +12,15 @@ from mcp.server.context import ServerRequestContext
 from typing_extensions import TypeVar as TypeVar_
 
 from .changes import Changes, current_changes
+from .input_requests import Inputs, client_can
 from .lifecycle import AppContext
 from .logging_level import send_log
+from .questions import Ask, Elicit, Elicited, Kind, ListRoots, Sample
 
 OutT = TypeVar("OutT")
+A1 = TypeVar("A1")
+A2 = TypeVar("A2")
+A3 = TypeVar("A3")
 # The generated `Settings` and the lifespan's `State`; a bare `ToolContext` is
 # `ToolContext[Any, Any]`.
 SettingsT = TypeVar_("SettingsT", default=Any)
@@ -43,7 +48,7 @@ class ToolContext(Generic[SettingsT, StateT]):
 
     Generated servers name it `Context` (`ToolContext[Settings, State]`)."""
 
-    __slots__ = ("deadline", "sdk", "tool")
+    __slots__ = ("deadline", "sdk", "tool", "_inputs")
 
     def __init__(
         self, sdk: ServerRequestContext[Any], tool: str, deadline: float | None = None
@@ -53,6 +58,7 @@ class ToolContext(Generic[SettingsT, StateT]):
         # When the call's timeout ends it, on anyio's clock (anyio.current_time());
         # None: no timeout.
         self.deadline = deadline
+        self._inputs: Inputs | None = None
 
     def time_left(self) -> float | None:
         """Seconds until the call's timeout (never below 0); None without a timeout.
@@ -127,6 +133,90 @@ class ToolContext(Generic[SettingsT, StateT]):
         `list_changed("tools")`): every client that asked hears it, in both
         protocol eras. Needs the spec's `notifications:`."""
         return current_changes()
+
+    # Input requests (input_requests.py): the same calls in both protocol eras.
+
+    @overload
+    async def elicit(
+        self, message: str, schema: type[A1], *, key: str | None = None
+    ) -> Elicited[A1]: ...
+    @overload
+    async def elicit(
+        self, message: str, schema: Mapping[str, Any], *, key: str | None = None
+    ) -> Elicited[dict[str, Any]]: ...
+    async def elicit(
+        self,
+        message: str,
+        schema: type[Any] | Mapping[str, Any],
+        *,
+        key: str | None = None,
+    ) -> Elicited[Any]:
+        """Ask the user to fill a form (`schema`: a pydantic model, or a JSON Schema
+        dict); `.action` is accept, decline or cancel, `.data` the checked answer."""
+        answer: Elicited[Any]
+        (answer,) = await self._round().ask([Elicit(message, schema, key=key)])
+        return answer
+
+    async def sample(
+        self,
+        messages: Sequence[types.SamplingMessage | str],
+        *,
+        max_tokens: int,
+        system_prompt: str | None = None,
+        temperature: float | None = None,
+        key: str | None = None,
+    ) -> types.CreateMessageResult:
+        """Ask the client's model (a string is one user message)."""
+        question = Sample(
+            messages,
+            max_tokens=max_tokens,
+            system_prompt=system_prompt,
+            temperature=temperature,
+            key=key,
+        )
+        (answer,) = await self.ask(question)
+        return answer
+
+    async def list_roots(self, *, key: str | None = None) -> list[types.Root]:
+        """The client's roots."""
+        (answer,) = await self.ask(ListRoots(key=key))
+        return answer
+
+    @overload
+    async def ask(self, a: Ask[A1], /) -> tuple[A1]: ...
+    @overload
+    async def ask(self, a: Ask[A1], b: Ask[A2], /) -> tuple[A1, A2]: ...
+    @overload
+    async def ask(self, a: Ask[A1], b: Ask[A2], c: Ask[A3], /) -> tuple[A1, A2, A3]: ...
+    @overload
+    async def ask(self, *questions: Ask[Any]) -> tuple[Any, ...]: ...
+    async def ask(self, *questions: Ask[Any]) -> tuple[Any, ...]:
+        """Several questions (`Elicit`, `Sample`, `ListRoots`) at once: one round
+        in 2026-07-28, one request after the other before it. The answers, in order.
+
+        A question whose capability the client did not declare is refused with
+        JSON-RPC error -32021 (see `can_ask`)."""
+        return await self._round().ask(questions)
+
+    def can_ask(self, kind: Kind) -> bool:
+        """Whether the client declared `elicitation` (form), `sampling` or `roots`."""
+        return client_can(self.sdk, kind)
+
+    @property
+    def carry(self) -> dict[str, Any]:
+        """Small JSON values kept from one round to the next (2026-07-28), sealed
+        in the `requestState`; what an earlier round left here is here again."""
+        return self._round().carry
+
+    def _round(self) -> Inputs:
+        if self._inputs is None:
+            self._inputs = Inputs(self.sdk, _owner(self.sdk.method, self.tool))
+        return self._inputs
+
+
+def _owner(method: str, name: str) -> str:
+    kind = {"tools/call": "tool", "prompts/get": "prompt", "resources/read": "resource"}
+    return f"{kind.get(method, 'handler')} {name!r}"
 
 
 def _app(sdk: ServerRequestContext[Any]) -> AppContext:

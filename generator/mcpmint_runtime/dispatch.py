@@ -22,6 +22,8 @@ from pydantic import BaseModel, ValidationError
 
 from .context import Content, ToolContext, ToolResult
 from .errors import InternalErrors, ToolFailure, error_id, internal_errors_mode
+from .input_requests import or_input_required
+from .input_state import attach_request_state
 from .logging_level import register_logging
 from .schema_order import keep_schema_order
 
@@ -98,11 +100,12 @@ def build_server(
 
     async def on_call_tool(
         ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
-    ) -> types.CallToolResult:
+    ) -> types.CallToolResult | types.InputRequiredResult:
         entry = by_name.get(params.name)
         if entry is None:
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
-        return await call_tool(entry, params.arguments or {}, ctx, internal_errors)
+        call = call_tool(entry, params.arguments or {}, ctx, internal_errors)
+        return await or_input_required(call)
 
     server: Server[Any] = Server(
         info.name,
@@ -117,6 +120,7 @@ def build_server(
     )
     register_logging(server)  # handlers log through ctx.log, in both eras
     keep_schema_order(server, listing.tools)  # as written, in every era
+    attach_request_state(server, info.name)  # input requests' sealed requestState
     return server
 
 

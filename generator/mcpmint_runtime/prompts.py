@@ -26,6 +26,7 @@ from .completion import Completions, attach_completions, prompt_completions
 from .context import ToolContext
 from .dispatch import format_loc
 from .errors import InternalErrors, ToolFailure, error_id, internal_errors_mode
+from .input_requests import or_input_required
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +84,12 @@ def attach_prompts(
 
     async def on_get_prompt(
         ctx: ServerRequestContext[Any], params: types.GetPromptRequestParams
-    ) -> types.GetPromptResult:
+    ) -> types.GetPromptResult | types.InputRequiredResult:
         entry = by_name.get(params.name)
         if entry is None:
             raise MCPError(types.INVALID_PARAMS, f"Unknown prompt: {params.name}")
-        return await get_prompt(entry, params.arguments or {}, ctx, internal_errors)
+        call = get_prompt(entry, params.arguments or {}, ctx, internal_errors)
+        return await or_input_required(call)
 
     server.add_request_handler(
         "prompts/list", types.PaginatedRequestParams, on_list_prompts

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from .context import ToolContext
 from .dispatch import pydantic_problems
 from .errors import InternalErrors, ToolFailure, error_id, internal_errors_mode
+from .input_requests import or_input_required
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,11 @@ def register_resources(
         return template_listing
 
     async def on_read(
+        ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult | types.InputRequiredResult:
+        return await or_input_required(read(ctx, params))
+
+    async def read(
         ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams
     ) -> types.ReadResourceResult:
         uri = str(params.uri)

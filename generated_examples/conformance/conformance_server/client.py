@@ -55,6 +55,16 @@ TOOLS = (
     "test_trigger_prompt_change",
     "test_trigger_resource_update",
     "test_logging_tool",
+    "test_input_required_result_elicitation",
+    "test_input_required_result_sampling",
+    "test_input_required_result_list_roots",
+    "test_input_required_result_request_state",
+    "test_input_required_result_multiple_inputs",
+    "test_input_required_result_multi_round",
+    "test_input_required_result_tampered_state",
+    "test_input_required_result_capabilities",
+    "test_missing_capability",
+    "test_streaming_elicitation",
 )
 
 
@@ -532,6 +542,149 @@ class ConformanceClient:
         )
         return _text(_result)
 
+    async def test_input_required_result_elicitation(
+        self,
+    ) -> str:
+        """Asks the user's name (key user_name) and greets them (scenarios
+        input-required-result-basic-elicitation, -missing-input-response,
+        -result-type, -ignore-extra-params, -validate-input)."""
+        _result = await self._call(
+            "test_input_required_result_elicitation",
+            _arguments(
+                models.TestInputRequiredResultElicitationInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_input_required_result_sampling(
+        self,
+    ) -> str:
+        """Asks the client's model for the capital of France (key capital_question)
+        and returns its answer (scenario input-required-result-basic-sampling)."""
+        _result = await self._call(
+            "test_input_required_result_sampling",
+            _arguments(
+                models.TestInputRequiredResultSamplingInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_input_required_result_list_roots(
+        self,
+    ) -> str:
+        """Asks for the client's roots (key client_roots) and lists them (scenario
+        input-required-result-basic-list-roots)."""
+        _result = await self._call(
+            "test_input_required_result_list_roots",
+            _arguments(
+                models.TestInputRequiredResultListRootsInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_input_required_result_request_state(
+        self,
+    ) -> str:
+        """Counts its runs in ctx.carry and asks a confirmation (key confirm):
+        round 2 in 2026-07-28, where the count came back in the sealed
+        requestState (scenario input-required-result-request-state)."""
+        _result = await self._call(
+            "test_input_required_result_request_state",
+            _arguments(
+                models.TestInputRequiredResultRequestStateInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_input_required_result_multiple_inputs(
+        self,
+    ) -> str:
+        """Asks a name, a greeting from the model and the roots in one round
+        (scenario input-required-result-multiple-input-requests)."""
+        _result = await self._call(
+            "test_input_required_result_multiple_inputs",
+            _arguments(
+                models.TestInputRequiredResultMultipleInputsInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_input_required_result_multi_round(
+        self,
+    ) -> str:
+        """Asks a name (step1), then a favourite colour (step2), one round each
+        (scenario input-required-result-multi-round)."""
+        _result = await self._call(
+            "test_input_required_result_multi_round",
+            _arguments(
+                models.TestInputRequiredResultMultiRoundInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_input_required_result_tampered_state(
+        self,
+    ) -> str:
+        """Asks a confirmation; a retry whose requestState was altered is refused
+        (scenario input-required-result-tampered-state)."""
+        _result = await self._call(
+            "test_input_required_result_tampered_state",
+            _arguments(
+                models.TestInputRequiredResultTamperedStateInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_input_required_result_capabilities(
+        self,
+    ) -> str:
+        """Asks only what the client declared it can answer: the model if it
+        samples, the user if it elicits (scenario
+        input-required-result-capability-check)."""
+        _result = await self._call(
+            "test_input_required_result_capabilities",
+            _arguments(
+                models.TestInputRequiredResultCapabilitiesInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_missing_capability(
+        self,
+    ) -> str:
+        """Asks the client's model whatever the client declared, so a client
+        without sampling gets error -32021 (scenario server-stateless)."""
+        _result = await self._call(
+            "test_missing_capability",
+            _arguments(
+                models.TestMissingCapabilityInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
+    async def test_streaming_elicitation(
+        self,
+    ) -> str:
+        """Asks the user a question: an input_required result in 2026-07-28, never
+        a request of its own on the response stream (scenario server-stateless)."""
+        _result = await self._call(
+            "test_streaming_elicitation",
+            _arguments(
+                models.TestStreamingElicitationInput,
+                {},
+            ),
+        )
+        return _text(_result)
+
     async def _prompt(
         self, prompt: str, arguments: dict[str, str]
     ) -> list[PromptMessage]:
@@ -628,6 +781,22 @@ class ConformanceClient:
             _prompt_arguments(
                 _arguments(
                     models.PromptTestPromptWithImageArguments,
+                    {},
+                )
+            ),
+        )
+
+    async def prompt_test_input_required_result_prompt(
+        self,
+    ) -> list[PromptMessage]:
+        """The messages of the prompt test_input_required_result_prompt: Asks the
+        user what context to use, then builds its message with it (scenario
+        input-required-result-non-tool-request)."""
+        return await self._prompt(
+            "test_input_required_result_prompt",
+            _prompt_arguments(
+                _arguments(
+                    models.PromptTestInputRequiredResultPromptArguments,
                     {},
                 )
             ),

@@ -65,6 +65,32 @@ def example_handlers() -> Handlers:
         test_trigger_prompt_change=answer("test_trigger_prompt_change", None),
         test_trigger_resource_update=answer("test_trigger_resource_update", None),
         test_logging_tool=answer("test_logging_tool", None),
+        test_input_required_result_elicitation=answer(
+            "test_input_required_result_elicitation", None
+        ),
+        test_input_required_result_sampling=answer(
+            "test_input_required_result_sampling", None
+        ),
+        test_input_required_result_list_roots=answer(
+            "test_input_required_result_list_roots", None
+        ),
+        test_input_required_result_request_state=answer(
+            "test_input_required_result_request_state", None
+        ),
+        test_input_required_result_multiple_inputs=answer(
+            "test_input_required_result_multiple_inputs", None
+        ),
+        test_input_required_result_multi_round=answer(
+            "test_input_required_result_multi_round", None
+        ),
+        test_input_required_result_tampered_state=answer(
+            "test_input_required_result_tampered_state", None
+        ),
+        test_input_required_result_capabilities=answer(
+            "test_input_required_result_capabilities", None
+        ),
+        test_missing_capability=answer("test_missing_capability", None),
+        test_streaming_elicitation=answer("test_streaming_elicitation", None),
     )
 
 

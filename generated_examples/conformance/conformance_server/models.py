@@ -169,6 +169,46 @@ class TestLoggingToolInput(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class TestInputRequiredResultElicitationInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestInputRequiredResultSamplingInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestInputRequiredResultListRootsInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestInputRequiredResultRequestStateInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestInputRequiredResultMultipleInputsInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestInputRequiredResultMultiRoundInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestInputRequiredResultTamperedStateInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestInputRequiredResultCapabilitiesInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestMissingCapabilityInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestStreamingElicitationInput(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
 class PromptTestSimplePromptArguments(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -194,6 +234,10 @@ class PromptTestPromptWithEmbeddedResourceArguments(_JsonModel):
 
 
 class PromptTestPromptWithImageArguments(_JsonModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PromptTestInputRequiredResultPromptArguments(_JsonModel):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -32,6 +32,9 @@ from .context import Context
 from .handlers.json_schema_2020_12_tool import (
     json_schema_2020_12_tool as _json_schema_2020_12_tool,
 )
+from .handlers.prompt_test_input_required_result_prompt import (
+    prompt_test_input_required_result_prompt as _prompt_test_input_required_result_prompt,  # noqa: E501 (a long name)
+)
 from .handlers.read_template_data import read_template_data as _read_template_data
 from .handlers.test_audio_content import test_audio_content as _test_audio_content
 from .handlers.test_custom_headers import test_custom_headers as _test_custom_headers
@@ -47,13 +50,43 @@ from .handlers.test_embedded_resource import (
 )
 from .handlers.test_error_handling import test_error_handling as _test_error_handling
 from .handlers.test_image_content import test_image_content as _test_image_content
+from .handlers.test_input_required_result_capabilities import (
+    test_input_required_result_capabilities as _test_input_required_result_capabilities,
+)
+from .handlers.test_input_required_result_elicitation import (
+    test_input_required_result_elicitation as _test_input_required_result_elicitation,
+)
+from .handlers.test_input_required_result_list_roots import (
+    test_input_required_result_list_roots as _test_input_required_result_list_roots,
+)
+from .handlers.test_input_required_result_multi_round import (
+    test_input_required_result_multi_round as _test_input_required_result_multi_round,
+)
+from .handlers.test_input_required_result_multiple_inputs import (
+    test_input_required_result_multiple_inputs as _test_input_required_result_multiple_inputs,  # noqa: E501 (a long name)
+)
+from .handlers.test_input_required_result_request_state import (
+    test_input_required_result_request_state as _test_input_required_result_request_state,  # noqa: E501 (a long name)
+)
+from .handlers.test_input_required_result_sampling import (
+    test_input_required_result_sampling as _test_input_required_result_sampling,
+)
+from .handlers.test_input_required_result_tampered_state import (
+    test_input_required_result_tampered_state as _test_input_required_result_tampered_state,  # noqa: E501 (a long name)
+)
 from .handlers.test_logging_tool import test_logging_tool as _test_logging_tool
+from .handlers.test_missing_capability import (
+    test_missing_capability as _test_missing_capability,
+)
 from .handlers.test_multiple_content_types import (
     test_multiple_content_types as _test_multiple_content_types,
 )
 from .handlers.test_reconnection import test_reconnection as _test_reconnection
 from .handlers.test_sampling import test_sampling as _test_sampling
 from .handlers.test_simple_text import test_simple_text as _test_simple_text
+from .handlers.test_streaming_elicitation import (
+    test_streaming_elicitation as _test_streaming_elicitation,
+)
 from .handlers.test_tool_with_logging import (
     test_tool_with_logging as _test_tool_with_logging,
 )
@@ -246,6 +279,105 @@ class TestLoggingToolHandler(Protocol):
     ) -> Awaitable[str | ToolResult[None]]: ...
 
 
+class TestInputRequiredResultElicitationHandler(Protocol):
+    """The signature of the `test_input_required_result_elicitation` handler (tool
+    'test_input_required_result_elicitation')."""
+
+    def __call__(
+        self, args: models.TestInputRequiredResultElicitationInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestInputRequiredResultSamplingHandler(Protocol):
+    """The signature of the `test_input_required_result_sampling` handler (tool
+    'test_input_required_result_sampling')."""
+
+    def __call__(
+        self, args: models.TestInputRequiredResultSamplingInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestInputRequiredResultListRootsHandler(Protocol):
+    """The signature of the `test_input_required_result_list_roots` handler (tool
+    'test_input_required_result_list_roots')."""
+
+    def __call__(
+        self, args: models.TestInputRequiredResultListRootsInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestInputRequiredResultRequestStateHandler(Protocol):
+    """The signature of the `test_input_required_result_request_state` handler
+    (tool 'test_input_required_result_request_state')."""
+
+    def __call__(
+        self, args: models.TestInputRequiredResultRequestStateInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestInputRequiredResultMultipleInputsHandler(Protocol):
+    """The signature of the `test_input_required_result_multiple_inputs` handler
+    (tool 'test_input_required_result_multiple_inputs')."""
+
+    def __call__(
+        self, args: models.TestInputRequiredResultMultipleInputsInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestInputRequiredResultMultiRoundHandler(Protocol):
+    """The signature of the `test_input_required_result_multi_round` handler (tool
+    'test_input_required_result_multi_round')."""
+
+    def __call__(
+        self, args: models.TestInputRequiredResultMultiRoundInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestInputRequiredResultTamperedStateHandler(Protocol):
+    """The signature of the `test_input_required_result_tampered_state` handler
+    (tool 'test_input_required_result_tampered_state')."""
+
+    def __call__(
+        self, args: models.TestInputRequiredResultTamperedStateInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestInputRequiredResultCapabilitiesHandler(Protocol):
+    """The signature of the `test_input_required_result_capabilities` handler (tool
+    'test_input_required_result_capabilities')."""
+
+    def __call__(
+        self, args: models.TestInputRequiredResultCapabilitiesInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestMissingCapabilityHandler(Protocol):
+    """The signature of the `test_missing_capability` handler (tool
+    'test_missing_capability')."""
+
+    def __call__(
+        self, args: models.TestMissingCapabilityInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class TestStreamingElicitationHandler(Protocol):
+    """The signature of the `test_streaming_elicitation` handler (tool
+    'test_streaming_elicitation')."""
+
+    def __call__(
+        self, args: models.TestStreamingElicitationInput, ctx: Context, /
+    ) -> Awaitable[str | ToolResult[None]]: ...
+
+
+class PromptTestInputRequiredResultPromptHandler(Protocol):
+    """The signature of the `prompt_test_input_required_result_prompt` handler
+    (prompt 'test_input_required_result_prompt')."""
+
+    def __call__(
+        self, args: models.PromptTestInputRequiredResultPromptArguments, ctx: Context, /
+    ) -> Awaitable[str | list[types.PromptMessage] | types.GetPromptResult]: ...
+
+
 class TemplateDataReader(Protocol):
     """The signature of the `read_template_data` handler (resource template
     'test://template/{id}/data')."""
@@ -288,6 +420,37 @@ class Handlers:
         _test_trigger_resource_update
     )
     test_logging_tool: TestLoggingToolHandler = _test_logging_tool
+    test_input_required_result_elicitation: (
+        TestInputRequiredResultElicitationHandler
+    ) = _test_input_required_result_elicitation
+    test_input_required_result_sampling: TestInputRequiredResultSamplingHandler = (
+        _test_input_required_result_sampling
+    )
+    test_input_required_result_list_roots: TestInputRequiredResultListRootsHandler = (
+        _test_input_required_result_list_roots
+    )
+    test_input_required_result_request_state: (
+        TestInputRequiredResultRequestStateHandler
+    ) = _test_input_required_result_request_state
+    test_input_required_result_multiple_inputs: (
+        TestInputRequiredResultMultipleInputsHandler
+    ) = _test_input_required_result_multiple_inputs
+    test_input_required_result_multi_round: TestInputRequiredResultMultiRoundHandler = (
+        _test_input_required_result_multi_round
+    )
+    test_input_required_result_tampered_state: (
+        TestInputRequiredResultTamperedStateHandler
+    ) = _test_input_required_result_tampered_state
+    test_input_required_result_capabilities: (
+        TestInputRequiredResultCapabilitiesHandler
+    ) = _test_input_required_result_capabilities
+    test_missing_capability: TestMissingCapabilityHandler = _test_missing_capability
+    test_streaming_elicitation: TestStreamingElicitationHandler = (
+        _test_streaming_elicitation
+    )
+    prompt_test_input_required_result_prompt: (
+        PromptTestInputRequiredResultPromptHandler
+    ) = _prompt_test_input_required_result_prompt
     read_template_data: TemplateDataReader = _read_template_data
 
 
@@ -504,6 +667,66 @@ def build_server(
             models.TestLoggingToolInput,
             None,
             h.test_logging_tool,
+        ),
+        ToolEntry(
+            TOOLS[19],
+            models.TestInputRequiredResultElicitationInput,
+            None,
+            h.test_input_required_result_elicitation,
+        ),
+        ToolEntry(
+            TOOLS[20],
+            models.TestInputRequiredResultSamplingInput,
+            None,
+            h.test_input_required_result_sampling,
+        ),
+        ToolEntry(
+            TOOLS[21],
+            models.TestInputRequiredResultListRootsInput,
+            None,
+            h.test_input_required_result_list_roots,
+        ),
+        ToolEntry(
+            TOOLS[22],
+            models.TestInputRequiredResultRequestStateInput,
+            None,
+            h.test_input_required_result_request_state,
+        ),
+        ToolEntry(
+            TOOLS[23],
+            models.TestInputRequiredResultMultipleInputsInput,
+            None,
+            h.test_input_required_result_multiple_inputs,
+        ),
+        ToolEntry(
+            TOOLS[24],
+            models.TestInputRequiredResultMultiRoundInput,
+            None,
+            h.test_input_required_result_multi_round,
+        ),
+        ToolEntry(
+            TOOLS[25],
+            models.TestInputRequiredResultTamperedStateInput,
+            None,
+            h.test_input_required_result_tampered_state,
+        ),
+        ToolEntry(
+            TOOLS[26],
+            models.TestInputRequiredResultCapabilitiesInput,
+            None,
+            h.test_input_required_result_capabilities,
+        ),
+        ToolEntry(
+            TOOLS[27],
+            models.TestMissingCapabilityInput,
+            None,
+            h.test_missing_capability,
+        ),
+        ToolEntry(
+            TOOLS[28],
+            models.TestStreamingElicitationInput,
+            None,
+            h.test_streaming_elicitation,
         ),
     )
     info = ServerInfo(

@@ -45,6 +45,7 @@ def client_options() -> dict[str, Any]:
         "mode": "legacy",
         "sampling_callback": sample,
         "elicitation_callback": elicit,
+        "list_roots_callback": roots,
     }
 
 
@@ -67,9 +68,27 @@ ANSWERS: dict[str, types.ElicitResult] = {
     "Test client default value handling - please accept with defaults": (
         types.ElicitResult(action="accept", content={"name": "John Doe"})
     ),
+    # The input-request tools (test_input_required_result_*).
+    "What is your name?": types.ElicitResult(
+        action="accept", content={"name": "Alice"}
+    ),
+    "Step 1: What is your name?": (
+        types.ElicitResult(action="accept", content={"name": "Alice"})
+    ),
+    "Step 2: What is your favorite color?": (
+        types.ElicitResult(action="accept", content={"color": "blue"})
+    ),
+    "Please confirm": types.ElicitResult(action="accept", content={"ok": True}),
+    "Say yes": types.ElicitResult(action="accept", content={"ok": True}),
 }
 
 
 async def elicit(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
     """The user answering a form: the answers above, else a refusal."""
     return ANSWERS.get(params.message, types.ElicitResult(action="decline"))
+
+
+async def roots(context: Any) -> types.ListRootsResult:
+    """The client's roots: one test root."""
+    root = types.Root.model_validate({"uri": "file:///test/root", "name": "Test Root"})
+    return types.ListRootsResult(roots=[root])

@@ -83,6 +83,16 @@ MODULES = [
     "conformance_server.handlers.test_trigger_prompt_change",
     "conformance_server.handlers.test_trigger_resource_update",
     "conformance_server.handlers.test_logging_tool",
+    "conformance_server.handlers.test_input_required_result_elicitation",
+    "conformance_server.handlers.test_input_required_result_sampling",
+    "conformance_server.handlers.test_input_required_result_list_roots",
+    "conformance_server.handlers.test_input_required_result_request_state",
+    "conformance_server.handlers.test_input_required_result_multiple_inputs",
+    "conformance_server.handlers.test_input_required_result_multi_round",
+    "conformance_server.handlers.test_input_required_result_tampered_state",
+    "conformance_server.handlers.test_input_required_result_capabilities",
+    "conformance_server.handlers.test_missing_capability",
+    "conformance_server.handlers.test_streaming_elicitation",
 ]
 MODELS: dict[str, tuple[Any, Any]] = {
     "test_simple_text": (
@@ -161,6 +171,46 @@ MODELS: dict[str, tuple[Any, Any]] = {
         models.TestLoggingToolInput,
         None,
     ),
+    "test_input_required_result_elicitation": (
+        models.TestInputRequiredResultElicitationInput,
+        None,
+    ),
+    "test_input_required_result_sampling": (
+        models.TestInputRequiredResultSamplingInput,
+        None,
+    ),
+    "test_input_required_result_list_roots": (
+        models.TestInputRequiredResultListRootsInput,
+        None,
+    ),
+    "test_input_required_result_request_state": (
+        models.TestInputRequiredResultRequestStateInput,
+        None,
+    ),
+    "test_input_required_result_multiple_inputs": (
+        models.TestInputRequiredResultMultipleInputsInput,
+        None,
+    ),
+    "test_input_required_result_multi_round": (
+        models.TestInputRequiredResultMultiRoundInput,
+        None,
+    ),
+    "test_input_required_result_tampered_state": (
+        models.TestInputRequiredResultTamperedStateInput,
+        None,
+    ),
+    "test_input_required_result_capabilities": (
+        models.TestInputRequiredResultCapabilitiesInput,
+        None,
+    ),
+    "test_missing_capability": (
+        models.TestMissingCapabilityInput,
+        None,
+    ),
+    "test_streaming_elicitation": (
+        models.TestStreamingElicitationInput,
+        None,
+    ),
 }
 METHODS = {
     "test_simple_text": "test_simple_text",
@@ -182,6 +232,16 @@ METHODS = {
     "test_trigger_prompt_change": "test_trigger_prompt_change",
     "test_trigger_resource_update": "test_trigger_resource_update",
     "test_logging_tool": "test_logging_tool",
+    "test_input_required_result_elicitation": "test_input_required_result_elicitation",
+    "test_input_required_result_sampling": "test_input_required_result_sampling",
+    "test_input_required_result_list_roots": "test_input_required_result_list_roots",
+    "test_input_required_result_request_state": "test_input_required_result_request_state",  # noqa: E501 (a long name)
+    "test_input_required_result_multiple_inputs": "test_input_required_result_multiple_inputs",  # noqa: E501 (a long name)
+    "test_input_required_result_multi_round": "test_input_required_result_multi_round",
+    "test_input_required_result_tampered_state": "test_input_required_result_tampered_state",  # noqa: E501 (a long name)
+    "test_input_required_result_capabilities": "test_input_required_result_capabilities",  # noqa: E501 (a long name)
+    "test_missing_capability": "test_missing_capability",
+    "test_streaming_elicitation": "test_streaming_elicitation",
 }
 STRUCTURED = {tool.name for tool in TOOLS if tool.output_schema is not None}
 # (tool, example number, whether the spec wrote the result the handler must answer);
@@ -208,6 +268,16 @@ CASES: list[tuple[str, int, bool]] = [
     ("test_trigger_prompt_change", 0, True),
     ("test_trigger_resource_update", 0, True),
     ("test_logging_tool", 0, True),
+    ("test_input_required_result_elicitation", 0, True),
+    ("test_input_required_result_sampling", 0, True),
+    ("test_input_required_result_list_roots", 0, True),
+    ("test_input_required_result_request_state", 0, True),
+    ("test_input_required_result_multiple_inputs", 0, True),
+    ("test_input_required_result_multi_round", 0, True),
+    ("test_input_required_result_tampered_state", 0, True),
+    ("test_input_required_result_capabilities", 0, True),
+    ("test_missing_capability", 0, True),
+    ("test_streaming_elicitation", 0, True),
 ]
 
 
@@ -275,6 +345,7 @@ PROMPT_ARGUMENTS: dict[str, dict[str, str]] = {
         "resourceUri": "a",
     },
     "test_prompt_with_image": {},
+    "test_input_required_result_prompt": {},
 }
 
 

@@ -9,13 +9,13 @@ returns the answer (scenario tools-call-elicitation).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import mcp_types as types
+from mcpmint_runtime import Elicited
 
 from ..models import TestElicitationInput
-from ..runtime import ToolContext, ToolResult
-
-ELICITATION = types.ClientCapabilities(elicitation=types.ElicitationCapability())
+from ..runtime import ToolContext
 
 SCHEMA: types.ElicitRequestedSchema = {
     "type": "object",
@@ -27,30 +27,15 @@ SCHEMA: types.ElicitRequestedSchema = {
 }
 
 
-def describe(result: types.ElicitResult) -> str:
+def describe(result: Elicited[Any]) -> str:
     """`action=..., content=...`: how the elicitation tools report an answer."""
     return f"action={result.action}, content={json.dumps(result.content)}"
 
 
-def unsupported(ctx: ToolContext) -> ToolResult[None] | None:
-    """A tool error when the client cannot answer elicitation requests."""
-    if ctx.sdk.session.check_client_capability(ELICITATION):
-        return None
-    text = "The client does not support elicitation"
-    return ToolResult(
-        content=[types.TextContent(type="text", text=text)], is_error=True
-    )
-
-
-async def test_elicitation(
-    args: TestElicitationInput, ctx: ToolContext
-) -> str | ToolResult[None]:
+async def test_elicitation(args: TestElicitationInput, ctx: ToolContext) -> str:
     """Asks the user for a username and an email address (elicitation/create) and
     returns the answer (scenario tools-call-elicitation)."""
-    refusal = unsupported(ctx)
-    if refusal is not None:
-        return refusal
-    result = await ctx.sdk.session.elicit_form(
-        args.message, SCHEMA, related_request_id=ctx.request_id
-    )
+    # elicitation/create now (2026-07-28: an input_required result); a client
+    # without elicitation gets error -32021.
+    result = await ctx.elicit(args.message, SCHEMA)
     return f"User response: {describe(result)}"

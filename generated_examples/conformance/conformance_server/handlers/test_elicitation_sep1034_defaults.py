@@ -11,8 +11,8 @@ from __future__ import annotations
 import mcp_types as types
 
 from ..models import TestElicitationSep1034DefaultsInput
-from ..runtime import ToolContext, ToolResult
-from .test_elicitation import describe, unsupported
+from ..runtime import ToolContext
+from .test_elicitation import describe
 
 SCHEMA: types.ElicitRequestedSchema = {
     "type": "object",
@@ -38,15 +38,13 @@ SCHEMA: types.ElicitRequestedSchema = {
 
 async def test_elicitation_sep1034_defaults(
     args: TestElicitationSep1034DefaultsInput, ctx: ToolContext
-) -> str | ToolResult[None]:
+) -> str:
     """Elicits a form whose string, integer, number, enum and boolean fields all
     carry defaults (scenario elicitation-sep1034-defaults)."""
-    refusal = unsupported(ctx)
-    if refusal is not None:
-        return refusal
-    result = await ctx.sdk.session.elicit_form(
+    # A form in a JSON Schema dict: the answer comes back as Elicited (action,
+    # content); a client without elicitation gets error -32021.
+    result = await ctx.elicit(
         "Test client default value handling - please accept with defaults",
         SCHEMA,
-        related_request_id=ctx.request_id,
     )
     return f"Elicitation completed: {describe(result)}"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import mcp_types as types
 
 from ..models import TestElicitationSep1330EnumsInput
-from ..runtime import ToolContext, ToolResult
-from .test_elicitation import describe, unsupported
+from ..runtime import ToolContext
+from .test_elicitation import describe
 
 SCHEMA: types.ElicitRequestedSchema = {
     "type": "object",
@@ -61,16 +61,14 @@ SCHEMA: types.ElicitRequestedSchema = {
 
 async def test_elicitation_sep1330_enums(
     args: TestElicitationSep1330EnumsInput, ctx: ToolContext
-) -> str | ToolResult[None]:
+) -> str:
     """Elicits a form with the five enum shapes: untitled and titled single select,
     legacy enumNames, untitled and titled multi select (scenario
     elicitation-sep1330-enums)."""
-    refusal = unsupported(ctx)
-    if refusal is not None:
-        return refusal
-    result = await ctx.sdk.session.elicit_form(
+    # A form in a JSON Schema dict: the answer comes back as Elicited (action,
+    # content); a client without elicitation gets error -32021.
+    result = await ctx.elicit(
         "Test enum schema variants - please pick some options",
         SCHEMA,
-        related_request_id=ctx.request_id,
     )
     return f"Elicitation completed: {describe(result)}"
