@@ -15,6 +15,7 @@ from referencing import Registry
 from mcpmint.schema.walk import bundle, def_name, own_defs
 from mcpmint.spec import format as spec_models
 from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
+from mcpmint.spec.empty_rules import empty_server_problems
 from mcpmint.spec.keyword_rules import FORMAT_CHECKER, strict_problems
 from mcpmint.spec.load import LoadedSpec
 from mcpmint.spec.naming import handler_name, is_package_name, package_name, pascal
@@ -58,6 +59,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     found += prompt_problems(spec, data)
     found += resource_problems(spec, data)
     found += template_completion_problems(spec, data)
+    found += empty_server_problems(spec, data)
     return found
 
 
