@@ -512,6 +512,18 @@ SPEC_CASES: list[tuple[str, Any, Any, set[tuple[str, str]]]] = [
     ("a template's URI changed", spec(tool(), resourceTemplates=[TPL]),
      spec(tool(), resourceTemplates=[{**TPL, "uriTemplate": "x://book/{id}"}]),
      {("resource-template-uri-changed", "resourceTemplates[book].uriTemplate")}),
+    # A template's `complete:`: what completion/complete offers for each variable.
+    ("a template variable's completion removed",
+     spec(tool(), resourceTemplates=[{**TPL, "complete": {"id": {"values": ["1"]}}}]),
+     spec(tool(), resourceTemplates=[TPL]),
+     {("resource-template-completion-removed", "resourceTemplates[book].complete.id")}),
+    ("a template variable's completion added", spec(tool(), resourceTemplates=[TPL]),
+     spec(tool(), resourceTemplates=[{**TPL, "complete": {"id": {"handler": True}}}]),
+     {("resource-template-completion-added", "resourceTemplates[book].complete.id")}),
+    ("a template variable's completion values edited",
+     spec(tool(), resourceTemplates=[{**TPL, "complete": {"id": {"values": ["1"]}}}]),
+     spec(tool(), resourceTemplates=[{**TPL, "complete": {"id": {"values": ["2"]}}}]),
+     {("resource-template-completion-changed", "resourceTemplates[book].complete.id")}),
     # Prompts: specdiff/prompt_walk.py.
     ("a prompt removed", spec(tool(), prompts=[PR]), spec(tool()),
      {("prompt-removed", "prompts[review]")}),

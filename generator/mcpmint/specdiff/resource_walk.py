@@ -17,6 +17,7 @@ from mcpmint.specdiff.rules import (
     record,
 )
 from mcpmint.specdiff.schema_walk import SchemaScope, compare_schema
+from mcpmint.specdiff.template_completion_walk import compare_template_completion
 
 Spec = Mapping[str, Any]
 
@@ -24,6 +25,7 @@ _TEXT = ("name", "title", "description", "annotations", "icons", "_meta", "size"
 _CONTENTS = ("text", "file", "handler")
 _RESOURCE_KEYS = frozenset(("uri", "mimeType", *_TEXT, *_CONTENTS))
 _TEMPLATE_KEYS = frozenset(("uriTemplate", "mimeType", "variables", *_TEXT))
+_TEMPLATE_KEYS |= {"complete"}
 
 
 def compare_resources(out: list[Change], old: Spec, new: Spec) -> None:
@@ -61,6 +63,7 @@ def _compare_templates(out: list[Change], old: Spec, new: Spec) -> None:
             )
         _compare_entry(out, path, template, now)
         _compare_variables(out, (old, new), path, template, now)
+        compare_template_completion(out, path, template, now)
         compare_unclassified(out, path, template, now, _TEMPLATE_KEYS)
     for name in after.keys() - before.keys():
         detail = f"resource template '{name}' added"

@@ -146,6 +146,9 @@ prompt-argument-removed E gets that still send it are now refused
 prompt-completion-changed I completion offers other candidates
 prompt-messages-changed I clients getting it receive other messages
 prompt-text-changed I only display text changed
+resource-template-completion-removed W the variable is now offered no candidates
+resource-template-completion-added I+ clients gain candidates for the variable
+resource-template-completion-changed I the variable is offered other candidates
 """
 _CODES: Mapping[str, tuple[Level, Bump]] = {
     "E": (Level.ERROR, "major"),
