@@ -294,6 +294,17 @@ NOT_SHOWN_BY_A_CALL = {
             "prompt-text-changed",
         )
     },
+    # A completion/complete, not a tool call: this harness calls tools only.
+    **{
+        rule: "a completion/complete, shown in "
+        "tests/e2e/test_template_completion_diff_contract.py"
+        for rule in (
+            "resource-template-completion-removed",
+            "resource-template-completion-unserved",
+            "resource-template-completion-added",
+            "resource-template-completion-changed",
+        )
+    },
 }
 
 

@@ -147,6 +147,7 @@ prompt-completion-changed I completion offers other candidates
 prompt-messages-changed I clients getting it receive other messages
 prompt-text-changed I only display text changed
 resource-template-completion-removed W the variable is now offered no candidates
+resource-template-completion-unserved E completing the variable now fails
 resource-template-completion-added I+ clients gain candidates for the variable
 resource-template-completion-changed I the variable is offered other candidates
 """
