@@ -45,6 +45,7 @@ from conformance_server.client import (  # noqa: E402
 )
 from conformance_server.examples import EXAMPLES, example_handlers  # noqa: E402
 from conformance_server.server import (  # noqa: E402
+    PROMPTS,
     RESOURCE_DATA,
     RESOURCE_TEMPLATES,
     RESOURCES,
@@ -454,6 +455,8 @@ def test_the_fake_server_round_trips_every_example_over_the_network(
         assert anyio.run(round_trip, target, mode, progress) == expected
         target = transport_for(url, token=token if TOKEN_ENV else None)
         assert anyio.run(resource_round_trip, target, mode) == len(STATIC)
+        target = transport_for(url, token=token if TOKEN_ENV else None)
+        assert anyio.run(prompt_round_trip, target, mode) == SPEC_ANSWERED
 
 
 def test_tools_list_serves_the_spec_schemas() -> None:
@@ -700,3 +703,68 @@ def test_a_stub_handler_fails_its_test() -> None:
     module = case[1]
     expected = f"handler {module} is not implemented yet: "
     assert anyio.run(ask) == expected + f"edit conformance_server/handlers/{module}.py"
+
+
+# Prompts and completions the spec answers by itself (messages written in the spec,
+# candidate lists), against the examples' fake server (in process, over stdio, and
+# over every network road): these pass whatever your handlers do.
+def static_completions() -> list[tuple[Any, str, list[str]]]:
+    """(reference, argument or variable, its candidates) of every candidate list."""
+    import mcp_types as types
+
+    found: list[tuple[Any, str, list[str]]] = []
+    for entry in PROMPTS["prompts"]:
+        ref: Any = types.PromptReference(
+            type="ref/prompt", name=entry["prompt"]["name"]
+        )
+        for argument, how in entry.get("complete", {}).items():
+            if how != "handler":
+                found.append((ref, argument, how))
+    for item in RESOURCE_DATA["completions"]:
+        uri = item["uriTemplate"]
+        ref = types.ResourceTemplateReference(type="ref/resource", uri=uri)
+        for variable, how in item["complete"].items():
+            if how != "handler":
+                found.append((ref, variable, how))
+    return found
+
+
+SPEC_ANSWERED = len([c for c in SURFACE if c[2] == "prompt" and not c[1]]) + len(
+    static_completions()
+)
+
+
+async def prompt_round_trip(target: Any, mode: str) -> int:
+    answered = 0
+    async with Client(target, mode=mode) as client:
+        listed = (await client.list_prompts()).prompts
+        assert [
+            q.model_dump(mode="json", by_alias=True, exclude_none=True) for q in listed
+        ] == [entry["prompt"] for entry in PROMPTS["prompts"]]
+        for label, module, kind, name, _, arguments in SURFACE:
+            if kind == "prompt" and not module:
+                assert (await client.get_prompt(name, arguments)).messages, label
+                answered += 1
+        for ref, argument, values in static_completions():
+            got = await client.complete(ref, {"name": argument, "value": ""})
+            assert got.completion.values == values[:100], (ref, argument)
+            answered += 1
+    return answered
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_fake_server_answers_the_spec_prompts_and_completions_in_process(
+    mode: str,
+) -> None:
+    server = build_server(example_handlers(), with_lifespan=False)
+    assert anyio.run(prompt_round_trip, server, mode) == SPEC_ANSWERED
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_fake_server_answers_the_spec_prompts_and_completions_over_stdio(
+    mode: str,
+) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT), *sys.path])}
+    command = [sys.executable, "-m", "conformance_server.examples", "stdio"]
+    target = StdioServerParameters(command=command[0], args=command[1:], env=env)
+    assert anyio.run(prompt_round_trip, target, mode) == SPEC_ANSWERED
