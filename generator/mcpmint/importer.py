@@ -99,7 +99,8 @@ def spec_data(
     data = {"mcpmint": FORMAT_VERSION, "server": server, "transports": chosen}
     if token_env and chosen != ["stdio"]:
         data["auth"] = _Block(tokenEnv=token_env)
-    data |= {"tools": served.tools}
+    if served.tools or not (served.resources or served.templates or served.prompts):
+        data["tools"] = served.tools
     if served.resources:
         data["resources"] = served.resources
     if served.templates:

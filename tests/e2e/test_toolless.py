@@ -131,3 +131,54 @@ def test_a_server_serving_nothing_is_refused_located(
     with pytest.raises(SpecError):
         generate(spec, generate_out)
     assert not generate_out.exists()
+
+
+# A low-level SDK server with one prompt and nothing else, and one with nothing at all.
+PROMPT_ONLY = """import sys
+import anyio
+import mcp_types as types
+from mcp.server.lowlevel import Server
+from mcp.server.stdio import stdio_server
+
+
+async def on_list_prompts(ctx, params):
+    return types.ListPromptsResult(prompts=[types.Prompt(name="hello")])
+
+
+async def on_get_prompt(ctx, params):
+    return types.GetPromptResult(messages=[types.PromptMessage(
+        role="user", content=types.TextContent(type="text", text="Hello."))])
+
+
+async def main():
+    handlers = {} if sys.argv[1:] == ["empty"] else {
+        "on_list_prompts": on_list_prompts, "on_get_prompt": on_get_prompt}
+    server = Server("only-prompts", version="1.0.0", **handlers)
+    async with stdio_server() as (read, write):
+        await server.run(read, write, server.create_initialization_options())
+
+anyio.run(main)
+"""
+
+
+def test_import_of_a_server_without_tools_writes_a_spec_without_tools(
+    tmp_path: Path,
+) -> None:
+    from mcpmint.importer import ImportFailed, import_spec
+
+    script = tmp_path / "prompts_only.py"
+    script.write_text(PROMPT_ONLY, encoding="utf-8")
+    spec = tmp_path / "imported.yaml"
+    report = import_spec(f"{sys.executable} {script}", spec, timeout=60)
+    assert report.summary().startswith(f"wrote {spec}: 0 tool(s), 1 prompt(s) from")
+    text = spec.read_text(encoding="utf-8")
+    assert "\ntools:" not in text
+    assert text.endswith("prompts:\n- {name: hello, handler: true}\n")
+    load_and_validate(spec)
+
+    with pytest.raises(ImportFailed) as caught:
+        import_spec(f"{sys.executable} {script} empty", tmp_path / "e.yaml", timeout=60)
+    assert str(caught.value) == (
+        f"{sys.executable} {script} empty serves no tools, prompts or resources"
+    )
+    assert not (tmp_path / "e.yaml").exists()
