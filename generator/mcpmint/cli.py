@@ -225,7 +225,7 @@ def _generate(args: argparse.Namespace) -> int:
     if report.orphaned:
         print(
             "orphaned handlers are kept: delete them yourself "
-            "if the tools are gone for good",
+            "if the tools, prompts or resources are gone for good",
             file=sys.stderr,
         )
     return 0

@@ -101,7 +101,8 @@ def spec_data(
     data = {"mcpmint": FORMAT_VERSION, "server": server, "transports": chosen}
     if token_env and chosen != ["stdio"]:
         data["auth"] = _Block(tokenEnv=token_env)
-    data |= {"tools": served.tools}
+    if served.tools or not (served.resources or served.templates or served.prompts):
+        data["tools"] = served.tools
     if served.resources:
         data["resources"] = served.resources
     if served.templates:
@@ -160,12 +161,11 @@ async def _session(server: str, streams: Any) -> ImportReport:
     from mcp import Client
 
     async with Client(streams, mode="legacy", cache=None) as client:  # keys as sent
-        if client.server_capabilities.tools is None:
-            raise ImportFailed(f"{_display(server)} serves no tools")
+        capabilities = client.server_capabilities
         tools: list[dict[str, Any]] = []
         cursor: str | None = None
         seen: set[str] = set()
-        while True:
+        while capabilities.tools is not None:  # none: a server of prompts or resources
             for tool in (page := await client.list_tools(cursor=cursor)).tools:
                 dump = tool.model_dump(**_WIRE)
                 tools.append({k: dump[k] for k in TOOL_KEYS if k in dump} | dump)
@@ -180,6 +180,9 @@ async def _session(server: str, streams: Any) -> ImportReport:
             prompts = await served_prompts(client)
         except EndlessPages as exc:
             raise ImportFailed(str(exc)) from None
+        if not (tools or resources or templates or prompts):
+            served = "no tools, prompts or resources"
+            raise ImportFailed(f"{_display(server)} serves {served}")
         return ImportReport(info, client.instructions, tools, len(seen) + 1,
                             client.protocol_version, _display(server),
                             resources=resources, templates=templates,

@@ -56,7 +56,8 @@ async def check_server(
             f"which this client (built for {version}) calls"
         )
         raise ServerMismatch(target, reason, ())
-    listed = await _tool_names(client)
+    # A client of a server without tools (prompts, resources) lists none.
+    listed = await _tool_names(client) if tools else set()
     missing = [tool for tool in tools if tool not in listed]
     if missing:
         reason = (

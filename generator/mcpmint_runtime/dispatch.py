@@ -115,8 +115,8 @@ def build_server(
         instructions=info.instructions,
         website_url=info.website_url,
         get_tool_input_schema=input_schemas.get,
-        on_list_tools=on_list_tools,
-        on_call_tool=on_call_tool,
+        on_list_tools=on_list_tools if info.tools else None,  # none: no capability
+        on_call_tool=on_call_tool if info.tools else None,
     )
     register_logging(server)  # handlers log through ctx.log, in both eras
     keep_schema_order(server, listing.tools)  # as written, in every era

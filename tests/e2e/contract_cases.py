@@ -306,6 +306,17 @@ NOT_SHOWN_BY_A_CALL = {
         )
     },
     "cache-hint-changed": "a freshness hint on list and read results, not a call",
+    # A completion/complete, not a tool call: this harness calls tools only.
+    **{
+        rule: "a completion/complete, shown in "
+        "tests/e2e/test_template_completion_diff_contract.py"
+        for rule in (
+            "resource-template-completion-removed",
+            "resource-template-completion-unserved",
+            "resource-template-completion-added",
+            "resource-template-completion-changed",
+        )
+    },
 }
 
 

@@ -259,8 +259,12 @@ def test_a_prompt_whose_arguments_change_lists_its_handlers_for_review(
     (tmp_path / "spec.yaml").write_text(changed, encoding="utf-8")
     made = mint("generate", "spec.yaml", "-o", "out", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
-    assert "review  promptly_server/handlers/prompt_plan.py (arguments changed)" in made.stdout
     assert (
-        "review  promptly_server/handlers/complete_plan.py (arguments changed)" in made.stdout
+        "review  promptly_server/handlers/prompt_plan.py (arguments changed)"
+        in made.stdout
+    )
+    assert (
+        "review  promptly_server/handlers/complete_plan.py (arguments changed)"
+        in made.stdout
     )
     assert "greet" not in made.stdout

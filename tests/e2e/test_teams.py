@@ -194,14 +194,18 @@ def build_v1(parent: Path) -> Path:
     return repo
 
 
-def frontend_run(repo: Path, upgraded: bool = False) -> subprocess.CompletedProcess[str]:
+def frontend_run(
+    repo: Path, upgraded: bool = False
+) -> subprocess.CompletedProcess[str]:
     """The v1 frontend against the servers (and models package) now in `repo`; with
     `upgraded`, its code runs on the clients and models package now in `repo`."""
     frontend = repo.parent / "frontend"
     own = [frontend / name for name in ("geo", "orders", "shipping")]
     if upgraded:
         own = [repo / p for p in ("packages/geo", "clients/orders", "clients/shipping")]
-    servers = [repo / p for p in ("services/orders", "services/shipping", "packages/geo")]
+    servers = [
+        repo / p for p in ("services/orders", "services/shipping", "packages/geo")
+    ]
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(map(str, own)),
@@ -241,7 +245,9 @@ RENAME = _replace("geo.yaml#/$defs/Address", "geo.yaml#/$defs/PostalAddress")
 EDITS: dict[str, tuple[Callable[[str], str], Callable[[str], str] | None, str]] = {
     # name: (the edit of geo.yaml, the edit of both specs, the worst change's level)
     "add optional": (
-        _replace("      postal_code:", "      country: {type: string}\n      postal_code:"),
+        _replace(
+            "      postal_code:", "      country: {type: string}\n      postal_code:"
+        ),
         None,
         "info",
     ),
@@ -269,7 +275,10 @@ EDITS: dict[str, tuple[Callable[[str], str], Callable[[str], str] | None, str]] 
 
 
 def _edited(
-    v1: Path, tmp_path: Path, edit: Callable[[str], str], specs: Callable[[str], str] | None
+    v1: Path,
+    tmp_path: Path,
+    edit: Callable[[str], str],
+    specs: Callable[[str], str] | None,
 ) -> Path:
     repo = tmp_path / "repo"
     shutil.copytree(v1, repo, symlinks=True)
@@ -312,9 +321,9 @@ def test_a_shared_edit_is_reported_alike_caught_and_lived_as_reported(
         assert forms[0], f"{name}: no change reported for {spec}"
         assert forms[0] == forms[1] == forms[2], f"{name}: {spec}\n{forms}"
         for level, rule, path, source in forms[0]:
-            assert source is not None and source.startswith("shared/geo.yaml#/$defs/"), (
-                f"{name}: {rule} at {path} not attributed to the shared file"
-            )
+            assert source is not None and source.startswith(
+                "shared/geo.yaml#/$defs/"
+            ), f"{name}: {rule} at {path} not attributed to the shared file"
             levels.add(level)
     order = ["info", "warning", "error"]
     assert max(levels, key=order.index) == worst, f"{name}: {levels}"
@@ -335,7 +344,9 @@ def test_a_shared_edit_is_reported_alike_caught_and_lived_as_reported(
     # the packages v2 publishes.
     done = frontend_run(repo, upgraded=name == "rename")
     if worst == "error":
-        assert done.returncode != 0, f"{name}: the old frontend still works\n{done.stdout}"
+        assert done.returncode != 0, (
+            f"{name}: the old frontend still works\n{done.stdout}"
+        )
         if name == "rename":
             assert "cannot import name 'Address' from 'geo_schemas'" in done.stderr
         if name == "widen":  # the old model's bound, met in a result

@@ -45,6 +45,7 @@ from notes_server.client import (  # noqa: E402
 )
 from notes_server.examples import EXAMPLES, example_handlers  # noqa: E402
 from notes_server.server import (  # noqa: E402
+    PROMPTS,
     RESOURCE_DATA,
     RESOURCE_TEMPLATES,
     RESOURCES,
@@ -142,25 +143,6 @@ def test_your_handler_answers_the_example_in_process(
     found = problem(tool, number, compare, anyio.run(call))
     if found:
         pytest.fail(found, pytrace=False)
-
-
-# Each prompt's arguments for the test below, made up from their schemas.
-PROMPT_ARGUMENTS: dict[str, dict[str, str]] = {
-    "summarize-note": {
-        "id": "1",
-    },
-}
-
-
-@pytest.mark.parametrize("prompt", list(PROMPT_ARGUMENTS))
-def test_your_prompt_answers_with_messages(
-    prompt: str, server_env: dict[str, str], client_options: dict[str, Any]
-) -> None:
-    async def get() -> Any:
-        async with Client(build_server(), **client_options) as client:
-            return await client.get_prompt(prompt, PROMPT_ARGUMENTS[prompt])
-
-    assert anyio.run(get).messages
 
 
 def test_your_handlers_answer_every_example_over_stdio(
@@ -384,6 +366,8 @@ def test_the_fake_server_round_trips_every_example_over_the_network(
         assert anyio.run(round_trip, target, mode, progress) == expected
         target = transport_for(url, token=token if TOKEN_ENV else None)
         assert anyio.run(resource_round_trip, target, mode) == len(STATIC)
+        target = transport_for(url, token=token if TOKEN_ENV else None)
+        assert anyio.run(prompt_round_trip, target, mode) == SPEC_ANSWERED
 
 
 def test_tools_list_serves_the_spec_schemas() -> None:
@@ -483,3 +467,214 @@ def test_an_unknown_resource_is_not_found_as_each_era_wants(mode: str) -> None:
         return 0
 
     assert anyio.run(read) == NOT_FOUND[mode]
+
+
+# Your resources, templates, prompts and completions: each one built in code (and each
+# prompt of the spec) is asked for through the real handlers, in process and over
+# stdio, with a URI or arguments made up from the spec. A handler that is still a stub
+# fails its test. (label, handler module or "" for the spec's own messages, kind:
+# read, prompt or a completion's ref/..., the URI, prompt or reference, the completed
+# argument, the prompt's arguments)
+SURFACE: list[tuple[str, str, str, str, str, dict[str, str]]] = [
+    (
+        "template note",
+        "read_note",
+        "read",
+        "notes://1?format=markdown",
+        "",
+        {},
+    ),
+    (
+        "template notes-by-tag",
+        "read_notes_by_tag",
+        "read",
+        "notes://tags/a",
+        "",
+        {},
+    ),
+    (
+        "completion of notes-by-tag.tag",
+        "complete_read_notes_by_tag",
+        "ref/resource",
+        "notes://tags/{tag}",
+        "tag",
+        {},
+    ),
+    (
+        "prompt summarize-note",
+        "",
+        "prompt",
+        "summarize-note",
+        "",
+        {
+            "id": "1",
+        },
+    ),
+    (
+        "completion of summarize-note.id",
+        "complete_summarize_note",
+        "ref/prompt",
+        "summarize-note",
+        "id",
+        {
+            "id": "1",
+        },
+    ),
+]
+STDIO_COMMAND = ["-m", "notes_server", "stdio"]
+
+
+async def surface_problem(
+    client: Client,
+    label: str,
+    module: str,
+    kind: str,
+    target: str,
+    argument: str,
+    arguments: dict[str, str],
+) -> str | None:
+    """What is wrong with the real handler's answer to one request, in one line."""
+    import mcp_types as types
+
+    try:
+        if kind == "read":
+            answered = bool((await client.read_resource(target)).contents)
+        elif kind == "prompt":
+            answered = bool((await client.get_prompt(target, arguments)).messages)
+        else:
+            ref: Any = (
+                types.PromptReference(type="ref/prompt", name=target)
+                if kind == "ref/prompt"
+                else types.ResourceTemplateReference(type="ref/resource", uri=target)
+            )
+            given = {k: v for k, v in arguments.items() if k != argument}
+            await client.complete(ref, {"name": argument, "value": ""}, given or None)
+            answered = True
+    except MCPError as exc:
+        if module and exc.error.message.startswith("Not implemented"):
+            return (
+                f"handler {module} is not implemented yet: "
+                f"edit notes_server/handlers/{module}.py"
+            )
+        return f"{label}: {exc.error.message}"
+    return None if answered else f"{label}: an empty answer"
+
+
+@pytest.mark.parametrize("case", SURFACE, ids=[case[0] for case in SURFACE])
+def test_your_handler_answers_in_process(
+    case: tuple[str, str, str, str, str, dict[str, str]],
+    server_env: dict[str, str],
+    client_options: dict[str, Any],
+) -> None:
+    async def ask() -> str | None:
+        async with Client(build_server(), **client_options) as client:
+            return await surface_problem(client, *case)
+
+    found = anyio.run(ask)
+    if found:
+        pytest.fail(found, pytrace=False)
+
+
+def test_your_handlers_answer_over_stdio(
+    server_env: dict[str, str], client_options: dict[str, Any]
+) -> None:
+    env = {
+        **os.environ,
+        **server_env,
+        "PYTHONPATH": os.pathsep.join([str(PROJECT), *sys.path]),
+    }
+    target = StdioServerParameters(command=sys.executable, args=STDIO_COMMAND, env=env)
+
+    async def run() -> list[str]:
+        found: list[str] = []
+        async with Client(target, **client_options) as client:
+            for case in SURFACE:
+                line = await surface_problem(client, *case)
+                if line and line not in found:
+                    found.append(line)
+        return found
+
+    found = anyio.run(run)
+    if found:
+        pytest.fail("\n".join(found), pytrace=False)
+
+
+def test_a_stub_handler_fails_its_test() -> None:
+    async def stub(*args: Any) -> Any:  # fits every handler protocol
+        raise NotImplementedError
+
+    handlers = Handlers(**{name: stub for name in Handlers.__dataclass_fields__})
+    case = next(case for case in SURFACE if case[1])
+
+    async def ask() -> str | None:
+        async with Client(build_server(handlers, with_lifespan=False)) as client:
+            return await surface_problem(client, *case)
+
+    module = case[1]
+    expected = f"handler {module} is not implemented yet: "
+    assert anyio.run(ask) == expected + f"edit notes_server/handlers/{module}.py"
+
+
+# Prompts and completions the spec answers by itself (messages written in the spec,
+# candidate lists), against the examples' fake server (in process, over stdio, and
+# over every network road): these pass whatever your handlers do.
+def static_completions() -> list[tuple[Any, str, list[str]]]:
+    """(reference, argument or variable, its candidates) of every candidate list."""
+    import mcp_types as types
+
+    found: list[tuple[Any, str, list[str]]] = []
+    for entry in PROMPTS["prompts"]:
+        ref: Any = types.PromptReference(
+            type="ref/prompt", name=entry["prompt"]["name"]
+        )
+        for argument, how in entry.get("complete", {}).items():
+            if how != "handler":
+                found.append((ref, argument, how))
+    for item in RESOURCE_DATA["completions"]:
+        uri = item["uriTemplate"]
+        ref = types.ResourceTemplateReference(type="ref/resource", uri=uri)
+        for variable, how in item["complete"].items():
+            if how != "handler":
+                found.append((ref, variable, how))
+    return found
+
+
+SPEC_ANSWERED = len([c for c in SURFACE if c[2] == "prompt" and not c[1]]) + len(
+    static_completions()
+)
+
+
+async def prompt_round_trip(target: Any, mode: str) -> int:
+    answered = 0
+    async with Client(target, mode=mode) as client:
+        listed = (await client.list_prompts()).prompts
+        assert [
+            q.model_dump(mode="json", by_alias=True, exclude_none=True) for q in listed
+        ] == [entry["prompt"] for entry in PROMPTS["prompts"]]
+        for label, module, kind, name, _, arguments in SURFACE:
+            if kind == "prompt" and not module:
+                assert (await client.get_prompt(name, arguments)).messages, label
+                answered += 1
+        for ref, argument, values in static_completions():
+            got = await client.complete(ref, {"name": argument, "value": ""})
+            assert got.completion.values == values[:100], (ref, argument)
+            answered += 1
+    return answered
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_fake_server_answers_the_spec_prompts_and_completions_in_process(
+    mode: str,
+) -> None:
+    server = build_server(example_handlers(), with_lifespan=False)
+    assert anyio.run(prompt_round_trip, server, mode) == SPEC_ANSWERED
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_fake_server_answers_the_spec_prompts_and_completions_over_stdio(
+    mode: str,
+) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT), *sys.path])}
+    command = [sys.executable, "-m", "notes_server.examples", "stdio"]
+    target = StdioServerParameters(command=command[0], args=command[1:], env=env)
+    assert anyio.run(prompt_round_trip, target, mode) == SPEC_ANSWERED

@@ -104,6 +104,11 @@ class ProjectIR:
         str, ...
     ] = ()  # tools with x-mcp-header parameters (wire names)
 
+    # The client method the docstrings show (a server may have no tools: toolless.py).
+    example_method: str = ""
+    # What the generated tests ask of resources, templates, prompts and completions.
+    surface_cases: tuple[SurfaceCaseIR, ...] = ()
+
 
 @dataclass(frozen=True, slots=True)
 class CacheIR:
@@ -167,6 +172,8 @@ class TemplateIR:
     completed: tuple[str, ...] = ()  # variables with candidates (enum, values, handler)
     # Its entry of resources.json's "completions": variable -> candidates or "handler".
     completion_json: str = "{}"
+    # The URI the generated tests read it with (surface_tests.py); None: none found.
+    test_uri: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,3 +184,16 @@ class NotificationsIR:
     prompts_list_changed: bool
     resources_list_changed: bool
     resources_subscribe: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SurfaceCaseIR:
+    """One request of the generated tests to a resource, template, prompt or
+    completion (codegen/surface_tests.py)."""
+
+    label: str  # "prompt greet", the test's id
+    module: str  # the handler module answering it; "" for the spec's own messages
+    kind: str  # "read", "prompt", "ref/prompt" or "ref/resource" (a completion)
+    target: str  # the URI read, the prompt's name, or the completion's reference
+    argument: str = ""  # the completed argument or variable
+    arguments: tuple[tuple[str, str], ...] = ()  # the prompt's arguments (wire strings)

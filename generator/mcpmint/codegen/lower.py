@@ -17,6 +17,8 @@ from mcpmint.codegen.prompts import (
 )
 from mcpmint.codegen.resources import resource_model_requests, with_resources
 from mcpmint.codegen.signatures import annotation_imports, input_params
+from mcpmint.codegen.surface_tests import with_surface_cases, with_test_uris
+from mcpmint.codegen.toolless import with_example_method
 from mcpmint.models import ModelRequest, ModelsSource
 from mcpmint.schema.synth import synthesise
 from mcpmint.schema.walk import bundle
@@ -79,8 +81,9 @@ def to_ir(
         shared=shared,
         prompts=to_prompts_ir(spec, models, spec_path),
     )
-    project = with_resources(project, spec, models, spec_path)
-    return with_hints(with_notifications(project, spec), spec)
+    project = with_example_method(with_resources(project, spec, models, spec_path))
+    project = with_hints(with_notifications(project, spec), spec)
+    return with_surface_cases(with_test_uris(project, spec))
 
 
 def model_requests(spec: Spec) -> list[ModelRequest]:

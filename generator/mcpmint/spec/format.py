@@ -403,7 +403,10 @@ class Spec(_Strict):
         description="Environment variables the server reads at start",
     )
     defs: dict[str, JsonSchema] = Field(default_factory=dict, alias="$defs")
-    tools: list[Tool] = Field(min_length=1)
+    tools: list[Tool] = Field(
+        default_factory=list,
+        description="MCP tools; none when the server has prompts or resources",
+    )
     prompts: list[Prompt] = Field(
         default_factory=list,
         description="MCP prompts: messages from the spec or from a handler",

@@ -17,6 +17,10 @@ from mcpmint.specdiff.rules import (
     record,
 )
 from mcpmint.specdiff.schema_walk import SchemaScope, compare_schema
+from mcpmint.specdiff.template_completion_walk import (
+    compare_template_completion,
+    serves_completion,
+)
 
 Spec = Mapping[str, Any]
 
@@ -25,6 +29,7 @@ _CONTENTS = ("text", "file", "handler")
 # `cache` is compared in hint_walk.py.
 _RESOURCE_KEYS = frozenset(("uri", "mimeType", "cache", *_TEXT, *_CONTENTS))
 _TEMPLATE_KEYS = frozenset(("uriTemplate", "mimeType", "variables", "cache", *_TEXT))
+_TEMPLATE_KEYS |= {"complete"}  # template_completion_walk.py
 
 
 def compare_resources(out: list[Change], old: Spec, new: Spec) -> None:
@@ -47,6 +52,7 @@ def compare_resources(out: list[Change], old: Spec, new: Spec) -> None:
 def _compare_templates(out: list[Change], old: Spec, new: Spec) -> None:
     key = "resourceTemplates"
     before, after = _by(old, key, "name"), _by(new, key, "name")
+    served = serves_completion(new)
     for name, template in before.items():
         path = f"{key}[{name}]"
         if name not in after:
@@ -62,6 +68,7 @@ def _compare_templates(out: list[Change], old: Spec, new: Spec) -> None:
             )
         _compare_entry(out, path, template, now)
         _compare_variables(out, (old, new), path, template, now)
+        compare_template_completion(out, path, template, now, served)
         compare_unclassified(out, path, template, now, _TEMPLATE_KEYS)
     for name in after.keys() - before.keys():
         detail = f"resource template '{name}' added"

@@ -153,6 +153,10 @@ header-mirror-added W calls without it are refused until the client lists tools 
 header-mirror-removed W proxies routing on the header no longer receive it
 header-mirror-renamed W old-header calls are refused until the client lists tools again
 cache-hint-changed I clients may keep or share the results differently
+resource-template-completion-removed W the variable is now offered no candidates
+resource-template-completion-unserved E completing the variable now fails
+resource-template-completion-added I+ clients gain candidates for the variable
+resource-template-completion-changed I the variable is offered other candidates
 """
 _CODES: Mapping[str, tuple[Level, Bump]] = {
     "E": (Level.ERROR, "major"),

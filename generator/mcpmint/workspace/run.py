@@ -243,7 +243,7 @@ def _generate_one(server: Server, quiet: bool, client: Path | None = None) -> bo
     if report.orphaned:
         print(
             f"{shown(server.out)}: orphaned handlers are kept: delete them yourself "
-            "if the tools are gone for good",
+            "if the tools, prompts or resources are gone for good",
             file=sys.stderr,
         )
     return True
