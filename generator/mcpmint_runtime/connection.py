@@ -131,6 +131,11 @@ def _explain(exc: BaseException, target: str, transport: Any) -> Exception | Non
         problem = _explain_one(leaf, target)
         if problem is not None:
             return problem
+    # The server's JSON-RPC error (or the block's own exception) inside the SDK's
+    # task groups: raised as itself.
+    leaves = list(_leaves(exc))
+    if exc is not leaves[0] and len(leaves) == 1 and isinstance(leaves[0], Exception):
+        return leaves[0]
     return None
 
 

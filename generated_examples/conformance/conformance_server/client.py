@@ -214,11 +214,17 @@ class ConformanceClient:
         mode: str = "auto",
         timeout: float | None = None,
         check: bool = True,
+        elicitation_callback: Any = None,
+        sampling_callback: Any = None,
+        list_roots_callback: Any = None,
     ) -> AsyncIterator[ConformanceClient]:
         """Connect to a server (URL, command line or transport) and yield a client.
 
         `env`: variables for a command-line server, over this process's environment.
         `timeout`: seconds each request may wait for its answer (None: no limit).
+        `elicitation_callback`, `sampling_callback`, `list_roots_callback`: the SDK
+        client's answers to a server's input requests (the user, the model, the roots);
+        the client declares only the capabilities it is given callbacks for.
         A refused token, an address where nothing answers and a request that timed
         out raise `AuthError`, `Unreachable` and `TimedOut`, one line each.
         `check`: compare the server with `SERVER_NAME` and `TOOLS` (one `tools/list`
@@ -236,7 +242,13 @@ class ConformanceClient:
         feed = ChangeFeed()
         async with connection_errors(target, transport):
             async with Client(
-                transport, mode=mode, read_timeout_seconds=timeout, message_handler=feed
+                transport,
+                mode=mode,
+                read_timeout_seconds=timeout,
+                elicitation_callback=elicitation_callback,
+                sampling_callback=sampling_callback,
+                list_roots_callback=list_roots_callback,
+                message_handler=feed,
             ) as client:
                 if check:
                     name = target if isinstance(target, str) else type(target).__name__

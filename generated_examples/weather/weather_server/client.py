@@ -169,11 +169,17 @@ class WeatherClient:
         mode: str = "auto",
         timeout: float | None = None,
         check: bool = True,
+        elicitation_callback: Any = None,
+        sampling_callback: Any = None,
+        list_roots_callback: Any = None,
     ) -> AsyncIterator[WeatherClient]:
         """Connect to a server (URL, command line or transport) and yield a client.
 
         `env`: variables for a command-line server, over this process's environment.
         `timeout`: seconds each request may wait for its answer (None: no limit).
+        `elicitation_callback`, `sampling_callback`, `list_roots_callback`: the SDK
+        client's answers to a server's input requests (the user, the model, the roots);
+        the client declares only the capabilities it is given callbacks for.
         A refused token, an address where nothing answers and a request that timed
         out raise `AuthError`, `Unreachable` and `TimedOut`, one line each.
         `check`: compare the server with `SERVER_NAME` and `TOOLS` (one `tools/list`
@@ -188,7 +194,12 @@ class WeatherClient:
             transport = transport_for(target, token=token, headers=headers, env=env)
         async with connection_errors(target, transport):
             async with Client(
-                transport, mode=mode, read_timeout_seconds=timeout
+                transport,
+                mode=mode,
+                read_timeout_seconds=timeout,
+                elicitation_callback=elicitation_callback,
+                sampling_callback=sampling_callback,
+                list_roots_callback=list_roots_callback,
             ) as client:
                 if check:
                     name = target if isinstance(target, str) else type(target).__name__
