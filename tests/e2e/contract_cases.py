@@ -306,6 +306,16 @@ NOT_SHOWN_BY_A_CALL = {
         )
     },
     "cache-hint-changed": "a freshness hint on list and read results, not a call",
+    # Notifications (specdiff/notification_walk.py): heard, not called.
+    **{
+        rule: "a notification capability: what a client hears or may subscribe to, "
+        "not a tool call; shown in tests/e2e/test_notifications.py"
+        for rule in (
+            "notification-added",
+            "notification-list-changed-removed",
+            "notification-subscribe-removed",
+        )
+    },
     # A completion/complete, not a tool call: this harness calls tools only.
     **{
         rule: "a completion/complete, shown in "
