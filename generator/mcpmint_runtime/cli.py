@@ -106,20 +106,31 @@ def call(
 
     Exit code: 0, 1 for a tool error, 2 for an unknown tool (one line on stderr)."""
     import anyio
+    import mcp_types as types
     from mcp import Client
+    from mcp.shared.exceptions import MCPError
 
     async def send() -> Any:
         async with Client(server) as client:
             names = [t.name for t in (await client.list_tools()).tools]
             if tool not in names:
                 return names
-            return await client.call_tool(tool, arguments)
+            try:
+                return await client.call_tool(tool, arguments)
+            except MCPError as exc:  # a JSON-RPC error: one line, exit 1
+                return exc
 
     result = anyio.run(send)
     if isinstance(result, list):
         known = ", ".join(result) or "none"
         print(f"{prog}: unknown tool {tool!r} (tools: {known})", file=sys.stderr)
         return UNKNOWN_TOOL
+    if isinstance(result, MCPError):
+        line = f"{prog}: {result.message}"
+        if result.code == types.MISSING_REQUIRED_CLIENT_CAPABILITY:
+            line += " (`call` answers no input requests: use a client with callbacks)"
+        print(line.replace("\n", " "), file=sys.stderr)
+        return 1
     if result.structured_content is not None:
         print(json.dumps(result.structured_content, indent=2, ensure_ascii=False))
     else:

@@ -97,6 +97,14 @@ def test_read_prints_a_blob_as_base64() -> None:
             "python -m conformance_server read: Resource not found: test://nope",
         ),
         ("notes", ["read"], 2, "usage: python -m notes_server read URI"),
+        (
+            "conformance",
+            ["call", "test_input_required_result_elicitation"],
+            1,
+            "python -m conformance_server call: The client did not declare the"
+            " elicitation capability tool 'test_input_required_result_elicitation'"
+            " needs (`call` answers no input requests: use a client with callbacks)",
+        ),
     ],
 )
 def test_mistakes_and_refusals_are_one_line(
