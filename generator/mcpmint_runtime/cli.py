@@ -82,16 +82,10 @@ def _call_command(build_server: ServerFactory, name: str, args: list[str]) -> in
     if len(args) not in (1, 2) or args[0].startswith("-"):
         print(usage, file=sys.stderr)
         return 2
-    try:
-        arguments = json.loads(args[1]) if len(args) == 2 else {}
-    except ValueError as exc:
-        print(f"{prog}: the arguments are not JSON: {exc}", file=sys.stderr)
-        return 2
-    if not isinstance(arguments, dict):
-        kind = type(arguments).__name__
-        print(
-            f"{prog}: the arguments must be a JSON object, not {kind}", file=sys.stderr
-        )
+    from .peek import json_object
+
+    arguments = json_object(args[1] if len(args) == 2 else "{}", prog)
+    if arguments is None:
         return 2
     return call(exit_on_error(build_server, prog), args[0], arguments, prog=prog)
 

@@ -51,7 +51,7 @@ def prompt_command(server: Server[Any], name: str, args: list[str]) -> int:
     if len(args) not in (1, 2) or args[0].startswith("-"):
         print(usage, file=sys.stderr)
         return USAGE_ERROR
-    arguments = _json_object(args[1] if len(args) == 2 else "{}", prog)
+    arguments = json_object(args[1] if len(args) == 2 else "{}", prog)
     if arguments is None:
         return USAGE_ERROR
     for key, value in arguments.items():
@@ -79,7 +79,8 @@ def read_command(server: Server[Any], name: str, args: list[str]) -> int:
     return _run(server, _read, prog, args[0], {})
 
 
-def _json_object(text: str, prog: str) -> dict[str, Any] | None:
+def json_object(text: str, prog: str) -> dict[str, Any] | None:
+    """`text` as a JSON object, or None after one line on stderr (`call` too)."""
     try:
         value = json.loads(text)
     except ValueError as exc:
