@@ -114,6 +114,8 @@ def http_client_factory(verify: Verify = True) -> Any:
     import httpx2
     from mcp.shared import _httpx_utils as sdk
 
+    from .transports.tls import trusted
+
     def factory(
         headers: dict[str, str] | None = None,
         timeout: httpx2.Timeout | None = None,
@@ -125,7 +127,10 @@ def http_client_factory(verify: Verify = True) -> Any:
             sdk.MCP_DEFAULT_TIMEOUT, read=sdk.MCP_DEFAULT_SSE_READ_TIMEOUT
         )
         return httpx2.AsyncClient(
-            headers=headers, timeout=timeout or default, auth=auth, verify=verify
+            headers=headers,
+            timeout=timeout or default,
+            auth=auth,
+            verify=trusted(verify),
         )
 
     return factory

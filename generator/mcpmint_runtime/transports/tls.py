@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ssl
 
-__all__ = ["Verify", "client_context", "tls_problem"]
+__all__ = ["Verify", "client_context", "trusted", "tls_problem"]
 
 # What a client trusts, as httpx takes it: True (the system's CAs), False (anything:
 # tests only), a CA file or folder, or a context of your own.
@@ -57,19 +57,24 @@ def tls_problem(cert: str | None, key: str | None) -> str | None:
     return None
 
 
-def client_context(verify: Verify) -> ssl.SSLContext | None:
-    """`verify` as an SSL context for a `wss://` connection; None: the default."""
-    if isinstance(verify, ssl.SSLContext):
+def trusted(verify: Verify) -> ssl.SSLContext | bool:
+    """`verify` as httpx2 takes it (a CA path made a context: httpx2 deprecates it)."""
+    if not isinstance(verify, str):
         return verify
-    if verify is True:
-        return None
-    if verify is False:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        return context
     import os
 
     if os.path.isdir(verify):
         return ssl.create_default_context(capath=verify)
     return ssl.create_default_context(cafile=verify)
+
+
+def client_context(verify: Verify) -> ssl.SSLContext | None:
+    """`verify` as an SSL context for a `wss://` connection; None: the default."""
+    context = trusted(verify)
+    if context is True:
+        return None
+    if context is False:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
