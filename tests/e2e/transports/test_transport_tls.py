@@ -24,7 +24,7 @@ import pytest
 from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
-from transport_helpers import TOKEN, ServerProcess, auth, free_port, spawn
+from transport_helpers import TOKEN, ServerProcess, auth, spawn
 
 from listening import owns_port, port_taken
 
@@ -258,26 +258,67 @@ BAD = {
 
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_tls_files_stop_the_server_before_it_listens(
-    pkg_root: Path, pems: dict[str, Path], tmp_path: Path, case: str
+    pems: dict[str, Path], case: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # In process, as the command line runs them (a subprocess each costs seconds);
+    # the test below runs one for real.
+    from mcpmint_runtime.options import build_parser, parse_args, settings_from_args
+
     places = {name: str(path) for name, path in pems.items()}
     places["dir"] = str(pems["cert"].parent)
     args, expected = BAD[case]
     command = "sse" if case == "key alone" else "http"
-    port = free_port()
-    argv = [command, "--port", str(port), *(a.format(**places) for a in args)]
-    server = spawn(pkg_root, tmp_path, argv, port=port)
-    assert server.wait(20) == 2
-    assert server.stderr() == f"python -m fakepkg: error: {expected.format(**places)}\n"
+    parser = build_parser("fakepkg", ("http", "sse"))
+    parsed = parse_args(parser, [command, *(a.format(**places) for a in args)])
+    with pytest.raises(SystemExit) as exited:
+        settings_from_args(parsed, parser)
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert error == f"python -m fakepkg: error: {expected.format(**places)}\n"
 
 
-def test_a_variable_alone_is_refused_like_its_flag(
+def test_a_key_of_another_certificate_in_a_variable_stops_the_server(
     pkg_root: Path, pems: dict[str, Path], tmp_path: Path
 ) -> None:
-    env = {"MCP_TLS_CERT": str(pems["cert"])}
+    env = {"MCP_TLS_CERT": str(pems["cert"]), "MCP_TLS_KEY": str(pems["other_key"])}
     server = spawn(pkg_root, tmp_path, ["websocket"], env=env)
     assert server.wait(20) == 2
     assert server.stderr() == (
-        "python -m fakepkg: error: --tls-cert needs --tls-key too "
-        "(a certificate and its key, or neither)\n"
+        f"python -m fakepkg: error: TLS key {pems['other_key']}: not the key of the "
+        f"certificate {pems['cert']}\n"
+    )
+
+
+def test_under_tls_the_https_loopback_origins_are_accepted_too() -> None:
+    from mcpmint_runtime.transports.settings import NetworkSettings
+
+    assert NetworkSettings().effective_allowed_origins() == [
+        "http://127.0.0.1:*",
+        "http://localhost:*",
+        "http://[::1]:*",
+    ]
+    assert NetworkSettings(tls_cert="c", tls_key="k").effective_allowed_origins() == [
+        "http://127.0.0.1:*",
+        "http://localhost:*",
+        "http://[::1]:*",
+        "https://127.0.0.1:*",
+        "https://localhost:*",
+        "https://[::1]:*",
+    ]
+
+
+@pytest.mark.usefixtures("pkg_root")
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [("tls_cert", "uvicorn --ssl-certfile"), ("tls_key", "uvicorn --ssl-keyfile")],
+)
+def test_create_app_leaves_tls_to_the_asgi_server(name: str, where: str) -> None:
+    from fakepkg.server import server
+    from mcpmint_runtime.transports.app import create_app
+
+    with pytest.raises(TypeError) as refused:
+        create_app(server, **{name: "cert.pem"})
+    assert str(refused.value) == (
+        f"create_app() does not take {name!r}: it is a setting of the ASGI server "
+        f"running the app ({where})"
     )
