@@ -5,9 +5,9 @@ when there is a traceback) for every record, ours, the SDK's and uvicorn's alike
 `RequestLog`, a server middleware (the SDK's `Server.middleware`, the seam its
 OpenTelemetry spans use), adds one line per request handled, in both protocol eras
 and on every road: the method, the tool, prompt or resource it names, the JSON-RPC
-id, the duration and the outcome. Never the arguments: a request's line is built
-from its method and name only, and every string in a line goes through `redact`,
-as the text lines do.
+id, the duration and the outcome. Never the arguments: a request's line holds its
+method and name only, and every string in a line goes through `redact`, as the
+text lines do.
 """
 
 from __future__ import annotations
