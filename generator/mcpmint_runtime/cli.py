@@ -159,7 +159,7 @@ def main(
         name, transports, token_env, tool_timeout=not built, call=not built
     )
     args = parse_args(parser, argv)
-    _configure_logging(args.log_level)
+    _configure_logging(args.log_level, args.log_format)
     set_internal_errors(args.internal_errors)
     if not isinstance(server, lowlevel.Server):
         timeout = args.tool_timeout
@@ -167,6 +167,10 @@ def main(
         options = {} if timeout is None else {"tool_timeout": timeout or None}
         # A bad setting the build reads (MCP_REQUEST_STATE_KEY): one line, exit 2.
         server = exit_on_error(lambda: build(**options), name)
+    if args.log_format == "json":
+        from .jsonlog import log_requests
+
+        log_requests(server)  # one line per request handled
     try:
         if args.command == "stdio":
             _run_stdio(server, args.grace_period)
@@ -180,13 +184,17 @@ def main(
         pass
 
 
-def _configure_logging(level: str) -> None:
+def _configure_logging(level: str, log_format: str = "text") -> None:
     # stderr only: on stdio, stdout is the wire.
     logging.basicConfig(
         level=level.upper(),
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if log_format == "json":
+        from .jsonlog import use_json_lines
+
+        use_json_lines()
     redact.install()  # no token or credential header in any line, at any level
 
 

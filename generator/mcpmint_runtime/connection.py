@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.shared.exceptions import MCPError
+
+if TYPE_CHECKING:
+    from .transports.tls import Verify
 
 __all__ = [
     "AuthError",
@@ -24,6 +27,7 @@ __all__ = [
     "Unreachable",
     "HttpTransport",
     "connection_errors",
+    "http_client_factory",
 ]
 
 _REQUEST_TIMEOUT = -32001  # the SDK's JSON-RPC code for a request that timed out
@@ -74,9 +78,12 @@ class HttpTransport:
     """Streamable HTTP to `url` for `mcp.Client`, noting a 401/403 answer for
     `connection_errors`."""
 
-    def __init__(self, url: str, headers: Mapping[str, str]) -> None:
+    def __init__(
+        self, url: str, headers: Mapping[str, str], verify: Verify = True
+    ) -> None:
         self.url = url
         self.headers = dict(headers)
+        self.verify = verify
         self.refusal = _Refusal()
         self._stack = AsyncExitStack()
 
@@ -87,10 +94,9 @@ class HttpTransport:
 
     async def __aenter__(self) -> Any:
         from mcp.client.streamable_http import streamable_http_client
-        from mcp.shared._httpx_utils import create_mcp_http_client
 
         async with AsyncExitStack() as stack:
-            http = create_mcp_http_client(headers=self.headers)
+            http = http_client_factory(self.verify)(headers=self.headers)
             http.event_hooks["response"].append(self._note)
             await stack.enter_async_context(http)
             client = streamable_http_client(self.url, http_client=http)
@@ -100,6 +106,34 @@ class HttpTransport:
 
     async def __aexit__(self, *exc_info: Any) -> bool | None:
         return await self._stack.__aexit__(*exc_info)
+
+
+def http_client_factory(verify: Verify = True) -> Any:
+    """The SDK's HTTP client factory (its timeouts), trusting what `verify` says:
+    True the system's CAs, a CA file or folder, an `ssl.SSLContext`, False anything."""
+    import httpx2
+    from mcp.shared import _httpx_utils as sdk
+
+    from .transports.tls import trusted
+
+    def factory(
+        headers: dict[str, str] | None = None,
+        timeout: httpx2.Timeout | None = None,
+        auth: httpx2.Auth | None = None,
+    ) -> httpx2.AsyncClient:
+        if verify is True:
+            return sdk.create_mcp_http_client(headers, timeout, auth)
+        default = httpx2.Timeout(
+            sdk.MCP_DEFAULT_TIMEOUT, read=sdk.MCP_DEFAULT_SSE_READ_TIMEOUT
+        )
+        return httpx2.AsyncClient(
+            headers=headers,
+            timeout=timeout or default,
+            auth=auth,
+            verify=trusted(verify),
+        )
+
+    return factory
 
 
 @asynccontextmanager

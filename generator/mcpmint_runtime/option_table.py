@@ -8,13 +8,20 @@ wherever it comes from. docs/transports.md's option table is `markdown_table()`
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import INTERNAL_ERRORS
+from .option_values import (
+    _boolean,
+    _choice,
+    _integer,
+    _names,
+    _nonempty,
+    _seconds,
+    _variable_name,
+)
 from .transports.settings import (
     DEFAULT_GRACE_PERIOD,
     DEFAULT_HOST,
@@ -33,64 +40,6 @@ ROADS = {
     "http": "`http`, `serve`",
     "websocket": "`websocket`, `serve`",
 }
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not (value >= 0 and math.isfinite(value)):
-        raise ValueError("not a number of seconds (0 or more)")
-    return value
-
-
-def _integer(low: int, high: int | None, what: str) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text.strip())
-        except ValueError:
-            value = low - 1
-        if value < low or (high is not None and value > high):
-            raise ValueError(what)
-        return value
-
-    return parse
-
-
-def _choice(*choices: str) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        value = text.strip().lower()
-        if value not in choices:
-            raise ValueError(f"not one of {', '.join(choices)}")
-        return value
-
-    return parse
-
-
-def _nonempty(text: str) -> str:
-    if not text.strip():
-        raise ValueError("empty")
-    return text.strip()
-
-
-def _names(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",") if item.strip()]
-
-
-def _variable_name(text: str) -> str:
-    if text and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text):
-        raise ValueError("not an environment variable name ('' serves without one)")
-    return text
-
-
-def _boolean(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("", "0", "false", "no", "off"):
-        return False
-    raise ValueError("not a boolean (1, true, yes, on, or 0, false, no, off)")
 
 
 @dataclass(frozen=True)
@@ -276,6 +225,34 @@ OPTIONS = (
         "WebSocket keep-alive ping period, also the pong timeout; `0` disables",
         "websocket",
         "SECONDS",
+    ),
+    Option(
+        "--tls-cert",
+        _nonempty,
+        None,
+        "none: plain HTTP",
+        "serve HTTPS and WSS with this PEM certificate (chain); needs `--tls-key`",
+        "network",
+        "FILE",
+    ),
+    Option(
+        "--tls-key",
+        _nonempty,
+        None,
+        "none",
+        "the PEM private key of `--tls-cert` (unencrypted)",
+        "network",
+        "FILE",
+    ),
+    Option(
+        "--log-format",
+        _choice("text", "json"),
+        "text",
+        "`text`",
+        "stderr log lines as text, or one JSON object each (`json`) plus one line "
+        "per request handled",
+        "all",
+        "{text,json}",
     ),
 )
 BY_FLAG = {option.flag: option for option in OPTIONS}

@@ -200,7 +200,20 @@ def settings_from_args(
         ws_ping_interval=ping or None,
         grace_period=args.grace_period,
         log_level=args.log_level,
+        **_tls_files(args, parser),
     )
+
+
+def _tls_files(
+    args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> dict[str, str | None]:
+    from .transports.tls import tls_problem
+
+    cert, key = args.tls_cert, args.tls_key
+    problem = tls_problem(cert, key)
+    if problem is not None:
+        parser.error(problem)
+    return {"tls_cert": cert, "tls_key": key}
 
 
 def _read_token(variable: str, parser: argparse.ArgumentParser) -> str | None:

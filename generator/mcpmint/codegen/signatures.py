@@ -62,7 +62,7 @@ def annotation_imports(
             module = used.module or ours.get(used.name) or ".models"
             by_module.setdefault(module, set()).add((used.imported, used.name))
     sections: list[list[str]] = [
-        ["import os", "import shlex"],
+        ["import os", "import shlex", "import ssl"],
         [],
         ["from . import models"],
     ]

@@ -54,6 +54,8 @@ SERVER_SETTINGS = {
     "log_level": "uvicorn --log-level",
     "grace_period": "uvicorn --timeout-graceful-shutdown",
     "ws_ping_interval": "uvicorn --ws-ping-interval",
+    "tls_cert": "uvicorn --ssl-certfile",
+    "tls_key": "uvicorn --ssl-keyfile",
 }
 
 

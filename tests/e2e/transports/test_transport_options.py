@@ -33,6 +33,9 @@ SAMPLES: dict[str, tuple[str, Any, str]] = {
     "--json-response": ("yes", True, "maybe"),
     "--ws-max-size": ("65536", 65536, "0"),
     "--ws-ping-interval": ("0", 0.0, "nan"),
+    "--tls-cert": ("cert.pem", "cert.pem", " "),
+    "--tls-key": ("key.pem", "key.pem", " "),
+    "--log-format": ("JSON", "json", "xml"),
 }
 
 
