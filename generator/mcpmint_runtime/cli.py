@@ -26,6 +26,8 @@ from .settings import exit_on_error
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
 
+    from .metrics import Metrics
+
     # build_server of the generated package: called with tool_timeout when the command
     # line overrides the spec's default.
     ServerFactory = Callable[..., Server[Any]]
@@ -148,6 +150,7 @@ def main(
         name, transports, token_env, tool_timeout=not built, call=not built
     )
     args = parse_args(parser, argv)
+    recorded = _metrics(args, name)  # a missing extra: one line, exit 2
     _configure_logging(args.log_level)
     set_internal_errors(args.internal_errors)
     if not isinstance(server, lowlevel.Server):
@@ -156,6 +159,8 @@ def main(
         options = {} if timeout is None else {"tool_timeout": timeout or None}
         # A bad setting the build reads (MCP_REQUEST_STATE_KEY): one line, exit 2.
         server = exit_on_error(lambda: build(**options), name)
+    if recorded is not None:
+        recorded.start(server, args.metrics_port, stdio=args.command == "stdio")
     try:
         if args.command == "stdio":
             _run_stdio(server, args.grace_period)
@@ -167,6 +172,18 @@ def main(
             serve_network(server, transports=chosen, settings=settings)
     except KeyboardInterrupt:  # a signal before the handlers were installed
         pass
+
+
+def _metrics(args: Any, name: str) -> Metrics | None:
+    if not getattr(args, "metrics", False) and args.metrics_port is None:
+        return None
+    from . import metrics
+
+    try:
+        return metrics.enable()
+    except metrics.MetricsMissing as exc:
+        print(f"python -m {name}: error: {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 def _configure_logging(level: str) -> None:

@@ -277,6 +277,26 @@ OPTIONS = (
         "websocket",
         "SECONDS",
     ),
+    Option(
+        "--metrics",
+        _boolean,
+        False,
+        "off",
+        "record Prometheus metrics (needs `mcpmint-runtime[metrics]`) and serve them "
+        "at `/metrics`, without token or Host check (variable: as `--stateless`)",
+        "network",
+        kind="bool",
+    ),
+    Option(
+        "--metrics-port",
+        _integer(1, 65535, "not a port (1-65535)"),
+        None,
+        "none",
+        "record Prometheus metrics and serve them on `127.0.0.1:PORT` only, not at "
+        "`/metrics` (the way to scrape a stdio server)",
+        "all",
+        "PORT",
+    ),
 )
 BY_FLAG = {option.flag: option for option in OPTIONS}
 

@@ -200,6 +200,7 @@ def settings_from_args(
         ws_ping_interval=ping or None,
         grace_period=args.grace_period,
         log_level=args.log_level,
+        metrics=getattr(args, "metrics", False) and args.metrics_port is None,
     )
 
 

@@ -40,6 +40,7 @@ class NetworkSettings:
     ws_ping_interval: float | None = DEFAULT_WS_PING_INTERVAL
     grace_period: float = DEFAULT_GRACE_PERIOD
     log_level: str = "info"
+    metrics: bool = False  # `/metrics` (needs mcpmint-runtime[metrics])
 
     def effective_allowed_hosts(self) -> list[str]:
         """Host header values accepted (DNS-rebinding protection is always on),
