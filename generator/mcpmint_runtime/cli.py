@@ -152,6 +152,7 @@ def main(
     args = parse_args(parser, argv)
     recorded = _metrics(args, name)  # a missing extra: one line, exit 2
     _configure_logging(args.log_level)
+    _tracing(name)  # OTEL_* variables: the SDK's spans exported
     set_internal_errors(args.internal_errors)
     if not isinstance(server, lowlevel.Server):
         timeout = args.tool_timeout
@@ -182,6 +183,16 @@ def _metrics(args: Any, name: str) -> Metrics | None:
     try:
         return metrics.enable()
     except metrics.MetricsMissing as exc:
+        print(f"python -m {name}: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _tracing(name: str) -> None:
+    from .tracing import TracingError, configure_tracing
+
+    try:
+        configure_tracing(name)
+    except TracingError as exc:
         print(f"python -m {name}: error: {exc}", file=sys.stderr)
         sys.exit(2)
 

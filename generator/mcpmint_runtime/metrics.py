@@ -77,7 +77,8 @@ class Metrics:
                 f"--metrics needs prometheus-client: {EXTRA}"
             ) from None
         self._prom = prom
-        prom.disable_created_metrics()  # `*_created` series double the output
+        # `*_created` series would double the output.
+        prom.disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = prom.CollectorRegistry()
         for collector in (prom.ProcessCollector, prom.PlatformCollector):
             collector(registry=self.registry)
