@@ -33,6 +33,8 @@ SAMPLES: dict[str, tuple[str, Any, str]] = {
     "--json-response": ("yes", True, "maybe"),
     "--ws-max-size": ("65536", 65536, "0"),
     "--ws-ping-interval": ("0", 0.0, "nan"),
+    "--metrics": ("on", True, "maybe"),
+    "--metrics-port": ("9464", 9464, "0"),
 }
 
 
