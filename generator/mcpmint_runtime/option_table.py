@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from .errors import INTERNAL_ERRORS
+from .option_types import Option
 from .transports.settings import (
     DEFAULT_GRACE_PERIOD,
     DEFAULT_HOST,
@@ -91,33 +90,6 @@ def _boolean(text: str) -> bool:
     if value in ("", "0", "false", "no", "off"):
         return False
     raise ValueError("not a boolean (1, true, yes, on, or 0, false, no, off)")
-
-
-@dataclass(frozen=True)
-class Option:
-    """One option: `--flag VALUE` or variable `MCP_FLAG`, read by `parse`."""
-
-    flag: str
-    parse: Callable[[str], Any]
-    default: Any  # None: decided at run time (see `options`)
-    default_doc: str
-    help: str
-    roads: str  # a key of ROADS
-    metavar: str | None = None
-    kind: str = "value"  # "value", "list" (repeatable, commas) or "bool"
-    aliases: tuple[str, ...] = ()  # older variable names, still read
-
-    @property
-    def dest(self) -> str:
-        return self.flag[2:].replace("-", "_")
-
-    @property
-    def env(self) -> str:
-        return "MCP_" + self.dest.upper()
-
-    @property
-    def variables(self) -> tuple[str, ...]:
-        return (self.env, *self.aliases)
 
 
 OPTIONS = (

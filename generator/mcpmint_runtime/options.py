@@ -14,7 +14,8 @@ from typing import Any, NoReturn
 
 from . import redact
 from .hosts import HOSTS
-from .option_table import LOG_LEVELS, OPTIONS, Option
+from .option_table import LOG_LEVELS, OPTIONS
+from .option_types import Option
 from .transports import settings as defaults
 
 __all__ = [
