@@ -157,3 +157,34 @@ def test_otel_variables_it_cannot_honour_are_one_line_and_exit_2(
         2,
         f"python -m notes_server: error: {message}\n",
     )
+
+
+def test_without_the_extra_the_server_serves_and_warns_once(
+    receiver: Receiver, tmp_path: Path
+) -> None:
+    # The OpenTelemetry SDK made unimportable, as in an install without the extra.
+    blocked = tmp_path / "blocked" / "opentelemetry" / "sdk"
+    blocked.mkdir(parents=True)
+    (blocked / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'opentelemetry.sdk'\")\n"
+    )
+    env = traced_env(receiver)
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "blocked"), str(NOTES)])
+    done = subprocess.run(
+        [sys.executable, "-m", "notes_server", "stdio"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    warning = (
+        "WARNING mcpmint_runtime.tracing: OTEL_* variables are set but traces are "
+        "not exported: pip install 'mcpmint-runtime[otel]'"
+    )
+    assert [line for line in done.stderr.splitlines() if "OTEL" in line] == [
+        line for line in done.stderr.splitlines() if line.endswith(warning)
+    ]
+    assert warning in done.stderr
+    assert receiver.spans == []
