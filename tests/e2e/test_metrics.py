@@ -158,6 +158,28 @@ def test_refused_tokens_are_counted_by_reason(http_server: Notes) -> None:
     assert "wrong" not in scraped
 
 
+def test_a_method_the_server_does_not_know_is_counted_as_unknown(
+    http_server: Notes,
+) -> None:
+    method = "vendor/" + SECRET
+    meta = {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+    }
+    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": {"_meta": meta}}
+    headers = {
+        "Authorization": f"Bearer {TOKEN}",
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2026-07-28",
+        "Mcp-Method": method,
+    }
+    answer = httpx2.post(http_server.base + "/mcp", json=body, headers=headers)
+    assert answer.json()["error"]["code"] == -32601, answer.text
+    scraped = httpx2.get(http_server.base + "/metrics").text
+    assert calls(scraped, "_unknown", "-32601") == 1
+    assert SECRET not in scraped
+
+
 def test_without_the_option_there_is_no_metrics_route(tmp_path: Path) -> None:
     def start() -> Notes:
         return Notes(["http"], {}, tmp_path / "stderr.log")

@@ -18,6 +18,7 @@ from typing import Any
 import anyio
 import pytest
 from mcp import Client, StdioServerParameters
+from mcp.client.stdio import stdio_client
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
 )
@@ -123,6 +124,32 @@ def test_a_tool_call_span_reaches_the_receiver_as_a_child_of_the_clients(
     assert unknown.trace_id.hex() != TRACE_ID
     errors = {a.key: a.value.string_value for a in unknown.attributes}
     assert errors["error.type"] == "-32602"
+
+
+def test_the_console_exporter_writes_spans_to_stderr_not_to_the_wire(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "stderr.log"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(NOTES),
+        "OTEL_TRACES_EXPORTER": "console",
+        "OTEL_SERVICE_NAME": "notes-prod",
+    }
+    with log.open("w") as errlog:
+
+        async def run() -> bool:
+            args = ["-m", "notes_server", "stdio"]
+            params = StdioServerParameters(command=sys.executable, args=args, env=env)
+            target = stdio_client(params, errlog=errlog)  # the server's stderr
+            async with Client(target, mode="legacy") as client:
+                result = await client.call_tool("search_notes", {"query": "x"})
+            return result.is_error
+
+        assert anyio.run(run) is False  # the wire stayed clean
+    text = log.read_text()
+    assert '"name": "tools/call search_notes"' in text
+    assert '"service.name": "notes-prod"' in text
 
 
 @pytest.mark.parametrize(
