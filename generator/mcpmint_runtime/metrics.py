@@ -10,6 +10,7 @@ Needs `prometheus-client` (`pip install 'mcpmint-runtime[metrics]'`).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,8 @@ from pydantic import ValidationError
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
     from prometheus_client.metrics_core import Metric
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["EXTRA", "Metrics", "MetricsMissing", "auth_failure", "current", "enable"]
 
@@ -200,7 +203,11 @@ class MetricsMiddleware:
         if method not in ("tools/call", "prompts/get", "resources/read"):
             return (method, "", "", "")
         if self._names is None:
-            self._names = await _Names.read(self._server, ctx)
+            try:
+                self._names = await _Names.read(self._server, ctx)
+            except Exception:  # a list handler that failed: every name `_unknown`
+                logger.exception("Metrics: could not list the server's names")
+                self._names = _Names(self._server, set(), {}, [])
         name = self._names.label(method, target if isinstance(target, str) else None)
         if method == "tools/call":
             return (method, name, "", "")
