@@ -40,28 +40,15 @@ LABELS = (
     "mcp_resource_name",
     "error_type",
 )
-METHODS = frozenset(
-    {
-        "initialize",
-        "ping",
-        "server/discover",
-        "subscriptions/listen",
-        "tools/list",
-        "tools/call",
-        "prompts/list",
-        "prompts/get",
-        "resources/list",
-        "resources/templates/list",
-        "resources/read",
-        "resources/subscribe",
-        "resources/unsubscribe",
-        "completion/complete",
-        "logging/setLevel",
-        "notifications/initialized",
-        "notifications/cancelled",
-        "notifications/progress",
-        "notifications/roots/list_changed",
-    }
+METHODS = frozenset(  # the methods a client may send a server, in MCP
+    """
+    initialize ping server/discover subscriptions/listen tools/list tools/call
+    prompts/list prompts/get resources/list resources/templates/list resources/read
+    resources/subscribe resources/unsubscribe completion/complete logging/setLevel
+    tasks/get tasks/result tasks/list tasks/cancel notifications/tasks/status
+    notifications/initialized notifications/cancelled notifications/progress
+    notifications/roots/list_changed
+    """.split()
 )
 
 
