@@ -26,6 +26,8 @@ from .settings import exit_on_error
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
 
+    from .metrics import Metrics
+
     # build_server of the generated package: called with tool_timeout when the command
     # line overrides the spec's default.
     ServerFactory = Callable[..., Server[Any]]
@@ -159,7 +161,9 @@ def main(
         name, transports, token_env, tool_timeout=not built, call=not built
     )
     args = parse_args(parser, argv)
+    recorded = _metrics(args, name)  # a missing extra: one line, exit 2
     _configure_logging(args.log_level, args.log_format)
+    _tracing(name)  # OTEL_* variables: the SDK's spans exported
     set_internal_errors(args.internal_errors)
     if not isinstance(server, lowlevel.Server):
         timeout = args.tool_timeout
@@ -171,6 +175,8 @@ def main(
         from .jsonlog import log_requests
 
         log_requests(server)  # one line per request handled
+    if recorded is not None:
+        recorded.start(server, args.metrics_port, stdio=args.command == "stdio")
     try:
         if args.command == "stdio":
             _run_stdio(server, args.grace_period)
@@ -182,6 +188,28 @@ def main(
             serve_network(server, transports=chosen, settings=settings)
     except KeyboardInterrupt:  # a signal before the handlers were installed
         pass
+
+
+def _metrics(args: Any, name: str) -> Metrics | None:
+    if not getattr(args, "metrics", False) and args.metrics_port is None:
+        return None
+    from . import metrics
+
+    try:
+        return metrics.enable()
+    except metrics.MetricsMissing as exc:
+        print(f"python -m {name}: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _tracing(name: str) -> None:
+    from .tracing import TracingError, configure_tracing
+
+    try:
+        configure_tracing(name)
+    except TracingError as exc:
+        print(f"python -m {name}: error: {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 def _configure_logging(level: str, log_format: str = "text") -> None:

@@ -8,11 +8,8 @@ wherever it comes from. docs/transports.md's option table is `markdown_table()`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 from .errors import INTERNAL_ERRORS
+from .option_types import Option
 from .option_values import (
     _boolean,
     _choice,
@@ -40,33 +37,6 @@ ROADS = {
     "http": "`http`, `serve`",
     "websocket": "`websocket`, `serve`",
 }
-
-
-@dataclass(frozen=True)
-class Option:
-    """One option: `--flag VALUE` or variable `MCP_FLAG`, read by `parse`."""
-
-    flag: str
-    parse: Callable[[str], Any]
-    default: Any  # None: decided at run time (see `options`)
-    default_doc: str
-    help: str
-    roads: str  # a key of ROADS
-    metavar: str | None = None
-    kind: str = "value"  # "value", "list" (repeatable, commas) or "bool"
-    aliases: tuple[str, ...] = ()  # older variable names, still read
-
-    @property
-    def dest(self) -> str:
-        return self.flag[2:].replace("-", "_")
-
-    @property
-    def env(self) -> str:
-        return "MCP_" + self.dest.upper()
-
-    @property
-    def variables(self) -> tuple[str, ...]:
-        return (self.env, *self.aliases)
 
 
 OPTIONS = (
@@ -253,6 +223,26 @@ OPTIONS = (
         "per request handled",
         "all",
         "{text,json}",
+    ),
+    Option(
+        "--metrics",
+        _boolean,
+        False,
+        "off",
+        "record Prometheus metrics (needs `mcpmint-runtime[metrics]`) and serve them "
+        "at `/metrics`, without token or Host check (variable: as `--stateless`)",
+        "network",
+        kind="bool",
+    ),
+    Option(
+        "--metrics-port",
+        _integer(1, 65535, "not a port (1-65535)"),
+        None,
+        "none",
+        "record Prometheus metrics and serve them on `127.0.0.1:PORT` only, not at "
+        "`/metrics` (the way to scrape a stdio server)",
+        "all",
+        "PORT",
     ),
 )
 BY_FLAG = {option.flag: option for option in OPTIONS}

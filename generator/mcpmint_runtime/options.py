@@ -14,7 +14,8 @@ from typing import Any, NoReturn
 
 from . import redact
 from .hosts import HOSTS
-from .option_table import LOG_LEVELS, OPTIONS, Option
+from .option_table import LOG_LEVELS, OPTIONS
+from .option_types import Option
 from .transports import settings as defaults
 
 __all__ = [
@@ -201,6 +202,7 @@ def settings_from_args(
         grace_period=args.grace_period,
         log_level=args.log_level,
         **_tls_files(args, parser),
+        metrics=getattr(args, "metrics", False) and args.metrics_port is None,
     )
 
 

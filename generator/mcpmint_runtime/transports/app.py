@@ -31,11 +31,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .. import redact
+from .. import metrics, redact
 from ..lifecycle import process_scope
 from .drain import CountedReadStream, CountedWriteStream, Pending
+from .observe import METRICS_PATH, metrics_routes
 from .posts import SsePosts, checked_post, post_headers, replay
-from .security import RequestGuard
+from .security import OPEN_PATHS, RequestGuard
 from .settings import NetworkSettings
 from .shutdown import Shutdown
 from .websocket import WebSocketEndpoint
@@ -131,12 +132,17 @@ def build_app(
     if "websocket" in transports:
         endpoint = WebSocketEndpoint(server, shutdown, max_size=settings.ws_max_size)
         routes.append(WebSocketRoute("/ws", endpoint))
+    open_paths = OPEN_PATHS
+    if settings.metrics or metrics.current() is not None:  # --metrics[-port]
+        routes += metrics_routes(server, manager, shutdown, route=settings.metrics)
+        open_paths = OPEN_PATHS | {METRICS_PATH}
     guard = Middleware(
         RequestGuard,
         allowed_hosts=security.allowed_hosts,
         allowed_origins=security.allowed_origins,
         token=settings.token,
         refuse_new_work=shutdown.refuses,
+        open_paths=open_paths,
     )
     lifespan = _lifespan(server, manager)
     return Starlette(routes=routes, middleware=[guard], lifespan=lifespan)

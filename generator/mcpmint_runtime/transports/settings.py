@@ -43,6 +43,7 @@ class NetworkSettings:
     # PEM files: both set, HTTPS and WSS (checked by `tls.tls_problem`); else plain.
     tls_cert: str | None = None
     tls_key: str | None = None
+    metrics: bool = False  # `/metrics` (needs mcpmint-runtime[metrics])
 
     def effective_allowed_hosts(self) -> list[str]:
         """Host header values accepted (DNS-rebinding protection is always on),

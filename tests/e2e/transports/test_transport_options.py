@@ -36,6 +36,8 @@ SAMPLES: dict[str, tuple[str, Any, str]] = {
     "--tls-cert": ("cert.pem", "cert.pem", " "),
     "--tls-key": ("key.pem", "key.pem", " "),
     "--log-format": ("JSON", "json", "xml"),
+    "--metrics": ("on", True, "maybe"),
+    "--metrics-port": ("9464", 9464, "0"),
 }
 
 
