@@ -84,6 +84,13 @@ def _variable_name(text: str) -> str:
     return text
 
 
+def _oauth_url(text: str) -> str:
+    value = text.strip()
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise ValueError("not an http(s) URL")
+    return value
+
+
 def _boolean(text: str) -> bool:
     value = text.strip().lower()
     if value in ("1", "true", "yes", "on"):
@@ -276,6 +283,26 @@ OPTIONS = (
         "WebSocket keep-alive ping period, also the pong timeout; `0` disables",
         "websocket",
         "SECONDS",
+    ),
+    Option(
+        "--oauth-issuer",
+        _oauth_url,
+        None,
+        "the spec's `auth.issuer`",
+        "accept OAuth access tokens (JWTs) of this authorization server; with "
+        "`--oauth-resource`, turns OAuth on for a spec without it",
+        "network",
+        "URL",
+    ),
+    Option(
+        "--oauth-resource",
+        _oauth_url,
+        None,
+        "the spec's `auth.resource`",
+        "this server's URL as clients reach it (e.g. `https://mcp.example.com/mcp`): "
+        "the audience tokens must be issued for, named in the metadata",
+        "network",
+        "URL",
     ),
 )
 BY_FLAG = {option.flag: option for option in OPTIONS}

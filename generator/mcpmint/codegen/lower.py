@@ -80,6 +80,7 @@ def to_ir(
         settings=tuple(_setting(s) for s in spec.settings),
         shared=shared,
         prompts=to_prompts_ir(spec, models, spec_path),
+        oauth_json=oauth_json(spec),
     )
     project = with_example_method(with_resources(project, spec, models, spec_path))
     project = with_hints(with_notifications(project, spec), spec)
@@ -210,3 +211,21 @@ def _synth_result(served: dict[str, Any]) -> Any:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def oauth_json(spec: Spec) -> str | None:
+    """The generated `OAUTH` table: the spec's OAuth keys and each tool's scopes."""
+    auth = spec.auth
+    if auth is None or auth.issuer is None:
+        return None
+    table: dict[str, object] = {"issuer": auth.issuer, "resource": auth.resource}
+    if auth.jwksUri is not None:
+        table["jwksUri"] = auth.jwksUri
+    if auth.algorithms is not None:
+        table["algorithms"] = auth.algorithms
+    if auth.requiredScopes:
+        table["requiredScopes"] = auth.requiredScopes
+    scopes = {tool.name: tool.scopes for tool in spec.tools if tool.scopes}
+    if scopes:
+        table["toolScopes"] = scopes
+    return json.dumps(table, indent=4)

@@ -54,13 +54,39 @@ class Server(_Strict):
 
 
 class Auth(_Strict):
-    """Bearer-token settings of the network transports."""
+    """How the network transports authenticate: a static bearer token (`tokenEnv`)
+    or an OAuth 2.1 resource server (`issuer`, `resource`, ...)."""
 
     tokenEnv: str | None = Field(
         None,
         pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
         description="Environment variable holding the bearer token "
         "(never the token itself)",
+    )
+    issuer: str | None = Field(
+        None,
+        description="OAuth 2.1: the authorization server whose access tokens are "
+        "accepted (the tokens' `iss`; `--oauth-issuer` overrides it)",
+    )
+    resource: str | None = Field(
+        None,
+        description="OAuth 2.1: this server's URL, the audience tokens must be "
+        "issued for (RFC 8707; `--oauth-resource` overrides it)",
+    )
+    jwksUri: str | None = Field(
+        None,
+        description="OAuth 2.1: where the issuer's signing keys are "
+        "(default: read from the issuer's metadata)",
+    )
+    algorithms: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="OAuth 2.1: the signature algorithms accepted "
+        "(default: RS256, ES256)",
+    )
+    requiredScopes: list[str] = Field(
+        default_factory=list,
+        description="OAuth 2.1: scopes every request needs",
     )
 
 
@@ -116,6 +142,11 @@ class Tool(_Strict):
         le=MAX_TIMEOUT,
         description="Seconds a call may run before it answers a tool error "
         "(mcpmint's key, not served; default: server.toolTimeout)",
+    )
+    scopes: list[str] = Field(
+        default_factory=list,
+        description="OAuth scopes a call needs, besides `auth.requiredScopes` "
+        "(mcpmint's key, not served)",
     )
     renamedFrom: str | None = Field(
         None,

@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .. import redact
 from ..lifecycle import process_scope
 from .drain import CountedReadStream, CountedWriteStream, Pending
+from .oauth_guard import OAuthGuard, install_scope_check
 from .posts import SsePosts, checked_post, post_headers, replay
 from .security import RequestGuard
 from .settings import NetworkSettings
@@ -136,8 +137,16 @@ def build_app(
         token=settings.token,
         refuse_new_work=shutdown.refuses,
     )
+    middleware = [guard]
+    if settings.oauth is not None:  # after Host and Origin: tokens, scopes, metadata
+        if settings.token is not None:
+            raise ValueError("a static token and OAuth exclude each other")
+        oauth = settings.oauth
+        limit = settings.max_body_size
+        middleware.append(Middleware(OAuthGuard, settings=oauth, max_body_size=limit))
+        install_scope_check(server, oauth)
     lifespan = _lifespan(server, manager)
-    return Starlette(routes=routes, middleware=[guard], lifespan=lifespan)
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
 def _lifespan(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..oauth import OAuthSettings
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024  # the SDK's default
@@ -40,6 +42,7 @@ class NetworkSettings:
     ws_ping_interval: float | None = DEFAULT_WS_PING_INTERVAL
     grace_period: float = DEFAULT_GRACE_PERIOD
     log_level: str = "info"
+    oauth: OAuthSettings | None = None  # an OAuth 2.1 resource server (oauth.py)
 
     def effective_allowed_hosts(self) -> list[str]:
         """Host header values accepted (DNS-rebinding protection is always on),
