@@ -25,8 +25,8 @@ __all__ = [
 ]
 
 DEFAULT_ALGORITHMS = ("RS256", "ES256")
-DEFAULT_LEEWAY = 30.0  # seconds of clock skew allowed on exp, nbf and iat
-DEFAULT_JWKS_MIN_REFRESH = 10.0  # an unknown kid refetches the keys at most this often
+DEFAULT_LEEWAY = 5.0  # seconds of clock skew allowed on exp, nbf and iat
+DEFAULT_JWKS_MIN_REFRESH = 5.0  # an unknown kid refetches the keys at most this often
 DEFAULT_JWKS_MAX_AGE = 3600.0  # the keys are refetched this long after the last fetch
 SCOPE_ERROR = -32043  # JSON-RPC error of a call without its scopes (no HTTP status)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import INTERNAL_ERRORS
+from .oauth_options import OAUTH_OPTION_ROWS
 from .transports.settings import (
     DEFAULT_GRACE_PERIOD,
     DEFAULT_HOST,
@@ -82,13 +83,6 @@ def _variable_name(text: str) -> str:
     if text and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text):
         raise ValueError("not an environment variable name ('' serves without one)")
     return text
-
-
-def _oauth_url(text: str) -> str:
-    value = text.strip()
-    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
-        raise ValueError("not an http(s) URL")
-    return value
 
 
 def _boolean(text: str) -> bool:
@@ -284,26 +278,7 @@ OPTIONS = (
         "websocket",
         "SECONDS",
     ),
-    Option(
-        "--oauth-issuer",
-        _oauth_url,
-        None,
-        "the spec's `auth.issuer`",
-        "accept OAuth access tokens (JWTs) of this authorization server; with "
-        "`--oauth-resource`, turns OAuth on for a spec without it",
-        "network",
-        "URL",
-    ),
-    Option(
-        "--oauth-resource",
-        _oauth_url,
-        None,
-        "the spec's `auth.resource`",
-        "this server's URL as clients reach it (e.g. `https://mcp.example.com/mcp`): "
-        "the audience tokens must be issued for, named in the metadata",
-        "network",
-        "URL",
-    ),
+    *(Option(*row) for row in OAUTH_OPTION_ROWS),  # oauth_options.py
 )
 BY_FLAG = {option.flag: option for option in OPTIONS}
 

@@ -143,16 +143,16 @@ class Tool(_Strict):
         description="Seconds a call may run before it answers a tool error "
         "(mcpmint's key, not served; default: server.toolTimeout)",
     )
-    scopes: list[str] = Field(
-        default_factory=list,
-        description="OAuth scopes a call needs, besides `auth.requiredScopes` "
-        "(mcpmint's key, not served)",
-    )
     renamedFrom: str | None = Field(
         None,
         description="The tool's previous name (mcpmint's key, not served): "
         "`generate` moves the old handler file, function renamed, to the new name; "
         "`mcpmint diff` reports the rename and compares the old tool with this one",
+    )
+    scopes: list[str] = Field(
+        default_factory=list,
+        description="OAuth scopes a call needs, besides `auth.requiredScopes` "
+        "(mcpmint's key, not served)",
     )
     _written: dict[str, Any] = PrivateAttr(default_factory=dict)
 

@@ -1,0 +1,240 @@
+"""The OAuth 2.1 resource server on every network road, against a real
+authorization server (node-oidc-provider) issuing JWT access tokens for it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anyio
+import httpx2
+import pytest
+from oauth_support import NOBODY, READER, WRITER, Server
+
+from conftest import World
+
+pytestmark = pytest.mark.timeout(90)
+
+# (subcommand, road): `serve` carries the three roads on one port.
+ROADS = [("serve", "http"), ("serve", "sse"), ("serve", "websocket"), ("http", "http")]
+IDS = [f"{command}-{road}" for command, road in ROADS]
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"},
+    },
+}
+WRITE = {
+    "jsonrpc": "2.0",
+    "id": 2,
+    "method": "tools/call",
+    "params": {"name": "write-note", "arguments": {"text": "hi"}},
+}
+
+
+def challenge(server: Server, **params: str) -> str:
+    pairs = {"resource_metadata": metadata_url(server), **params}
+    return "Bearer " + ", ".join(f'{k}="{v}"' for k, v in pairs.items())
+
+
+def metadata_url(server: Server) -> str:
+    return f"http://127.0.0.1:{server.port}/.well-known/oauth-protected-resource/mcp"
+
+
+def refusal(server: Server, road: str, token: str | None) -> tuple[int, str | None]:
+    """The status and WWW-Authenticate of the road's first request with `token`."""
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    if road == "websocket":
+        return anyio.run(_ws_refusal, server.url(road), headers)
+    with httpx2.Client(timeout=10) as client:
+        if road == "sse":
+            with client.stream("GET", server.url(road), headers=headers) as response:
+                return response.status_code, response.headers.get("www-authenticate")
+        response = client.post(
+            server.url(road),
+            json=INITIALIZE,
+            headers={**headers, "Accept": "application/json, text/event-stream"},
+        )
+        return response.status_code, response.headers.get("www-authenticate")
+
+
+async def _ws_refusal(url: str, headers: dict[str, str]) -> tuple[int, str | None]:
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+    from websockets.typing import Subprotocol
+
+    try:
+        async with connect(
+            url, subprotocols=[Subprotocol("mcp")], additional_headers=headers
+        ):
+            return 101, None
+    except InvalidStatus as exc:
+        return exc.response.status_code, exc.response.headers.get("WWW-Authenticate")
+
+
+def whoami(server: Server, road: str, token: str) -> tuple[Any, str]:
+    """whoami's result and write-note's text through the typed client."""
+    from oauth_notes_server.client import OauthNotesClient
+
+    async def calls() -> tuple[Any, str]:
+        async with OauthNotesClient.connect(server.url(road), token=token) as client:
+            me = await client.whoami()
+            return me.model_dump(), await client.write_note(text="hi")
+
+    return anyio.run(calls)
+
+
+@pytest.mark.parametrize(("command", "road"), ROADS, ids=IDS)
+def test_a_valid_token_calls_and_the_handler_sees_its_principal(
+    world: World, command: str, road: str
+) -> None:
+    server = world.servers[command]
+    token = world.provider.token(WRITER, server.resource)
+    me, written = whoami(server, road, token)
+    assert me == {
+        "subject": "writer",
+        "client": "writer",
+        "scopes": ["notes:read", "notes:write"],
+    }
+    assert written == "stored: hi"
+
+
+@pytest.mark.parametrize(("command", "road"), ROADS, ids=IDS)
+def test_no_token_gets_401_naming_the_metadata_and_the_scope(
+    world: World, command: str, road: str
+) -> None:
+    server = world.servers[command]
+    status, header = refusal(server, road, None)
+    assert (status, header) == (401, challenge(server, scope="notes:read"))
+
+
+BAD = {
+    "wrong-audience": "the token was not issued for this resource",
+    "wrong-issuer": "the token was issued by another issuer",
+    "not-a-jwt": "the token is not a JWT",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+@pytest.mark.parametrize(("command", "road"), ROADS, ids=IDS)
+def test_a_bad_token_gets_401_invalid_token(
+    world: World, command: str, road: str, case: str
+) -> None:
+    server = world.servers[command]
+    if case == "wrong-audience":
+        token = world.provider.token(WRITER, f"http://127.0.0.1:{server.port}/other")
+    elif case == "wrong-issuer":
+        token = world.other.token(WRITER, server.resource)
+    else:
+        token = "opaque-4f1c"
+    status, header = refusal(server, road, token)
+    expected = challenge(
+        server, error="invalid_token", error_description=BAD[case], scope="notes:read"
+    )
+    assert (status, header) == (401, expected)
+    assert token not in (server.log.read_text())  # never logged
+
+
+@pytest.mark.parametrize("road", ["http", "sse", "websocket"])
+def test_an_expired_token_gets_401_invalid_token(world: World, road: str) -> None:
+    server = world.servers["serve"]
+    time.sleep(max(0.0, world.expired_at - time.monotonic()))
+    status, header = refusal(server, road, world.expired)
+    expected = challenge(
+        server,
+        error="invalid_token",
+        error_description="the token has expired",
+        scope="notes:read",
+    )
+    assert (status, header) == (401, expected)
+
+
+@pytest.mark.parametrize(("command", "road"), ROADS, ids=IDS)
+def test_a_token_without_the_servers_scope_gets_403(
+    world: World, command: str, road: str
+) -> None:
+    server = world.servers[command]
+    token = world.provider.token(NOBODY, server.resource)
+    status, header = refusal(server, road, token)
+    expected = challenge(server, error="insufficient_scope", scope="notes:read")
+    assert (status, header) == (403, expected)
+
+
+@pytest.mark.parametrize("path", ["/mcp", "/messages/"])
+def test_a_call_without_the_tools_scope_gets_403_naming_every_scope_it_needs(
+    world: World, path: str
+) -> None:
+    server = world.servers["serve"]
+    token = world.provider.token(READER, server.resource)
+    response = httpx2.post(
+        f"http://127.0.0.1:{server.port}{path}?session_id=0",
+        json=WRITE,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json, text/event-stream",
+        },
+    )
+    expected = challenge(
+        server, error="insufficient_scope", scope="notes:read notes:write"
+    )
+    assert (response.status_code, response.headers["www-authenticate"]) == (
+        403,
+        expected,
+    )
+
+
+def test_on_websocket_a_call_without_the_tools_scope_is_a_json_rpc_error(
+    world: World,
+) -> None:
+    from mcp.shared.exceptions import MCPError
+    from oauth_notes_server.client import OauthNotesClient
+
+    server = world.servers["serve"]
+    token = world.provider.token(READER, server.resource)
+
+    async def call() -> Any:
+        url = server.url("websocket")
+        async with OauthNotesClient.connect(url, token=token) as client:
+            assert (await client.whoami()).scopes == ["notes:read"]
+            with pytest.raises(MCPError) as refused:
+                await client.write_note(text="hi")
+            return refused.value.error
+
+    error = anyio.run(call)
+    assert (error.code, error.message) == (
+        -32043,
+        "Insufficient scope: this call needs notes:read notes:write",
+    )
+    assert error.data == {"scope": "notes:read notes:write", "missing": ["notes:write"]}
+
+
+@pytest.mark.parametrize("suffix", ["", "/mcp"])
+def test_the_protected_resource_metadata_names_the_issuer_and_the_scopes(
+    world: World, suffix: str
+) -> None:
+    server = world.servers["serve"]
+    url = f"http://127.0.0.1:{server.port}/.well-known/oauth-protected-resource"
+    response = httpx2.get(url + suffix)  # no token needed
+    assert response.status_code == 200
+    assert response.json() == {
+        "resource": server.resource,
+        "authorization_servers": [world.provider.issuer],
+        "bearer_methods_supported": ["header"],
+        "resource_signing_alg_values_supported": ["RS256", "ES256"],
+        "scopes_supported": ["notes:read", "notes:write"],
+    }
+
+
+def test_the_generated_server_declares_its_oauth_table(world: World) -> None:
+    from oauth_notes_server.server import OAUTH
+
+    assert OAUTH == {
+        "issuer": "http://127.0.0.1:1",
+        "resource": "http://127.0.0.1:8000/mcp",
+        "requiredScopes": ["notes:read"],
+        "toolScopes": {"write-note": ["notes:write"]},
+    }
