@@ -238,3 +238,81 @@ def test_the_generated_server_declares_its_oauth_table(world: World) -> None:
         "requiredScopes": ["notes:read"],
         "toolScopes": {"write-note": ["notes:write"]},
     }
+
+
+def test_the_typed_client_names_the_status_the_challenge_and_the_scope(
+    world: World,
+) -> None:
+    from mcpmint_runtime.connection import AuthError
+    from oauth_notes_server.client import OauthNotesClient
+
+    server = world.servers["serve"]
+    token = world.provider.token(READER, server.resource)
+
+    async def call() -> None:
+        async with OauthNotesClient.connect(server.url("http"), token=token) as client:
+            await client.write_note(text="hi")
+
+    with pytest.raises(AuthError) as refused:
+        anyio.run(call)
+    error = refused.value
+    expected = challenge(
+        server, error="insufficient_scope", scope="notes:read notes:write"
+    )
+    assert (error.status, error.challenge) == (403, expected)
+    assert (error.error, error.scope) == (
+        "insufficient_scope",
+        "notes:read notes:write",
+    )
+    assert str(error) == (
+        f"{server.url('http')}: HTTP 403 forbidden: insufficient_scope, scope asked: "
+        f"notes:read notes:write (WWW-Authenticate: {expected})"
+    )
+
+
+@pytest.mark.parametrize("road", ["http", "sse", "websocket"])
+def test_the_typed_client_gets_its_own_tokens_with_client_credentials(
+    world: World, road: str
+) -> None:
+    from mcpmint_runtime.token_source import ClientCredentials
+    from oauth_notes_server.client import OauthNotesClient
+
+    server = world.servers["serve"]
+    source = ClientCredentials(
+        world.provider.issuer,
+        WRITER[0],
+        WRITER[1],
+        scope="notes:read notes:write",
+        resource=server.resource,  # the same audience on every road
+    )
+
+    async def calls() -> tuple[list[str], str]:
+        url = server.url(road)
+        async with OauthNotesClient.connect(url, token=source) as client:
+            me = await client.whoami()
+        first = await source.token(server.resource)
+        assert await source.token(server.resource) == first  # kept, not refetched
+        return me.scopes, source.token_endpoint or ""
+
+    scopes, endpoint = anyio.run(calls)
+    assert scopes == ["notes:read", "notes:write"]
+    assert endpoint == f"{world.provider.issuer}/token"  # found in the metadata
+
+
+def test_a_refused_client_is_one_line_naming_the_token_endpoint(world: World) -> None:
+    from mcpmint_runtime.token_source import ClientCredentials, TokenUnavailable
+    from oauth_notes_server.client import OauthNotesClient
+
+    server = world.servers["serve"]
+    source = ClientCredentials(world.provider.issuer, WRITER[0], "wrong-secret")
+
+    async def connect() -> None:
+        async with OauthNotesClient.connect(server.url("http"), token=source):
+            pass
+
+    with pytest.raises(TokenUnavailable) as refused:
+        anyio.run(connect)
+    assert str(refused.value) == (
+        f"{world.provider.issuer}/token: HTTP 401: invalid_client "
+        "(client authentication failed)"
+    )
