@@ -22,6 +22,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import PromptMessage
 from mcpmint_runtime.connection import ClientError
+from mcpmint_runtime.token_source import TokenSource
 from mcpmint_runtime.watch import ChangeEvent
 from pydantic import MISSING, BaseModel, Field, StrictBool, StrictStr, ValidationError
 
@@ -208,7 +209,7 @@ class ConformanceClient:
         cls,
         target: Any,
         *,
-        token: str | None = None,
+        token: str | TokenSource | None = None,
         headers: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
         mode: str = "auto",
@@ -217,6 +218,8 @@ class ConformanceClient:
     ) -> AsyncIterator[ConformanceClient]:
         """Connect to a server (URL, command line or transport) and yield a client.
 
+        `token`: a bearer token, or a `TokenSource` such as
+        `mcpmint_runtime.token_source.ClientCredentials` (OAuth client credentials).
         `env`: variables for a command-line server, over this process's environment.
         `timeout`: seconds each request may wait for its answer (None: no limit).
         A refused token, an address where nothing answers and a request that timed
@@ -227,10 +230,12 @@ class ConformanceClient:
         """
         from mcpmint_runtime.compat import check_server
         from mcpmint_runtime.connection import connection_errors
+        from mcpmint_runtime.token_source import resolve_token
 
         transport = target
         if isinstance(target, str):
-            transport = transport_for(target, token=token, headers=headers, env=env)
+            bearer = await resolve_token(token, target)
+            transport = transport_for(target, token=bearer, headers=headers, env=env)
         from mcpmint_runtime.watch import ChangeFeed
 
         feed = ChangeFeed()

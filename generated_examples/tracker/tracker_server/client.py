@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcpmint_runtime.connection import ClientError
+from mcpmint_runtime.token_source import TokenSource
 from pydantic import MISSING, BaseModel, Field, StrictBool, StrictStr, ValidationError
 
 from . import models
@@ -181,7 +182,7 @@ class TrackerClient:
         cls,
         target: Any,
         *,
-        token: str | None = None,
+        token: str | TokenSource | None = None,
         headers: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
         mode: str = "auto",
@@ -190,6 +191,8 @@ class TrackerClient:
     ) -> AsyncIterator[TrackerClient]:
         """Connect to a server (URL, command line or transport) and yield a client.
 
+        `token`: a bearer token, or a `TokenSource` such as
+        `mcpmint_runtime.token_source.ClientCredentials` (OAuth client credentials).
         `env`: variables for a command-line server, over this process's environment.
         `timeout`: seconds each request may wait for its answer (None: no limit).
         A refused token, an address where nothing answers and a request that timed
@@ -200,10 +203,12 @@ class TrackerClient:
         """
         from mcpmint_runtime.compat import check_server
         from mcpmint_runtime.connection import connection_errors
+        from mcpmint_runtime.token_source import resolve_token
 
         transport = target
         if isinstance(target, str):
-            transport = transport_for(target, token=token, headers=headers, env=env)
+            bearer = await resolve_token(token, target)
+            transport = transport_for(target, token=bearer, headers=headers, env=env)
         async with connection_errors(target, transport):
             async with Client(
                 transport, mode=mode, read_timeout_seconds=timeout
