@@ -187,8 +187,8 @@ def start_server(
     return Server(proc, port, log)
 
 
-def refusal_status(server: Server, token: str) -> int:
-    """The status of an initialize POST to /mcp with `token`."""
+def refusal_status(server: Server, token: str) -> tuple[int, str]:
+    """The status and challenge of an initialize POST to /mcp with `token`."""
     response = httpx2.post(
         server.url("http"),
         json={
@@ -207,4 +207,4 @@ def refusal_status(server: Server, token: str) -> int:
         },
         timeout=10,
     )
-    return response.status_code
+    return response.status_code, response.headers.get("www-authenticate", "")

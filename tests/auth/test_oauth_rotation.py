@@ -20,17 +20,20 @@ def test_a_new_signing_key_is_fetched_once_the_cooldown_allows(
     server = start_server(generated, tmp_path, "http", provider.issuer)
     try:
         before = provider.token(WRITER, server.resource)
-        assert refusal_status(server, before) == 200  # the keys fetched: old-key
+        assert refusal_status(server, before)[0] == 200  # the keys fetched: old-key
         fetched = time.monotonic()
         provider.stop()  # the issuer rotates: new-key signs, old-key still listed
         provider = Provider(tmp_path, [new, old], port=provider.port).start()
         after = provider.token(WRITER, server.resource)
         # Within the cooldown an unknown kid fetches nothing: refused.
         assert time.monotonic() - fetched < 4
-        assert refusal_status(server, after) == 401
+        status, challenge = refusal_status(server, after)
+        assert status == 401
+        unknown = "the token is signed with a key the issuer does not list"
+        assert f'error_description="{unknown}"' in challenge
         time.sleep(max(0.0, fetched + 5.5 - time.monotonic()))
-        assert refusal_status(server, after) == 200  # fetched again: new-key
-        assert refusal_status(server, before) == 200  # old-key is still listed
+        assert refusal_status(server, after)[0] == 200  # fetched again: new-key
+        assert refusal_status(server, before)[0] == 200  # old-key is still listed
     finally:
         code = server.stop()
         provider.stop()
