@@ -39,6 +39,8 @@ class JwtVerifier:
         self._jwks_uri = settings.jwks_uri
         self._keys: dict[str | None, jwt.PyJWK] = {}
         self._fetched_at: float | None = None
+        self._failed_at: float | None = None  # the last failed fetch: no retry soon
+        self._failure = ""
         self._lock = anyio.Lock()
 
     async def verify(self, token: str) -> Principal:
@@ -83,19 +85,26 @@ class JwtVerifier:
         if key is not None and not stale:
             return key
         async with self._lock:
-            fetched = self._fetched_at
-            # Another request may have refetched while this one waited.
-            recent = fetched is not None and (
-                anyio.current_time() - fetched < self._settings.jwks_min_refresh
-            )
-            if not recent:
-                await self._refresh()
+            # Another request may have refetched (or failed to) while this one waited.
+            if self._recent(self._failed_at):
+                raise KeysUnavailable(f"fetching the keys failed: {self._failure}")
+            if not self._recent(self._fetched_at):
+                try:
+                    await self._refresh()
+                except KeysUnavailable as exc:
+                    self._failed_at, self._failure = anyio.current_time(), str(exc)
+                    raise
         key = self._known(kid)
         if key is None:
             raise InvalidToken(
                 "the token is signed with a key the issuer does not list"
             )
         return key
+
+    def _recent(self, when: float | None) -> bool:
+        """True within the cooldown after `when` (None: never happened)."""
+        cooldown = self._settings.jwks_min_refresh
+        return when is not None and anyio.current_time() - when < cooldown
 
     def _known(self, kid: str | None) -> jwt.PyJWK | None:
         if kid is None and len(self._keys) == 1:
@@ -118,6 +127,7 @@ class JwtVerifier:
             keys[key.key_id] = key
         self._keys = keys
         self._fetched_at = anyio.current_time()
+        self._failed_at = None
         logger.info("Fetched %d signing key(s) from %s", len(keys), self._jwks_uri)
 
 

@@ -39,3 +39,25 @@ def test_a_new_signing_key_is_fetched_once_the_cooldown_allows(
         provider.stop()
     fetches = server.log.read_text().count("Fetched 2 signing key(s)")
     assert (code, fetches) == (0, 1)
+
+
+def test_an_unreachable_issuer_is_503_and_not_asked_again_within_the_cooldown(
+    generated: Path, tmp_path: Path
+) -> None:
+    import jwt
+    from oauth_support import free_port
+
+    key = signing_key("k")
+    token = jwt.encode(
+        {"sub": "x"}, jwt.PyJWK.from_dict(key).key, "RS256", headers={"kid": "k"}
+    )
+    issuer = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    server = start_server(generated, tmp_path, "http", issuer)
+    try:
+        first, second = refusal_status(server, token), refusal_status(server, token)
+    finally:
+        code = server.stop()
+    assert (first[0], second[0], code) == (503, 503, 0)
+    log = server.log.read_text()
+    assert log.count("Cannot check access tokens: no metadata") == 1
+    assert "Cannot check access tokens: fetching the keys failed" in log
