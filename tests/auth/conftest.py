@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,20 +13,11 @@ from oauth_support import (
     SHORT,
     Provider,
     Server,
+    World,
     generate_server,
     signing_key,
     start_server,
 )
-
-
-@dataclass
-class World:
-    provider: Provider
-    other: Provider  # same signing key, another issuer
-    servers: dict[str, Server]  # by subcommand: "serve", "http"
-    root: Path
-    expired: str  # a token of `provider` for the serve server, one second long
-    expired_at: float  # when it is past the server's leeway (time.monotonic())
 
 
 @pytest.fixture(scope="session")

@@ -208,3 +208,13 @@ def refusal_status(server: Server, token: str) -> tuple[int, str]:
         timeout=10,
     )
     return response.status_code, response.headers.get("www-authenticate", "")
+
+
+@dataclass
+class World:
+    provider: Provider
+    other: Provider  # same signing key, another issuer
+    servers: dict[str, Server]  # by subcommand: "serve", "http"
+    root: Path
+    expired: str  # a token of `provider` for the serve server, one second long
+    expired_at: float  # when it is past the server's leeway (time.monotonic())
