@@ -34,7 +34,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .. import redact
 from ..lifecycle import process_scope
 from .drain import CountedReadStream, CountedWriteStream, Pending
-from .oauth_guard import OAuthGuard, install_scope_check
 from .posts import SsePosts, checked_post, post_headers, replay
 from .security import RequestGuard
 from .settings import NetworkSettings
@@ -141,6 +140,9 @@ def build_app(
     if settings.oauth is not None:  # after Host and Origin: tokens, scopes, metadata
         if settings.token is not None:
             raise ValueError("a static token and OAuth exclude each other")
+        # Imported only here: a server without OAuth never loads PyJWT.
+        from .oauth_guard import OAuthGuard, install_scope_check
+
         oauth = settings.oauth
         limit = settings.max_body_size
         middleware.append(Middleware(OAuthGuard, settings=oauth, max_body_size=limit))
