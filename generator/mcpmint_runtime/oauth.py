@@ -28,6 +28,13 @@ DEFAULT_ALGORITHMS = ("RS256", "ES256")
 DEFAULT_LEEWAY = 5.0  # seconds of clock skew allowed on exp, nbf and iat
 DEFAULT_JWKS_MIN_REFRESH = 5.0  # an unknown kid refetches the keys at most this often
 DEFAULT_JWKS_MAX_AGE = 3600.0  # the keys are refetched this long after the last fetch
+# The generated OAUTH table's scope tables and the OAuthSettings fields they fill.
+_TABLES = (
+    ("toolScopes", "tool_scopes"),
+    ("promptScopes", "prompt_scopes"),
+    ("resourceScopes", "resource_scopes"),
+    ("templateScopes", "template_scopes"),
+)
 SCOPE_ERROR = -32043  # JSON-RPC error of a call without its scopes (no HTTP status)
 
 
@@ -43,6 +50,9 @@ class OAuthSettings:
     algorithms: tuple[str, ...] = DEFAULT_ALGORITHMS
     required_scopes: tuple[str, ...] = ()  # every request needs these
     tool_scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    prompt_scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    resource_scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    template_scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     leeway: float = DEFAULT_LEEWAY
     jwks_min_refresh: float = DEFAULT_JWKS_MIN_REFRESH
     jwks_max_age: float = DEFAULT_JWKS_MAX_AGE
@@ -56,20 +66,40 @@ class OAuthSettings:
             "jwks_uri": spec.get("jwksUri"),
             "algorithms": tuple(spec.get("algorithms") or DEFAULT_ALGORITHMS),
             "required_scopes": tuple(spec.get("requiredScopes") or ()),
-            "tool_scopes": {
-                name: tuple(scopes)
-                for name, scopes in (spec.get("toolScopes") or {}).items()
-            },
         }
+        for key, name in _TABLES:
+            table = spec.get(key) or {}
+            values[name] = {entry: tuple(scopes) for entry, scopes in table.items()}
         values.update({k: v for k, v in overrides.items() if v not in (None, "")})
         return cls(**values)
 
-    def scopes_for(self, tool: str | None) -> tuple[str, ...]:
-        """Every scope a request needs: the server's, then the tool's own."""
-        own = self.tool_scopes.get(tool, ()) if tool is not None else ()
+    def scopes_for(self, method: Any, params: Any) -> tuple[str, ...]:
+        """Every scope a tools/call, prompts/get or resources/read needs: the
+        server's, then its tool's, prompt's or resource's own; () for the rest."""
+        params = params if isinstance(params, Mapping) else {}
+        key = params.get("uri" if method == "resources/read" else "name")
+        key = key if isinstance(key, str) else ""
+        if method == "tools/call":
+            own = self.tool_scopes.get(key, ())
+        elif method == "prompts/get":
+            own = self.prompt_scopes.get(key, ())
+        elif method == "resources/read":
+            own = self._resource_scopes(key)
+        else:
+            return ()
         return self.required_scopes + tuple(
             s for s in own if s not in self.required_scopes
         )
+
+    def _resource_scopes(self, uri: str) -> tuple[str, ...]:
+        if uri in self.resource_scopes:
+            return self.resource_scopes[uri]
+        from mcp.shared.uri_template import UriTemplate
+
+        for template, scopes in self.template_scopes.items():
+            if UriTemplate.parse(template).match(uri) is not None:
+                return scopes
+        return ()
 
     def metadata_url(self) -> str:
         """Where the RFC 9728 document of `resource` is: the path-suffixed form."""
@@ -86,8 +116,9 @@ class OAuthSettings:
             "resource_signing_alg_values_supported": list(self.algorithms),
         }
         scopes = list(self.required_scopes)
-        for own in self.tool_scopes.values():
-            scopes += [s for s in own if s not in scopes]
+        for _, name in _TABLES:
+            for own in getattr(self, name).values():
+                scopes += [s for s in own if s not in scopes]
         if scopes:
             document["scopes_supported"] = scopes
         return document

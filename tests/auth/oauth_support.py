@@ -180,7 +180,8 @@ def start_server(
     argv = [sys.executable, "-m", PACKAGE, command, "--port", str(port)]
     argv += ["--oauth-issuer", issuer, "--oauth-resource", resource, *extra]
     log = workdir / f"server-{port}.log"
-    env = {**os.environ, "PYTHONPATH": str(root)}
+    paths = [str(root), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     with log.open("wb") as err:
         proc = subprocess.Popen(argv, env=env, stderr=err, stdout=subprocess.DEVNULL)
     wait_port(proc, port, log)

@@ -237,6 +237,9 @@ def test_the_generated_server_declares_its_oauth_table(world: World) -> None:
         "resource": "http://127.0.0.1:8000/mcp",
         "requiredScopes": ["notes:read"],
         "toolScopes": {"write-note": ["notes:write"]},
+        "promptScopes": {"draft": ["notes:write"]},
+        "resourceScopes": {"notes://readme": []},  # wins over the template
+        "templateScopes": {"notes://{id}": ["notes:write"]},
     }
 
 
@@ -315,4 +318,67 @@ def test_a_refused_client_is_one_line_naming_the_token_endpoint(world: World) ->
     assert str(refused.value) == (
         f"{world.provider.issuer}/token: HTTP 401: invalid_client "
         "(client authentication failed)"
+    )
+
+
+def _post(server: Server, token: str, method: str, params: dict[str, Any]) -> Any:
+    return httpx2.post(
+        server.url("http"),
+        json={"jsonrpc": "2.0", "id": 3, "method": method, "params": params},
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json, text/event-stream",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [("prompts/get", {"name": "draft"}), ("resources/read", {"uri": "notes://7"})],
+    ids=["prompt", "template"],
+)
+def test_a_prompt_or_resource_without_its_scope_gets_403(
+    world: World, method: str, params: dict[str, Any]
+) -> None:
+    server = world.servers["serve"]
+    response = _post(
+        server, world.provider.token(READER, server.resource), method, params
+    )
+    expected = challenge(
+        server, error="insufficient_scope", scope="notes:read notes:write"
+    )
+    assert (response.status_code, response.headers["www-authenticate"]) == (
+        403,
+        expected,
+    )
+
+
+def test_a_resource_without_scopes_needs_only_the_servers(world: World) -> None:
+    server = world.servers["serve"]
+    token = world.provider.token(READER, server.resource)
+    response = _post(server, token, "resources/read", {"uri": "notes://readme"})
+    assert response.status_code != 403  # passed on (no session: the SDK's answer)
+    assert "www-authenticate" not in response.headers
+
+
+def test_on_websocket_a_prompt_without_its_scope_is_a_json_rpc_error(
+    world: World,
+) -> None:
+    from mcp.shared.exceptions import MCPError
+    from oauth_notes_server.client import OauthNotesClient
+
+    server = world.servers["serve"]
+    token = world.provider.token(READER, server.resource)
+
+    async def get() -> Any:
+        url = server.url("websocket")
+        async with OauthNotesClient.connect(url, token=token) as client:
+            with pytest.raises(MCPError) as refused:
+                await client.client.get_prompt("draft")
+            return refused.value.error
+
+    error = anyio.run(get)
+    assert (error.code, error.message) == (
+        -32043,
+        "Insufficient scope: this call needs notes:read notes:write",
     )

@@ -225,7 +225,16 @@ def oauth_json(spec: Spec) -> str | None:
         table["algorithms"] = auth.algorithms
     if auth.requiredScopes:
         table["requiredScopes"] = auth.requiredScopes
-    scopes = {tool.name: tool.scopes for tool in spec.tools if tool.scopes}
-    if scopes:
-        table["toolScopes"] = scopes
+    scoped = {
+        "toolScopes": {t.name: t.scopes for t in spec.tools if t.scopes},
+        "promptScopes": {p.name: p.scopes for p in spec.prompts if p.scopes},
+        # Every static URI once a read needs scopes: it wins over a template.
+        "resourceScopes": {r.uri: r.scopes or [] for r in spec.resources},
+        "templateScopes": {
+            t.uriTemplate: t.scopes for t in spec.resourceTemplates if t.scopes
+        },
+    }
+    if not any(scoped["resourceScopes"].values()) and not scoped["templateScopes"]:
+        scoped["resourceScopes"] = {}
+    table.update({key: value for key, value in scoped.items() if value})
     return json.dumps(table, indent=4)

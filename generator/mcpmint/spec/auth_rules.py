@@ -23,10 +23,11 @@ ALGORITHMS = (
 _SCOPE = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]+$")  # RFC 6749 scope-token
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _URLS = ("issuer", "resource", "jwksUri")
+SCOPED = ("tools", "prompts", "resources", "resourceTemplates")  # `scopes:` allowed
 
 
 def auth_problems(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
-    """Every problem of `auth:` and of the tools' `scopes:`."""
+    """Every problem of `auth:` and of the `scopes:` of tools, prompts, resources."""
     auth = data.get("auth")
     auth = auth if isinstance(auth, dict) else {}
     oauth = any(key in auth for key in (*_URLS, "algorithms", "requiredScopes"))
@@ -95,21 +96,22 @@ def _url_problem(value: str) -> str | None:
 def _tool_scope_problems(
     spec: LoadedSpec, data: dict[str, Any], oauth: bool
 ) -> list[Diagnostic]:
-    tools = data.get("tools")
     found = []
-    for i, tool in enumerate(tools if isinstance(tools, list) else ()):
-        if not isinstance(tool, dict) or "scopes" not in tool:
-            continue
-        if not oauth:
-            found.append(
-                spec.diagnostic(
-                    "error",
-                    ("tools", i, "scopes"),
-                    "scopes need OAuth: the spec's `auth:` has no `issuer`",
-                    "add `auth: {issuer: ..., resource: ...}`, or drop `scopes`",
+    for section in SCOPED:
+        entries = data.get(section)
+        for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+            if not isinstance(entry, dict) or "scopes" not in entry:
+                continue
+            if not oauth:
+                found.append(
+                    spec.diagnostic(
+                        "error",
+                        (section, i, "scopes"),
+                        "scopes need OAuth: the spec's `auth:` has no `issuer`",
+                        "add `auth: {issuer: ..., resource: ...}`, or drop `scopes`",
+                    )
                 )
-            )
-        found += _scope_list(spec, tool["scopes"], ("tools", i, "scopes"))
+            found += _scope_list(spec, entry["scopes"], (section, i, "scopes"))
     return found
 
 

@@ -284,6 +284,11 @@ class Resource(_Strict):
     cache: CacheHint | None = Field(
         None, description="Caching hints of its reads (2026-07-28)"
     )
+    scopes: list[str] | None = Field(
+        None,
+        description="OAuth scopes a read needs, besides `auth.requiredScopes` "
+        "(mcpmint's key, not served)",
+    )
 
 
 class ResourceTemplate(_Strict):
@@ -311,6 +316,11 @@ class ResourceTemplate(_Strict):
     )
     cache: CacheHint | None = Field(
         None, description="Caching hints of the reads it answers (2026-07-28)"
+    )
+    scopes: list[str] | None = Field(
+        None,
+        description="OAuth scopes a read of it needs, besides `auth.requiredScopes` "
+        "(mcpmint's key, not served)",
     )
 
 
@@ -383,6 +393,11 @@ class Prompt(_Strict):
     handler: bool = Field(
         False,
         description="Messages built by handlers/prompt_<name>.py, written once",
+    )
+    scopes: list[str] | None = Field(
+        None,
+        description="OAuth scopes a prompts/get needs, besides `auth.requiredScopes` "
+        "(mcpmint's key, not served)",
     )
 
 

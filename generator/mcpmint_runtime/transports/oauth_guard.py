@@ -4,7 +4,8 @@ An ASGI middleware after the request guard (Host, Origin): every request but
 /healthz and the metadata carries `Authorization: Bearer <access token>`, verified
 by `jwt_verify`. Without one: 401 and `WWW-Authenticate: Bearer resource_metadata=...,
 scope=...`; with a bad one, the same with `error="invalid_token"`. A POST whose
-`tools/call` needs scopes the token lacks gets 403 `error="insufficient_scope"`
+`tools/call`, `prompts/get` or `resources/read` needs scopes the token lacks gets
+403 `error="insufficient_scope"`
 naming every scope the call needs (the step-up challenge python-sdk#3103 leaves
 out). On WebSocket, where no HTTP answer is left after the handshake, the same
 check answers the call with a JSON-RPC error (`install_scope_check`).
@@ -49,7 +50,7 @@ __all__ = ["OAuthGuard", "install_scope_check", "metadata_paths"]
 logger = logging.getLogger(__name__)
 
 WELL_KNOWN = "/.well-known/oauth-protected-resource"
-_POSTS = ("/mcp", "/messages/")  # where a POST may carry a tools/call
+_POSTS = ("/mcp", "/messages/")  # where a POST may carry a request
 
 
 def metadata_paths(settings: OAuthSettings) -> frozenset[str]:
@@ -145,7 +146,7 @@ class OAuthGuard:
         return replay(body, receive)
 
     def _needed(self, body: bytes) -> tuple[str, ...]:
-        """Every scope the body's tools/call requests need (the server's included)."""
+        """Every scope the body's requests need (the server's included)."""
         try:
             document = json.loads(body)
         except ValueError:
@@ -181,20 +182,18 @@ def _bearer(authorization: str | None) -> str | None:
 
 
 def _call_scopes(settings: OAuthSettings, message: Any) -> tuple[str, ...]:
-    if not isinstance(message, dict) or message.get("method") != "tools/call":
+    if not isinstance(message, dict):
         return ()
-    params = message.get("params")
-    name = params.get("name") if isinstance(params, dict) else None
-    return settings.scopes_for(name if isinstance(name, str) else None)
+    return settings.scopes_for(message.get("method"), message.get("params"))
 
 
 def install_scope_check(server: Server[Any], settings: OAuthSettings) -> None:
-    """Answer a tools/call without its scopes with a JSON-RPC error (any road)."""
+    """Answer a request without its scopes with a JSON-RPC error (any road)."""
 
     async def check(
         ctx: ServerRequestContext[Any, Any], call_next: CallNext
     ) -> HandlerResult:
-        if ctx.method == "tools/call":
+        if ctx.method in ("tools/call", "prompts/get", "resources/read"):
             caller = principal(ctx)
             call = {"method": ctx.method, "params": dict(ctx.params or {})}
             needed = _call_scopes(settings, call)
