@@ -53,6 +53,7 @@ class OAuthSettings:
     prompt_scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     resource_scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     template_scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    filter_tools: bool = False  # tools/list shows only the tools a caller may call
     leeway: float = DEFAULT_LEEWAY
     jwks_min_refresh: float = DEFAULT_JWKS_MIN_REFRESH
     jwks_max_age: float = DEFAULT_JWKS_MAX_AGE

@@ -15,6 +15,15 @@ def _oauth_url(text: str) -> str:
     return value
 
 
+def _switch(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError("not a boolean (1, true, yes, on, or 0, false, no, off)")
+
+
 OAUTH_OPTION_ROWS: tuple[tuple[Any, ...], ...] = (
     (
         "--oauth-issuer",
@@ -35,5 +44,16 @@ OAUTH_OPTION_ROWS: tuple[tuple[Any, ...], ...] = (
         "the audience tokens must be issued for, named in the metadata",
         "network",
         "URL",
+    ),
+    (
+        "--oauth-filter-tools",
+        _switch,
+        False,
+        "off",
+        "`tools/list` shows a caller only the tools its token has the scopes of "
+        "(variable: as `--stateless`)",
+        "network",
+        None,
+        "bool",
     ),
 )

@@ -233,4 +233,9 @@ def oauth_from_args(
         parser.error(f"OAuth needs {missing} too")
     if args.token_env:
         parser.error("a static token (--token-env) and OAuth exclude each other")
-    return OAuthSettings.from_spec(spec, issuer=issuer, resource=resource)
+    return OAuthSettings.from_spec(
+        spec,
+        issuer=issuer,
+        resource=resource,
+        filter_tools=bool(getattr(args, "oauth_filter_tools", False)),
+    )

@@ -35,9 +35,9 @@ def world(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     other = Provider(workdir, [key]).start()
     servers: dict[str, Server] = {}
     try:
-        for command in ("serve", "http"):
+        for command, extra in (("serve", ()), ("http", ("--oauth-filter-tools",))):
             servers[command] = start_server(
-                generated, workdir, command, provider.issuer
+                generated, workdir, command, provider.issuer, *extra
             )
         expired = provider.token(SHORT, servers["serve"].resource)
         # The token lives 1 s, the server allows 5 s of clock skew.

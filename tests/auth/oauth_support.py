@@ -215,7 +215,8 @@ def refusal_status(server: Server, token: str) -> tuple[int, str]:
 class World:
     provider: Provider
     other: Provider  # same signing key, another issuer
-    servers: dict[str, Server]  # by subcommand: "serve", "http"
+    # By subcommand: "serve", and "http" with --oauth-filter-tools.
+    servers: dict[str, Server]
     root: Path
     expired: str  # a token of `provider` for the serve server, one second long
     expired_at: float  # when it is past the server's leeway (time.monotonic())

@@ -9,9 +9,7 @@ from typing import Any
 import anyio
 import httpx2
 import pytest
-from oauth_support import NOBODY, READER, WRITER, Server
-
-from conftest import World
+from oauth_support import NOBODY, READER, WRITER, Server, World
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -382,3 +380,27 @@ def test_on_websocket_a_prompt_without_its_scope_is_a_json_rpc_error(
         -32043,
         "Insufficient scope: this call needs notes:read notes:write",
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "client", "names"),
+    [
+        ("http", READER, ["whoami"]),
+        ("http", WRITER, ["whoami", "write-note"]),
+        ("serve", READER, ["whoami", "write-note"]),  # no --oauth-filter-tools
+    ],
+)
+def test_with_oauth_filter_tools_tools_list_shows_what_the_caller_may_call(
+    world: World, command: str, client: tuple[str, str, str], names: list[str]
+) -> None:
+    from oauth_notes_server.client import OauthNotesClient
+
+    server = world.servers[command]
+    token = world.provider.token(client, server.resource)
+
+    async def listed() -> list[str]:
+        url = server.url("http")
+        async with OauthNotesClient.connect(url, token=token, check=False) as c:
+            return [tool.name for tool in (await c.client.list_tools()).tools]
+
+    assert anyio.run(listed) == names

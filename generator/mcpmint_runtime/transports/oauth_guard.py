@@ -187,6 +187,20 @@ def _call_scopes(settings: OAuthSettings, message: Any) -> tuple[str, ...]:
     return settings.scopes_for(message.get("method"), message.get("params"))
 
 
+def _keep_callable(
+    result: Any, settings: OAuthSettings, caller: Principal | None
+) -> None:
+    """Drop from a tools/list result the tools `caller` lacks the scopes of."""
+    tools = result.get("tools") if isinstance(result, dict) else None
+    if caller is None or not isinstance(tools, list):
+        return
+    result["tools"] = [
+        tool
+        for tool in tools
+        if caller.has(_call_scopes(settings, {"method": "tools/call", "params": tool}))
+    ]
+
+
 def install_scope_check(server: Server[Any], settings: OAuthSettings) -> None:
     """Answer a request without its scopes with a JSON-RPC error (any road)."""
 
@@ -204,6 +218,9 @@ def install_scope_check(server: Server[Any], settings: OAuthSettings) -> None:
                     "Insufficient scope: this call needs " + " ".join(needed),
                     {"scope": " ".join(needed), "missing": missing},
                 )
-        return await call_next(ctx)
+        result = await call_next(ctx)
+        if ctx.method == "tools/list" and settings.filter_tools:
+            _keep_callable(result, settings, principal(ctx))
+        return result
 
     server.middleware.append(check)

@@ -35,6 +35,7 @@ SAMPLES: dict[str, tuple[str, Any, str]] = {
     "--ws-ping-interval": ("0", 0.0, "nan"),
     "--oauth-issuer": ("https://id.example", "https://id.example", "id.example"),
     "--oauth-resource": ("http://127.0.0.1/mcp", "http://127.0.0.1/mcp", "ftp://x"),
+    "--oauth-filter-tools": ("on", True, "maybe"),
 }
 
 
