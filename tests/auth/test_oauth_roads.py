@@ -404,3 +404,27 @@ def test_with_oauth_filter_tools_tools_list_shows_what_the_caller_may_call(
             return [tool.name for tool in (await c.client.list_tools()).tools]
 
     assert anyio.run(listed) == names
+
+
+def test_a_session_answers_only_the_principal_that_opened_it(world: World) -> None:
+    server = world.servers["serve"]
+    writer = world.provider.token(WRITER, server.resource)
+    reader = world.provider.token(READER, server.resource)
+    accept = {"Accept": "application/json, text/event-stream"}
+    with httpx2.Client(timeout=10) as client:
+        opened = client.post(
+            server.url("http"),
+            json=INITIALIZE,
+            headers={**accept, "Authorization": f"Bearer {writer}"},
+        )
+        session = opened.headers["mcp-session-id"]
+        ping = {"jsonrpc": "2.0", "id": 9, "method": "ping"}
+
+        def status(token: str) -> int:
+            headers = {**accept, "Authorization": f"Bearer {token}"}
+            headers["Mcp-Session-Id"] = session
+            headers["MCP-Protocol-Version"] = "2025-11-25"
+            answer = client.post(server.url("http"), json=ping, headers=headers)
+            return answer.status_code
+
+        assert (status(reader), status(writer)) == (404, 200)

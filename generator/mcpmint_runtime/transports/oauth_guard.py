@@ -44,6 +44,7 @@ from ..oauth import (
 )
 from .posts import read_body, replay
 from .security import OPEN_PATHS, deny
+from .session_owners import SessionOwners
 
 __all__ = ["OAuthGuard", "install_scope_check", "metadata_paths"]
 
@@ -77,6 +78,7 @@ class OAuthGuard:
         self._max_body_size = max_body_size
         self._metadata = metadata_paths(settings)
         self._open_paths = frozenset(open_paths)
+        self._owners = SessionOwners()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -94,6 +96,11 @@ class OAuthGuard:
         if found is None:
             return
         scope = {**scope, SCOPE_KEY: found}
+        if scope["type"] == "http" and path == "/mcp":
+            if not self._owners.allows(scope, found):  # another principal's session
+                await deny(scope, send, 404, "Session not found", {})
+                return
+            send = self._owners.recording(send, found)
         if scope["type"] == "http" and scope["method"] == "POST" and path in _POSTS:
             checked = await self._check_post(scope, receive, send, found)
             if checked is None:
