@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import redact
@@ -42,6 +42,7 @@ def run(
     transports: Sequence[str],
     token_env: str | None = None,
     argv: Sequence[str] | None = None,
+    oauth: Mapping[str, Any] | None = None,
 ) -> None:
     """Serve over the transport named on the command line, or `call TOOL '{json}'`,
     `prompt NAME '{json}'`, `read URI`.
@@ -59,7 +60,14 @@ def run(
 
         command = peek.prompt_command if args[0] == "prompt" else peek.read_command
         sys.exit(command(build_server(), name, args[1:]))
-    main(build_server, name=name, transports=transports, token_env=token_env, argv=args)
+    main(
+        build_server,
+        name=name,
+        transports=transports,
+        token_env=token_env,
+        argv=args,
+        oauth=oauth,
+    )
 
 
 _CALL_HELP = """
@@ -148,6 +156,7 @@ def main(
     transports: Sequence[str],
     token_env: str | None = None,
     argv: Sequence[str] | None = None,
+    oauth: Mapping[str, Any] | None = None,
 ) -> None:
     """Parse the command line and serve `server` until end of input or a signal.
 
@@ -158,7 +167,7 @@ def main(
 
     built = isinstance(server, lowlevel.Server)
     parser = build_parser(
-        name, transports, token_env, tool_timeout=not built, call=not built
+        name, transports, token_env, tool_timeout=not built, call=not built, oauth=oauth
     )
     args = parse_args(parser, argv)
     recorded = _metrics(args, name)  # a missing extra: one line, exit 2

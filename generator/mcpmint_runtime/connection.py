@@ -9,6 +9,7 @@ challenge), `Unreachable` (nothing answers at the address) and `TimedOut`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -50,12 +51,26 @@ class AuthError(ConnectionProblem):
 
     def __init__(self, target: str, status: int, challenge: str | None) -> None:
         what = "unauthorized" if status == 401 else "forbidden"
+        params = challenge_params(challenge)
         reason = f"HTTP {status} {what}"
+        if "error" in params:
+            reason += f": {params['error']}"
+        if "scope" in params:
+            reason += f", scope asked: {params['scope']}"
         if challenge:
             reason += f" (WWW-Authenticate: {challenge})"
         super().__init__(target, reason)
         self.status = status
         self.challenge = challenge
+        self.error: str | None = params.get("error")  # "invalid_token", ...
+        # The scopes the server asked for, space-separated (RFC 6750 `scope`).
+        self.scope: str | None = params.get("scope")
+
+
+def challenge_params(challenge: str | None) -> dict[str, str]:
+    """The `key="value"` parameters of a Bearer challenge (RFC 6750)."""
+    found = re.findall(r'([A-Za-z_]+)="((?:[^"\\]|\\.)*)"', challenge or "")
+    return {key: re.sub(r"\\(.)", r"\1", value) for key, value in found}
 
 
 class Unreachable(ConnectionProblem):

@@ -9,6 +9,7 @@ wherever it comes from. docs/transports.md's option table is `markdown_table()`
 from __future__ import annotations
 
 from .errors import INTERNAL_ERRORS
+from .oauth_options import OAUTH_OPTION_ROWS
 from .option_types import Option
 from .option_values import (
     _boolean,
@@ -244,6 +245,7 @@ OPTIONS = (
         "all",
         "PORT",
     ),
+    *(Option(*row) for row in OAUTH_OPTION_ROWS),  # oauth_options.py
 )
 BY_FLAG = {option.flag: option for option in OPTIONS}
 

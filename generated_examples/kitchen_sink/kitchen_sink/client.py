@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcpmint_runtime.connection import ClientError
+from mcpmint_runtime.token_source import TokenSource
 from pydantic import MISSING, BaseModel, Field, StrictBool, StrictStr, ValidationError
 
 from . import models
@@ -192,7 +193,7 @@ class KitchenSinkClient:
         cls,
         target: Any,
         *,
-        token: str | None = None,
+        token: str | TokenSource | None = None,
         headers: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
         verify: ssl.SSLContext | str | bool = True,
@@ -205,6 +206,8 @@ class KitchenSinkClient:
     ) -> AsyncIterator[KitchenSinkClient]:
         """Connect to a server (URL, command line or transport) and yield a client.
 
+        `token`: a bearer token, or a `TokenSource` such as
+        `mcpmint_runtime.token_source.ClientCredentials` (OAuth client credentials).
         `env`: variables for a command-line server, over this process's environment.
         `verify`: the certificates an `https://` or `wss://` server may show: True
         for the system's CAs, a CA file or folder (a self-signed server's own
@@ -221,11 +224,13 @@ class KitchenSinkClient:
         """
         from mcpmint_runtime.compat import check_server
         from mcpmint_runtime.connection import connection_errors
+        from mcpmint_runtime.token_source import resolve_token
 
         transport = target
         if isinstance(target, str):
+            bearer = await resolve_token(token, target)
             transport = transport_for(
-                target, token=token, headers=headers, env=env, verify=verify
+                target, token=bearer, headers=headers, env=env, verify=verify
             )
         async with connection_errors(target, transport):
             async with Client(

@@ -23,6 +23,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import PromptMessage
 from mcpmint_runtime.connection import ClientError
+from mcpmint_runtime.token_source import TokenSource
 from pydantic import MISSING, BaseModel, Field, StrictStr, ValidationError
 
 from . import models
@@ -183,7 +184,7 @@ class NotesClient:
         cls,
         target: Any,
         *,
-        token: str | None = None,
+        token: str | TokenSource | None = None,
         headers: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
         verify: ssl.SSLContext | str | bool = True,
@@ -196,6 +197,8 @@ class NotesClient:
     ) -> AsyncIterator[NotesClient]:
         """Connect to a server (URL, command line or transport) and yield a client.
 
+        `token`: a bearer token, or a `TokenSource` such as
+        `mcpmint_runtime.token_source.ClientCredentials` (OAuth client credentials).
         `env`: variables for a command-line server, over this process's environment.
         `verify`: the certificates an `https://` or `wss://` server may show: True
         for the system's CAs, a CA file or folder (a self-signed server's own
@@ -212,11 +215,13 @@ class NotesClient:
         """
         from mcpmint_runtime.compat import check_server
         from mcpmint_runtime.connection import connection_errors
+        from mcpmint_runtime.token_source import resolve_token
 
         transport = target
         if isinstance(target, str):
+            bearer = await resolve_token(token, target)
             transport = transport_for(
-                target, token=token, headers=headers, env=env, verify=verify
+                target, token=bearer, headers=headers, env=env, verify=verify
             )
         async with connection_errors(target, transport):
             async with Client(

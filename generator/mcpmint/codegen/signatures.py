@@ -37,6 +37,7 @@ _CLIENT_NEEDS = {
     "mcp": {"Client"},
     "mcp.shared.exceptions": {"MCPError"},
     "mcpmint_runtime.connection": {"ClientError"},
+    "mcpmint_runtime.token_source": {"TokenSource"},
     "pydantic": {"MISSING", "BaseModel", "ValidationError"},
 }
 

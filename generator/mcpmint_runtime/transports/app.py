@@ -144,8 +144,19 @@ def build_app(
         refuse_new_work=shutdown.refuses,
         open_paths=open_paths,
     )
+    middleware = [guard]
+    if settings.oauth is not None:  # after Host and Origin: tokens, scopes, metadata
+        if settings.token is not None:
+            raise ValueError("a static token and OAuth exclude each other")
+        # Imported only here: a server without OAuth never loads PyJWT.
+        from .oauth_guard import OAuthGuard, install_scope_check
+
+        oauth = settings.oauth
+        limit = settings.max_body_size
+        middleware.append(Middleware(OAuthGuard, settings=oauth, max_body_size=limit))
+        install_scope_check(server, oauth)
     lifespan = _lifespan(server, manager)
-    return Starlette(routes=routes, middleware=[guard], lifespan=lifespan)
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
 def _lifespan(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..oauth import OAuthSettings
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024  # the SDK's default
@@ -44,6 +46,7 @@ class NetworkSettings:
     tls_cert: str | None = None
     tls_key: str | None = None
     metrics: bool = False  # `/metrics` (needs mcpmint-runtime[metrics])
+    oauth: OAuthSettings | None = None  # an OAuth 2.1 resource server (oauth.py)
 
     def effective_allowed_hosts(self) -> list[str]:
         """Host header values accepted (DNS-rebinding protection is always on),

@@ -38,6 +38,9 @@ SAMPLES: dict[str, tuple[str, Any, str]] = {
     "--log-format": ("JSON", "json", "xml"),
     "--metrics": ("on", True, "maybe"),
     "--metrics-port": ("9464", 9464, "0"),
+    "--oauth-issuer": ("https://id.example", "https://id.example", "id.example"),
+    "--oauth-resource": ("http://127.0.0.1/mcp", "http://127.0.0.1/mcp", "ftp://x"),
+    "--oauth-filter-tools": ("on", True, "maybe"),
 }
 
 

@@ -50,6 +50,7 @@ def test_the_runtime_imports_nothing_but_published_libraries() -> None:
     allowed = ("mcp", "mcp_types", "anyio", "starlette", "uvicorn", "websockets")
     allowed += ("pydantic", "typing_extensions", "mcpmint_runtime")
     allowed += ("httpx2",)  # the SDK's HTTP client, installed with mcp
+    allowed += ("jwt",)  # PyJWT with its crypto extra, installed with mcp
     for module in sorted(RUNTIME.rglob("*.py")):
         for line in module.read_text().splitlines():
             words = line.split()
