@@ -163,7 +163,9 @@ def _values(
     spec: LoadedSpec, schema: dict[str, Any], base: JsonPath, spec_defs: dict[str, Any]
 ) -> list[Diagnostic]:
     """`default`, `const` and each of `examples` checked against their own schema."""
-    defs = {**spec_defs, **bundle(schema, spec_defs).get("$defs", {})}
+    bundled = bundle(schema, spec_defs).get("$defs")
+    # A `$defs` that is not an object is the metaschema check's error, not this one's.
+    defs = {**spec_defs, **(bundled if isinstance(bundled, dict) else {})}
     found = []
     for node, path, _ in _nodes(schema, base, False):
         data: list[tuple[str, JsonPath, Any]] = [
