@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import redact
@@ -26,6 +26,8 @@ from .settings import exit_on_error
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
 
+    from .metrics import Metrics
+
     # build_server of the generated package: called with tool_timeout when the command
     # line overrides the spec's default.
     ServerFactory = Callable[..., Server[Any]]
@@ -40,6 +42,7 @@ def run(
     transports: Sequence[str],
     token_env: str | None = None,
     argv: Sequence[str] | None = None,
+    oauth: Mapping[str, Any] | None = None,
 ) -> None:
     """Serve over the transport named on the command line, or `call TOOL '{json}'`,
     `prompt NAME '{json}'`, `read URI`.
@@ -57,7 +60,14 @@ def run(
 
         command = peek.prompt_command if args[0] == "prompt" else peek.read_command
         sys.exit(command(build_server(), name, args[1:]))
-    main(build_server, name=name, transports=transports, token_env=token_env, argv=args)
+    main(
+        build_server,
+        name=name,
+        transports=transports,
+        token_env=token_env,
+        argv=args,
+        oauth=oauth,
+    )
 
 
 _CALL_HELP = """
@@ -140,6 +150,7 @@ def main(
     transports: Sequence[str],
     token_env: str | None = None,
     argv: Sequence[str] | None = None,
+    oauth: Mapping[str, Any] | None = None,
 ) -> None:
     """Parse the command line and serve `server` until end of input or a signal.
 
@@ -150,10 +161,12 @@ def main(
 
     built = isinstance(server, lowlevel.Server)
     parser = build_parser(
-        name, transports, token_env, tool_timeout=not built, call=not built
+        name, transports, token_env, tool_timeout=not built, call=not built, oauth=oauth
     )
     args = parse_args(parser, argv)
-    _configure_logging(args.log_level)
+    recorded = _metrics(args, name)  # a missing extra: one line, exit 2
+    _configure_logging(args.log_level, args.log_format)
+    _tracing(name)  # OTEL_* variables: the SDK's spans exported
     set_internal_errors(args.internal_errors)
     if not isinstance(server, lowlevel.Server):
         timeout = args.tool_timeout
@@ -161,6 +174,12 @@ def main(
         options = {} if timeout is None else {"tool_timeout": timeout or None}
         # A bad setting the build reads (MCP_REQUEST_STATE_KEY): one line, exit 2.
         server = exit_on_error(lambda: build(**options), name)
+    if args.log_format == "json":
+        from .jsonlog import log_requests
+
+        log_requests(server)  # one line per request handled
+    if recorded is not None:
+        recorded.start(server, args.metrics_port, stdio=args.command == "stdio")
     try:
         if args.command == "stdio":
             _run_stdio(server, args.grace_period)
@@ -174,13 +193,39 @@ def main(
         pass
 
 
-def _configure_logging(level: str) -> None:
+def _metrics(args: Any, name: str) -> Metrics | None:
+    if not getattr(args, "metrics", False) and args.metrics_port is None:
+        return None
+    from . import metrics
+
+    try:
+        return metrics.enable()
+    except metrics.MetricsMissing as exc:
+        print(f"python -m {name}: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _tracing(name: str) -> None:
+    from .tracing import TracingError, configure_tracing
+
+    try:
+        configure_tracing(name)
+    except TracingError as exc:
+        print(f"python -m {name}: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _configure_logging(level: str, log_format: str = "text") -> None:
     # stderr only: on stdio, stdout is the wire.
     logging.basicConfig(
         level=level.upper(),
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if log_format == "json":
+        from .jsonlog import use_json_lines
+
+        use_json_lines()
     redact.install()  # no token or credential header in any line, at any level
 
 

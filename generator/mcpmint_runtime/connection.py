@@ -9,12 +9,16 @@ challenge), `Unreachable` (nothing answers at the address) and `TimedOut`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.shared.exceptions import MCPError
+
+if TYPE_CHECKING:
+    from .transports.tls import Verify
 
 __all__ = [
     "AuthError",
@@ -24,6 +28,7 @@ __all__ = [
     "Unreachable",
     "HttpTransport",
     "connection_errors",
+    "http_client_factory",
 ]
 
 _REQUEST_TIMEOUT = -32001  # the SDK's JSON-RPC code for a request that timed out
@@ -46,12 +51,26 @@ class AuthError(ConnectionProblem):
 
     def __init__(self, target: str, status: int, challenge: str | None) -> None:
         what = "unauthorized" if status == 401 else "forbidden"
+        params = challenge_params(challenge)
         reason = f"HTTP {status} {what}"
+        if "error" in params:
+            reason += f": {params['error']}"
+        if "scope" in params:
+            reason += f", scope asked: {params['scope']}"
         if challenge:
             reason += f" (WWW-Authenticate: {challenge})"
         super().__init__(target, reason)
         self.status = status
         self.challenge = challenge
+        self.error: str | None = params.get("error")  # "invalid_token", ...
+        # The scopes the server asked for, space-separated (RFC 6750 `scope`).
+        self.scope: str | None = params.get("scope")
+
+
+def challenge_params(challenge: str | None) -> dict[str, str]:
+    """The `key="value"` parameters of a Bearer challenge (RFC 6750)."""
+    found = re.findall(r'([A-Za-z_]+)="((?:[^"\\]|\\.)*)"', challenge or "")
+    return {key: re.sub(r"\\(.)", r"\1", value) for key, value in found}
 
 
 class Unreachable(ConnectionProblem):
@@ -74,9 +93,12 @@ class HttpTransport:
     """Streamable HTTP to `url` for `mcp.Client`, noting a 401/403 answer for
     `connection_errors`."""
 
-    def __init__(self, url: str, headers: Mapping[str, str]) -> None:
+    def __init__(
+        self, url: str, headers: Mapping[str, str], verify: Verify = True
+    ) -> None:
         self.url = url
         self.headers = dict(headers)
+        self.verify = verify
         self.refusal = _Refusal()
         self._stack = AsyncExitStack()
 
@@ -87,10 +109,9 @@ class HttpTransport:
 
     async def __aenter__(self) -> Any:
         from mcp.client.streamable_http import streamable_http_client
-        from mcp.shared._httpx_utils import create_mcp_http_client
 
         async with AsyncExitStack() as stack:
-            http = create_mcp_http_client(headers=self.headers)
+            http = http_client_factory(self.verify)(headers=self.headers)
             http.event_hooks["response"].append(self._note)
             await stack.enter_async_context(http)
             client = streamable_http_client(self.url, http_client=http)
@@ -100,6 +121,34 @@ class HttpTransport:
 
     async def __aexit__(self, *exc_info: Any) -> bool | None:
         return await self._stack.__aexit__(*exc_info)
+
+
+def http_client_factory(verify: Verify = True) -> Any:
+    """The SDK's HTTP client factory (its timeouts), trusting what `verify` says:
+    True the system's CAs, a CA file or folder, an `ssl.SSLContext`, False anything."""
+    import httpx2
+    from mcp.shared import _httpx_utils as sdk
+
+    from .transports.tls import trusted
+
+    def factory(
+        headers: dict[str, str] | None = None,
+        timeout: httpx2.Timeout | None = None,
+        auth: httpx2.Auth | None = None,
+    ) -> httpx2.AsyncClient:
+        if verify is True:
+            return sdk.create_mcp_http_client(headers, timeout, auth)
+        default = httpx2.Timeout(
+            sdk.MCP_DEFAULT_TIMEOUT, read=sdk.MCP_DEFAULT_SSE_READ_TIMEOUT
+        )
+        return httpx2.AsyncClient(
+            headers=headers,
+            timeout=timeout or default,
+            auth=auth,
+            verify=trusted(verify),
+        )
+
+    return factory
 
 
 @asynccontextmanager

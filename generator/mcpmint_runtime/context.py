@@ -15,6 +15,8 @@ from .changes import Changes, current_changes
 from .input_requests import Inputs, client_can
 from .lifecycle import AppContext
 from .logging_level import send_log
+from .oauth import Principal
+from .oauth import principal as principal_of
 from .questions import Ask, Elicit, Elicited, Kind, ListRoots, Sample
 
 OutT = TypeVar("OutT")
@@ -90,6 +92,11 @@ class ToolContext(Generic[SettingsT, StateT]):
     def protocol_version(self) -> str | None:
         """The negotiated MCP protocol version."""
         return getattr(self.sdk, "protocol_version", None)
+
+    @property
+    def principal(self) -> Principal | None:
+        """Who called, under OAuth: subject, client id and scopes; else None."""
+        return principal_of(self.sdk)
 
     @property
     def request(self) -> Any:

@@ -8,13 +8,18 @@ wherever it comes from. docs/transports.md's option table is `markdown_table()`
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 from .errors import INTERNAL_ERRORS
+from .oauth_options import OAUTH_OPTION_ROWS
+from .option_types import Option
+from .option_values import (
+    _boolean,
+    _choice,
+    _integer,
+    _names,
+    _nonempty,
+    _seconds,
+    _variable_name,
+)
 from .transports.settings import (
     DEFAULT_GRACE_PERIOD,
     DEFAULT_HOST,
@@ -33,91 +38,6 @@ ROADS = {
     "http": "`http`, `serve`",
     "websocket": "`websocket`, `serve`",
 }
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not (value >= 0 and math.isfinite(value)):
-        raise ValueError("not a number of seconds (0 or more)")
-    return value
-
-
-def _integer(low: int, high: int | None, what: str) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text.strip())
-        except ValueError:
-            value = low - 1
-        if value < low or (high is not None and value > high):
-            raise ValueError(what)
-        return value
-
-    return parse
-
-
-def _choice(*choices: str) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        value = text.strip().lower()
-        if value not in choices:
-            raise ValueError(f"not one of {', '.join(choices)}")
-        return value
-
-    return parse
-
-
-def _nonempty(text: str) -> str:
-    if not text.strip():
-        raise ValueError("empty")
-    return text.strip()
-
-
-def _names(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",") if item.strip()]
-
-
-def _variable_name(text: str) -> str:
-    if text and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text):
-        raise ValueError("not an environment variable name ('' serves without one)")
-    return text
-
-
-def _boolean(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("", "0", "false", "no", "off"):
-        return False
-    raise ValueError("not a boolean (1, true, yes, on, or 0, false, no, off)")
-
-
-@dataclass(frozen=True)
-class Option:
-    """One option: `--flag VALUE` or variable `MCP_FLAG`, read by `parse`."""
-
-    flag: str
-    parse: Callable[[str], Any]
-    default: Any  # None: decided at run time (see `options`)
-    default_doc: str
-    help: str
-    roads: str  # a key of ROADS
-    metavar: str | None = None
-    kind: str = "value"  # "value", "list" (repeatable, commas) or "bool"
-    aliases: tuple[str, ...] = ()  # older variable names, still read
-
-    @property
-    def dest(self) -> str:
-        return self.flag[2:].replace("-", "_")
-
-    @property
-    def env(self) -> str:
-        return "MCP_" + self.dest.upper()
-
-    @property
-    def variables(self) -> tuple[str, ...]:
-        return (self.env, *self.aliases)
 
 
 OPTIONS = (
@@ -277,6 +197,55 @@ OPTIONS = (
         "websocket",
         "SECONDS",
     ),
+    Option(
+        "--tls-cert",
+        _nonempty,
+        None,
+        "none: plain HTTP",
+        "serve HTTPS and WSS with this PEM certificate (chain); needs `--tls-key`",
+        "network",
+        "FILE",
+    ),
+    Option(
+        "--tls-key",
+        _nonempty,
+        None,
+        "none",
+        "the PEM private key of `--tls-cert` (unencrypted)",
+        "network",
+        "FILE",
+    ),
+    Option(
+        "--log-format",
+        _choice("text", "json"),
+        "text",
+        "`text`",
+        "stderr log lines as text, or one JSON object each (`json`) plus one line "
+        "per request handled",
+        "all",
+        "{text,json}",
+    ),
+    Option(
+        "--metrics",
+        _boolean,
+        False,
+        "off",
+        "record Prometheus metrics (needs `mcpmint-runtime[metrics]`) and serve them "
+        "at `/metrics`, without token or Host check (variable: as `--stateless`)",
+        "network",
+        kind="bool",
+    ),
+    Option(
+        "--metrics-port",
+        _integer(1, 65535, "not a port (1-65535)"),
+        None,
+        "none",
+        "record Prometheus metrics and serve them on `127.0.0.1:PORT` only, not at "
+        "`/metrics` (the way to scrape a stdio server)",
+        "all",
+        "PORT",
+    ),
+    *(Option(*row) for row in OAUTH_OPTION_ROWS),  # oauth_options.py
 )
 BY_FLAG = {option.flag: option for option in OPTIONS}
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from . import redact
 from .hosts import HOSTS
-from .option_table import LOG_LEVELS, OPTIONS, Option
+from .oauth import OAuthSettings
+from .option_table import LOG_LEVELS, OPTIONS
+from .option_types import Option
 from .transports import settings as defaults
 
 __all__ = [
@@ -49,12 +51,13 @@ def build_parser(
     *,
     tool_timeout: bool = False,
     call: bool = False,
+    oauth: Mapping[str, Any] | None = None,
 ) -> argparse.ArgumentParser:
     """The argument parser: subcommands for the enabled transports only, and `call`
     and `config` (listed for --help; `cli.run` and the generated `__main__` handle
     them before parsing)."""
     parser = _Parser(prog=f"python -m {name}")
-    parser.set_defaults(spec_token_env=token_env or "")
+    parser.set_defaults(spec_token_env=token_env or "", spec_oauth=oauth)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     if "stdio" in transports:
         sub = commands.add_parser("stdio", help="serve on stdin/stdout")
@@ -200,7 +203,22 @@ def settings_from_args(
         ws_ping_interval=ping or None,
         grace_period=args.grace_period,
         log_level=args.log_level,
+        **_tls_files(args, parser),
+        metrics=getattr(args, "metrics", False) and args.metrics_port is None,
+        oauth=oauth_from_args(args, parser),
     )
+
+
+def _tls_files(
+    args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> dict[str, str | None]:
+    from .transports.tls import tls_problem
+
+    cert, key = args.tls_cert, args.tls_key
+    problem = tls_problem(cert, key)
+    if problem is not None:
+        parser.error(problem)
+    return {"tls_cert": cert, "tls_key": key}
 
 
 def _read_token(variable: str, parser: argparse.ArgumentParser) -> str | None:
@@ -214,3 +232,25 @@ def _read_token(variable: str, parser: argparse.ArgumentParser) -> str | None:
         )
     redact.add_secret(token)
     return token
+
+
+def oauth_from_args(
+    args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> OAuthSettings | None:
+    """The OAuth settings: the spec's `auth:`, its URLs overridden by the options."""
+    spec = getattr(args, "spec_oauth", None) or {}
+    issuer = args.oauth_issuer or spec.get("issuer")
+    resource = args.oauth_resource or spec.get("resource")
+    if not (issuer or resource):
+        return None
+    if not (issuer and resource):
+        missing = "--oauth-resource" if issuer else "--oauth-issuer"
+        parser.error(f"OAuth needs {missing} too")
+    if args.token_env:
+        parser.error("a static token (--token-env) and OAuth exclude each other")
+    return OAuthSettings.from_spec(
+        spec,
+        issuer=issuer,
+        resource=resource,
+        filter_tools=bool(getattr(args, "oauth_filter_tools", False)),
+    )

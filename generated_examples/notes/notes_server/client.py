@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import ssl
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal, TypeVar
@@ -22,6 +23,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import PromptMessage
 from mcpmint_runtime.connection import ClientError
+from mcpmint_runtime.token_source import TokenSource
 from pydantic import MISSING, BaseModel, Field, StrictStr, ValidationError
 
 from . import models
@@ -71,11 +73,13 @@ class ResultMismatch(ClientError):
         self.errors = errors
 
 
-def _http(url: str, headers: dict[str, str]) -> Any:
+def _http(
+    url: str, headers: dict[str, str], verify: ssl.SSLContext | str | bool
+) -> Any:
     # Streamable HTTP that remembers a 401/403 and its challenge for AuthError.
     from mcpmint_runtime.connection import HttpTransport
 
-    return HttpTransport(url, headers)
+    return HttpTransport(url, headers, verify)
 
 
 def transport_for(
@@ -84,8 +88,12 @@ def transport_for(
     token: str | None = None,
     headers: Mapping[str, str] | None = None,
     env: Mapping[str, str] | None = None,
+    verify: ssl.SSLContext | str | bool = True,
 ) -> Any:
     """What `mcp.Client` connects to for a URL or a command line.
+
+    `verify` (`https://`, `wss://`): the certificates trusted, True for the
+    system's, a CA file or folder (a server's own certificate), or an SSL context.
 
     A command line runs with this process's whole environment, `env` on top (the
     SDK alone would pass only a few variables such as PATH and HOME, and the
@@ -97,13 +105,15 @@ def transport_for(
     if target.startswith(("ws://", "wss://")):
         from mcpmint_runtime.transports.websocket import websocket_client
 
-        return websocket_client(target, token=token, headers=headers)
+        return websocket_client(target, token=token, headers=headers, verify=verify)
     if target.startswith(("http://", "https://")):
         if target.rstrip("/").endswith("/sse"):
             from mcp.client.sse import sse_client
+            from mcpmint_runtime.connection import http_client_factory
 
-            return sse_client(target, headers=sent)
-        return _http(target, sent)
+            factory = http_client_factory(verify)
+            return sse_client(target, headers=sent, httpx_client_factory=factory)
+        return _http(target, sent, verify)
     from mcp.client.stdio import StdioServerParameters
 
     command = shlex.split(target)
@@ -174,9 +184,10 @@ class NotesClient:
         cls,
         target: Any,
         *,
-        token: str | None = None,
+        token: str | TokenSource | None = None,
         headers: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
+        verify: ssl.SSLContext | str | bool = True,
         mode: str = "auto",
         timeout: float | None = None,
         check: bool = True,
@@ -186,7 +197,12 @@ class NotesClient:
     ) -> AsyncIterator[NotesClient]:
         """Connect to a server (URL, command line or transport) and yield a client.
 
+        `token`: a bearer token, or a `TokenSource` such as
+        `mcpmint_runtime.token_source.ClientCredentials` (OAuth client credentials).
         `env`: variables for a command-line server, over this process's environment.
+        `verify`: the certificates an `https://` or `wss://` server may show: True
+        for the system's CAs, a CA file or folder (a self-signed server's own
+        certificate file), or an `ssl.SSLContext`.
         `timeout`: seconds each request may wait for its answer (None: no limit).
         `elicitation_callback`, `sampling_callback`, `list_roots_callback`: the SDK
         client's answers to a server's input requests (the user, the model, the roots);
@@ -199,10 +215,14 @@ class NotesClient:
         """
         from mcpmint_runtime.compat import check_server
         from mcpmint_runtime.connection import connection_errors
+        from mcpmint_runtime.token_source import resolve_token
 
         transport = target
         if isinstance(target, str):
-            transport = transport_for(target, token=token, headers=headers, env=env)
+            bearer = await resolve_token(token, target)
+            transport = transport_for(
+                target, token=bearer, headers=headers, env=env, verify=verify
+            )
         async with connection_errors(target, transport):
             async with Client(
                 transport,

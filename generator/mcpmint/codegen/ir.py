@@ -108,6 +108,9 @@ class ProjectIR:
     example_method: str = ""
     # What the generated tests ask of resources, templates, prompts and completions.
     surface_cases: tuple[SurfaceCaseIR, ...] = ()
+    # The OAuth table (`auth:`'s OAuth keys and each tool's scopes) as JSON text;
+    # None: no OAuth in the spec.
+    oauth_json: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

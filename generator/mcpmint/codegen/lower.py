@@ -80,6 +80,7 @@ def to_ir(
         settings=tuple(_setting(s) for s in spec.settings),
         shared=shared,
         prompts=to_prompts_ir(spec, models, spec_path),
+        oauth_json=oauth_json(spec),
     )
     project = with_example_method(with_resources(project, spec, models, spec_path))
     project = with_hints(with_notifications(project, spec), spec)
@@ -210,3 +211,30 @@ def _synth_result(served: dict[str, Any]) -> Any:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def oauth_json(spec: Spec) -> str | None:
+    """The generated `OAUTH` table: the spec's OAuth keys and each tool's scopes."""
+    auth = spec.auth
+    if auth is None or auth.issuer is None:
+        return None
+    table: dict[str, object] = {"issuer": auth.issuer, "resource": auth.resource}
+    if auth.jwksUri is not None:
+        table["jwksUri"] = auth.jwksUri
+    if auth.algorithms is not None:
+        table["algorithms"] = auth.algorithms
+    if auth.requiredScopes:
+        table["requiredScopes"] = auth.requiredScopes
+    scoped = {
+        "toolScopes": {t.name: t.scopes for t in spec.tools if t.scopes},
+        "promptScopes": {p.name: p.scopes for p in spec.prompts if p.scopes},
+        # Every static URI once a read needs scopes: it wins over a template.
+        "resourceScopes": {r.uri: r.scopes or [] for r in spec.resources},
+        "templateScopes": {
+            t.uriTemplate: t.scopes for t in spec.resourceTemplates if t.scopes
+        },
+    }
+    if not any(scoped["resourceScopes"].values()) and not scoped["templateScopes"]:
+        scoped["resourceScopes"] = {}
+    table.update({key: value for key, value in scoped.items() if value})
+    return json.dumps(table, indent=4)

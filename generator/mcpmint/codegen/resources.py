@@ -16,7 +16,7 @@ from mcpmint.spec.naming import pascal
 from mcpmint.spec.resource_rules import reader_name, resource_file
 
 # mcpmint's keys, not served.
-_CONTENT_KEYS = {"text", "file", "handler"}
+_CONTENT_KEYS = {"text", "file", "handler", "scopes"}
 # Media types served as text when the file is UTF-8 (besides text/*).
 _TEXTUAL = ("json", "xml", "yaml", "javascript", "toml", "csv", "markdown")
 
@@ -119,7 +119,7 @@ def _template(template: ResourceTemplate, models: ModelsSource) -> TemplateIR:
         func_name=reader_name(template.name),
         class_prefix=prefix,
         variables_model=model,
-        template_json=_served(template, {"variables"}),
+        template_json=_served(template, {"variables", "scopes"}),
         variables=tuple(
             VariableIR(name, str(schema.get("type", "string")))
             for name, schema in template.variables.items()

@@ -37,6 +37,7 @@ _CLIENT_NEEDS = {
     "mcp": {"Client"},
     "mcp.shared.exceptions": {"MCPError"},
     "mcpmint_runtime.connection": {"ClientError"},
+    "mcpmint_runtime.token_source": {"TokenSource"},
     "pydantic": {"MISSING", "BaseModel", "ValidationError"},
 }
 
@@ -62,7 +63,7 @@ def annotation_imports(
             module = used.module or ours.get(used.name) or ".models"
             by_module.setdefault(module, set()).add((used.imported, used.name))
     sections: list[list[str]] = [
-        ["import os", "import shlex"],
+        ["import os", "import shlex", "import ssl"],
         [],
         ["from . import models"],
     ]

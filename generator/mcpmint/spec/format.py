@@ -54,13 +54,39 @@ class Server(_Strict):
 
 
 class Auth(_Strict):
-    """Bearer-token settings of the network transports."""
+    """How the network transports authenticate: a static bearer token (`tokenEnv`)
+    or an OAuth 2.1 resource server (`issuer`, `resource`, ...)."""
 
     tokenEnv: str | None = Field(
         None,
         pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
         description="Environment variable holding the bearer token "
         "(never the token itself)",
+    )
+    issuer: str | None = Field(
+        None,
+        description="OAuth 2.1: the authorization server whose access tokens are "
+        "accepted (the tokens' `iss`; `--oauth-issuer` overrides it)",
+    )
+    resource: str | None = Field(
+        None,
+        description="OAuth 2.1: this server's URL, the audience tokens must be "
+        "issued for (RFC 8707; `--oauth-resource` overrides it)",
+    )
+    jwksUri: str | None = Field(
+        None,
+        description="OAuth 2.1: where the issuer's signing keys are "
+        "(default: read from the issuer's metadata)",
+    )
+    algorithms: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="OAuth 2.1: the signature algorithms accepted "
+        "(default: RS256, ES256)",
+    )
+    requiredScopes: list[str] = Field(
+        default_factory=list,
+        description="OAuth 2.1: scopes every request needs",
     )
 
 
@@ -122,6 +148,11 @@ class Tool(_Strict):
         description="The tool's previous name (mcpmint's key, not served): "
         "`generate` moves the old handler file, function renamed, to the new name; "
         "`mcpmint diff` reports the rename and compares the old tool with this one",
+    )
+    scopes: list[str] = Field(
+        default_factory=list,
+        description="OAuth scopes a call needs, besides `auth.requiredScopes` "
+        "(mcpmint's key, not served)",
     )
     _written: dict[str, Any] = PrivateAttr(default_factory=dict)
 
@@ -253,6 +284,11 @@ class Resource(_Strict):
     cache: CacheHint | None = Field(
         None, description="Caching hints of its reads (2026-07-28)"
     )
+    scopes: list[str] | None = Field(
+        None,
+        description="OAuth scopes a read needs, besides `auth.requiredScopes` "
+        "(mcpmint's key, not served)",
+    )
 
 
 class ResourceTemplate(_Strict):
@@ -280,6 +316,11 @@ class ResourceTemplate(_Strict):
     )
     cache: CacheHint | None = Field(
         None, description="Caching hints of the reads it answers (2026-07-28)"
+    )
+    scopes: list[str] | None = Field(
+        None,
+        description="OAuth scopes a read of it needs, besides `auth.requiredScopes` "
+        "(mcpmint's key, not served)",
     )
 
 
@@ -352,6 +393,11 @@ class Prompt(_Strict):
     handler: bool = Field(
         False,
         description="Messages built by handlers/prompt_<name>.py, written once",
+    )
+    scopes: list[str] | None = Field(
+        None,
+        description="OAuth scopes a prompts/get needs, besides `auth.requiredScopes` "
+        "(mcpmint's key, not served)",
     )
 
 

@@ -14,6 +14,7 @@ from referencing import Registry
 
 from mcpmint.schema.walk import bundle, def_name, own_defs
 from mcpmint.spec import format as spec_models
+from mcpmint.spec.auth_rules import auth_problems
 from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
 from mcpmint.spec.empty_rules import empty_server_problems
 from mcpmint.spec.header_rules import CACHE_KEYS, header_problems
@@ -64,6 +65,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     found += notification_problems(spec, data)
     found += header_problems(spec, data)
     found += empty_server_problems(spec, data)
+    found += auth_problems(spec, data)
     return found
 
 

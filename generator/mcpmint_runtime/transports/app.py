@@ -31,11 +31,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .. import redact
+from .. import metrics, redact
 from ..lifecycle import process_scope
 from .drain import CountedReadStream, CountedWriteStream, Pending
+from .observe import METRICS_PATH, metrics_routes
 from .posts import SsePosts, checked_post, post_headers, replay
-from .security import RequestGuard
+from .security import OPEN_PATHS, RequestGuard
 from .settings import NetworkSettings
 from .shutdown import Shutdown
 from .websocket import WebSocketEndpoint
@@ -54,6 +55,8 @@ SERVER_SETTINGS = {
     "log_level": "uvicorn --log-level",
     "grace_period": "uvicorn --timeout-graceful-shutdown",
     "ws_ping_interval": "uvicorn --ws-ping-interval",
+    "tls_cert": "uvicorn --ssl-certfile",
+    "tls_key": "uvicorn --ssl-keyfile",
 }
 
 
@@ -129,15 +132,31 @@ def build_app(
     if "websocket" in transports:
         endpoint = WebSocketEndpoint(server, shutdown, max_size=settings.ws_max_size)
         routes.append(WebSocketRoute("/ws", endpoint))
+    open_paths = OPEN_PATHS
+    if settings.metrics or metrics.current() is not None:  # --metrics[-port]
+        routes += metrics_routes(server, manager, shutdown, route=settings.metrics)
+        open_paths = OPEN_PATHS | {METRICS_PATH}
     guard = Middleware(
         RequestGuard,
         allowed_hosts=security.allowed_hosts,
         allowed_origins=security.allowed_origins,
         token=settings.token,
         refuse_new_work=shutdown.refuses,
+        open_paths=open_paths,
     )
+    middleware = [guard]
+    if settings.oauth is not None:  # after Host and Origin: tokens, scopes, metadata
+        if settings.token is not None:
+            raise ValueError("a static token and OAuth exclude each other")
+        # Imported only here: a server without OAuth never loads PyJWT.
+        from .oauth_guard import OAuthGuard, install_scope_check
+
+        oauth = settings.oauth
+        limit = settings.max_body_size
+        middleware.append(Middleware(OAuthGuard, settings=oauth, max_body_size=limit))
+        install_scope_check(server, oauth)
     lifespan = _lifespan(server, manager)
-    return Starlette(routes=routes, middleware=[guard], lifespan=lifespan)
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
 def _lifespan(

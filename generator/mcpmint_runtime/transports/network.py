@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -42,9 +43,34 @@ class _RefusedHandshakeFilter(logging.Filter):
 class _Server(uvicorn.Server):
     """uvicorn without its signal handlers: `serve_network` installs its own."""
 
+    transports: Collection[str] = ()
+
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self.servers and self.servers[0].sockets:
+            port = self.servers[0].sockets[0].getsockname()[1]
+            logger.info(
+                "Serving MCP: %s", endpoints(self.config, port, self.transports)
+            )
+
+
+_PATHS = {"http": ("http", "/mcp"), "sse": ("http", "/sse"), "websocket": ("ws", "/ws")}
+_NAMES = {"http": "Streamable HTTP", "sse": "SSE", "websocket": "WebSocket"}
+
+
+def endpoints(config: uvicorn.Config, port: int, transports: Collection[str]) -> str:
+    """Where each transport answers: `https://` and `wss://` URLs under TLS."""
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    secure = "s" if config.ssl_certfile else ""
+    return ", ".join(
+        f"{_NAMES[t]} at {_PATHS[t][0]}{secure}://{host}:{port}{_PATHS[t][1]}"
+        for t in _PATHS
+        if t in transports
+    )
 
 
 def serve_network(
@@ -67,6 +93,8 @@ def serve_network(
         ws_ping_timeout=settings.ws_ping_interval,
         timeout_graceful_shutdown=_LINGER,
         server_header=False,
+        ssl_certfile=settings.tls_cert,
+        ssl_keyfile=settings.tls_key,
     )
     if not settings.allowed_hosts and settings.host in ("0.0.0.0", "::"):
         logger.warning(
@@ -75,6 +103,7 @@ def serve_network(
         )
     logging.getLogger("uvicorn.error").addFilter(_RefusedHandshakeFilter())
     uv = _Server(config)
+    uv.transports = tuple(transports)
     options = {"loop_factory": config.get_loop_factory()}
     anyio.run(_serve, uv, shutdown, settings.grace_period, backend_options=options)
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Collection, Sequence
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .. import metrics
+
 logger = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/healthz"})
@@ -87,6 +89,8 @@ class RequestGuard:
         if self._token is not None and not token_matches(
             headers.get("authorization"), self._token
         ):
+            given = headers.get("authorization") is not None
+            metrics.auth_failure("invalid_token" if given else "missing_token")
             return 401, "Unauthorized", {"WWW-Authenticate": "Bearer"}
         if self._refuse_new_work(scope):
             return 503, "Shutting down", {"Retry-After": "1", "Connection": "close"}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..oauth import OAuthSettings
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024  # the SDK's default
@@ -40,6 +42,11 @@ class NetworkSettings:
     ws_ping_interval: float | None = DEFAULT_WS_PING_INTERVAL
     grace_period: float = DEFAULT_GRACE_PERIOD
     log_level: str = "info"
+    # PEM files: both set, HTTPS and WSS (checked by `tls.tls_problem`); else plain.
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    metrics: bool = False  # `/metrics` (needs mcpmint-runtime[metrics])
+    oauth: OAuthSettings | None = None  # an OAuth 2.1 resource server (oauth.py)
 
     def effective_allowed_hosts(self) -> list[str]:
         """Host header values accepted (DNS-rebinding protection is always on),
@@ -57,7 +64,9 @@ class NetworkSettings:
         """Origin header values accepted; requests without Origin always pass."""
         if self.allowed_origins:
             return list(self.allowed_origins)
-        return [f"http://{name}:*" for name in _LOOPBACK_HOSTS]
+        # With TLS, a browser page on the loopback names may be served over https too.
+        schemes = ("http", "https") if self.tls_cert else ("http",)
+        return [f"{s}://{name}:*" for s in schemes for name in _LOOPBACK_HOSTS]
 
 
 def _host_name(host: str) -> str | None:

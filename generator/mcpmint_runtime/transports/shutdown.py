@@ -61,6 +61,10 @@ class Shutdown:
         finally:
             self._closers.discard(end_input)
 
+    def open_sessions(self) -> int:
+        """Sessions registered with `session` now (SSE streams, WebSockets)."""
+        return len(self._closers)
+
     def end_streams(self) -> None:
         """End every session's input and cancel every other long-lived stream."""
         for end_input in list(self._closers):

@@ -28,6 +28,7 @@ from .jsonrpc import InvalidMessage, parse_message
 from .security import deny
 from .settings import DEFAULT_WS_MAX_SIZE
 from .shutdown import Shutdown
+from .tls import Verify, client_context
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -167,13 +168,16 @@ async def websocket_client(
     token: str | None = None,
     headers: Mapping[str, str] | None = None,
     max_size: int | None = DEFAULT_WS_MAX_SIZE,
+    verify: Verify = True,
 ) -> AsyncIterator[
     tuple[
         MemoryObjectReceiveStream[SessionMessage | Exception],
         MemoryObjectSendStream[SessionMessage],
     ]
 ]:
-    """Connect to a `/ws` endpoint; yields the stream pair `mcp.Client` takes."""
+    """Connect to a `/ws` endpoint; yields the stream pair `mcp.Client` takes.
+
+    `verify` (a `wss://` URL): the certificates trusted, as httpx's `verify`."""
     from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed
     from websockets.typing import Subprotocol
@@ -185,11 +189,16 @@ async def websocket_client(
         SessionMessage | Exception
     ](0)
     write_send, write_receive = anyio.create_memory_object_stream[SessionMessage](0)
+    # websockets refuses `ssl` with a ws:// URL.
+    tls: dict[str, Any] = {}
+    if url.startswith("wss:") and (context := client_context(verify)) is not None:
+        tls["ssl"] = context
     async with connect(
         url,
         subprotocols=[Subprotocol(SUBPROTOCOL)],
         additional_headers=extra,
         max_size=max_size,
+        **tls,
     ) as ws:
 
         async def read_all() -> None:

@@ -33,6 +33,14 @@ SAMPLES: dict[str, tuple[str, Any, str]] = {
     "--json-response": ("yes", True, "maybe"),
     "--ws-max-size": ("65536", 65536, "0"),
     "--ws-ping-interval": ("0", 0.0, "nan"),
+    "--tls-cert": ("cert.pem", "cert.pem", " "),
+    "--tls-key": ("key.pem", "key.pem", " "),
+    "--log-format": ("JSON", "json", "xml"),
+    "--metrics": ("on", True, "maybe"),
+    "--metrics-port": ("9464", 9464, "0"),
+    "--oauth-issuer": ("https://id.example", "https://id.example", "id.example"),
+    "--oauth-resource": ("http://127.0.0.1/mcp", "http://127.0.0.1/mcp", "ftp://x"),
+    "--oauth-filter-tools": ("on", True, "maybe"),
 }
 
 

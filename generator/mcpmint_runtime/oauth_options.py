@@ -1,0 +1,59 @@
+"""The OAuth options' rows of `option_table.OPTIONS` (flag, parser, default, its
+documentation, help, roads, metavar): the URLs a deployment knows and the spec
+cannot (the issuer's, and this server's own as clients reach it)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def _oauth_url(text: str) -> str:
+    value = text.strip()
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise ValueError("not an http(s) URL")
+    return value
+
+
+def _switch(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError("not a boolean (1, true, yes, on, or 0, false, no, off)")
+
+
+OAUTH_OPTION_ROWS: tuple[tuple[Any, ...], ...] = (
+    (
+        "--oauth-issuer",
+        _oauth_url,
+        None,
+        "the spec's `auth.issuer`",
+        "accept OAuth access tokens (JWTs) of this authorization server; with "
+        "`--oauth-resource`, turns OAuth on for a spec without it",
+        "network",
+        "URL",
+    ),
+    (
+        "--oauth-resource",
+        _oauth_url,
+        None,
+        "the spec's `auth.resource`",
+        "this server's URL as clients reach it (e.g. `https://mcp.example.com/mcp`): "
+        "the audience tokens must be issued for, named in the metadata",
+        "network",
+        "URL",
+    ),
+    (
+        "--oauth-filter-tools",
+        _switch,
+        False,
+        "off",
+        "`tools/list` shows a caller only the tools its token has the scopes of "
+        "(variable: as `--stateless`)",
+        "network",
+        None,
+        "bool",
+    ),
+)

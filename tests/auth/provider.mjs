@@ -1,0 +1,45 @@
+// A loopback OAuth 2.1 authorization server for tests/auth: node-oidc-provider with
+// client credentials and resource indicators, issuing JWT access tokens.
+// Usage: node provider.mjs CONFIG.json; prints "listening PORT" once it serves.
+// CONFIG: {"port": 0, "keys": [private JWKs, the first signs], "clients": [...]}
+// where a client is {"id", "secret", "scope", "ttl"} (ttl: its tokens' lifetime, s).
+import { readFileSync } from "node:fs";
+import Provider from "oidc-provider";
+
+const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const scopes = new Set(config.clients.flatMap((c) => c.scope.split(" ")));
+const ttl = new Map(config.clients.map((c) => [c.id, c.ttl ?? 300]));
+
+const provider = new Provider(`http://127.0.0.1:${config.port}`, {
+  clients: config.clients.map((c) => ({
+    client_id: c.id,
+    client_secret: c.secret,
+    grant_types: ["client_credentials"],
+    response_types: [],
+    redirect_uris: [],
+    scope: c.scope,
+  })),
+  jwks: { keys: config.keys },
+  scopes: [...scopes],
+  features: {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      // Any resource asked for gets a JWT access token with it as audience.
+      getResourceServerInfo: (ctx, resource, client) => ({
+        scope: [...scopes].join(" "),
+        audience: resource,
+        accessTokenFormat: "jwt",
+        accessTokenTTL: ttl.get(client.clientId),
+        jwt: { sign: { alg: config.keys[0].alg ?? "RS256" } },
+      }),
+    },
+  },
+});
+const server = provider.listen(config.port, "127.0.0.1", () => {
+  console.log(`listening ${server.address().port}`);
+});
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}
