@@ -25,20 +25,23 @@ _HEADER = re.compile(
     rf"""(?i)\b({_HEADERS})(['"]?\s*[:=,]\s*(?-i:b)?['"]?)([^'"\r\n]*)"""
 )
 _BEARER = re.compile(r"(?i)\b(bearer|basic)(\s+)[^\s'\",;]+")
-_SECRETS: set[str] = set()
+_SECRETS: dict[str, re.Pattern[str]] = {}
 
 
 def add_secret(secret: str | None) -> None:
-    """Redact `secret` wherever it appears in a log line from now on."""
-    if secret:
-        _SECRETS.add(secret)
+    """Redact `secret` wherever it appears in a log line from now on, as a whole:
+    not where it is only part of a longer word (a one-letter token would otherwise
+    take that letter out of every line)."""
+    if secret and secret not in _SECRETS:
+        guarded = rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])"
+        _SECRETS[secret] = re.compile(guarded)
 
 
 def redact(text: str) -> str:
     """`text` without credential header values, bearer credentials or secrets."""
     for secret in sorted(_SECRETS, key=len, reverse=True):
         if secret in text:
-            text = text.replace(secret, REDACTED)
+            text = _SECRETS[secret].sub(REDACTED, text)
     text = _HEADER.sub(lambda m: f"{m[1]}{m[2]}{REDACTED}", text)
     return _BEARER.sub(lambda m: f"{m[1]}{m[2]}{REDACTED}", text)
 

@@ -158,6 +158,13 @@ def test_the_filter_redacts_headers_bearer_credentials_secrets_and_tracebacks() 
     )
     assert redact.redact("sent Bearer abc.def") == "sent Bearer [redacted]"
     assert redact.redact("token s3cret-value in a URL") == "token [redacted] in a URL"
+    assert redact.redact("?token=s3cret-value&x=1") == "?token=[redacted]&x=1"
+    # A short token is taken out where it stands alone, not out of every word
+    redact.add_secret("x")
+    try:
+        assert redact.redact("then exiting, x") == "then exiting, [redacted]"
+    finally:
+        redact._SECRETS.pop("x")
     try:
         raise ValueError("bad s3cret-value")
     except ValueError as exc:
