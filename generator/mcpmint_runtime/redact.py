@@ -29,12 +29,14 @@ _SECRETS: dict[str, re.Pattern[str]] = {}
 
 
 def add_secret(secret: str | None) -> None:
-    """Redact `secret` wherever it appears in a log line from now on, as a whole:
-    not where it is only part of a longer word (a one-letter token would otherwise
-    take that letter out of every line)."""
+    """Redact `secret` wherever it appears in a log line from now on. A short one
+    (under 8 characters) only where it stands as a whole, not inside a longer word:
+    a one-letter token would otherwise take that letter out of every line."""
     if secret and secret not in _SECRETS:
-        guarded = rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])"
-        _SECRETS[secret] = re.compile(guarded)
+        pattern = re.escape(secret)
+        if len(secret) < 8:
+            pattern = rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])"
+        _SECRETS[secret] = re.compile(pattern)
 
 
 def redact(text: str) -> str:

@@ -158,7 +158,7 @@ def test_the_filter_redacts_headers_bearer_credentials_secrets_and_tracebacks() 
     )
     assert redact.redact("sent Bearer abc.def") == "sent Bearer [redacted]"
     assert redact.redact("token s3cret-value in a URL") == "token [redacted] in a URL"
-    assert redact.redact("?token=s3cret-value&x=1") == "?token=[redacted]&x=1"
+    assert redact.redact("x%3Ds3cret-value1") == "x%3D[redacted]1"  # anywhere
     # A short token is taken out where it stands alone, not out of every word
     redact.add_secret("x")
     try:
