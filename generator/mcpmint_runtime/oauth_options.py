@@ -7,21 +7,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .option_values import _boolean
+
 
 def _oauth_url(text: str) -> str:
     value = text.strip()
     if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
         raise ValueError("not an http(s) URL")
     return value
-
-
-def _switch(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("", "0", "false", "no", "off"):
-        return False
-    raise ValueError("not a boolean (1, true, yes, on, or 0, false, no, off)")
 
 
 OAUTH_OPTION_ROWS: tuple[tuple[Any, ...], ...] = (
@@ -47,7 +40,7 @@ OAUTH_OPTION_ROWS: tuple[tuple[Any, ...], ...] = (
     ),
     (
         "--oauth-filter-tools",
-        _switch,
+        _boolean,
         False,
         "off",
         "`tools/list` shows a caller only the tools its token has the scopes of "
