@@ -115,3 +115,13 @@ def test_the_log_names_a_refused_host_and_never_the_token(
     assert quoted in _section() and quoted in text
     assert " DEBUG " in text  # the level the README promises it for
     assert TOKEN not in text
+
+
+def test_the_log_says_why_a_token_was_refused(server: tuple[str, Path]) -> None:
+    url, log = server
+    httpx2.post(url, json=INIT, headers=HEADERS)
+    httpx2.post(url, json=INIT, headers={**HEADERS, "Authorization": "Bearer nope"})
+    text = log.read_text()
+    for why in ("no Authorization header", "not the server's token"):
+        line = f"Refused a request to /mcp: {why}"
+        assert line in text and line in " ".join(_section().split())

@@ -91,6 +91,8 @@ class RequestGuard:
         ):
             given = headers.get("authorization") is not None
             metrics.auth_failure("invalid_token" if given else "missing_token")
+            why = "not the server's token" if given else "no Authorization header"
+            logger.info("Refused a request to %s: %s", scope["path"][:100], why)
             return 401, "Unauthorized", {"WWW-Authenticate": "Bearer"}
         if self._refuse_new_work(scope):
             return 503, "Shutting down", {"Retry-After": "1", "Connection": "close"}
