@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .option_values import _seconds
+
 
 def _oauth_url(text: str) -> str:
     value = text.strip()
@@ -55,5 +57,25 @@ OAUTH_OPTION_ROWS: tuple[tuple[Any, ...], ...] = (
         "network",
         None,
         "bool",
+    ),
+    (
+        "--oauth-introspection-endpoint",
+        _oauth_url,
+        None,
+        "the spec's `auth.introspection.endpoint`, else the issuer's metadata's",
+        "where opaque tokens are introspected (RFC 7662); needs the spec's "
+        "`auth.introspection` (the variables of this server's client credentials)",
+        "network",
+        "URL",
+    ),
+    (
+        "--oauth-introspection-cache",
+        _seconds,
+        30.0,
+        "`30`",
+        "how long an accepted introspection answer is kept, never past the token's "
+        "`exp`; `0` asks the endpoint on every request",
+        "network",
+        "SECONDS",
     ),
 )
