@@ -32,8 +32,9 @@ OAUTH_OPTION_ROWS: tuple[tuple[Any, ...], ...] = (
         _oauth_url,
         None,
         "the spec's `auth.issuer`",
-        "accept OAuth access tokens (JWTs) of this authorization server; with "
-        "`--oauth-resource`, turns OAuth on for a spec without it",
+        "accept OAuth access tokens (JWTs, or opaque ones it introspects) of this "
+        "authorization server; with `--oauth-resource`, turns OAuth on for a spec "
+        "without it",
         "network",
         "URL",
     ),
