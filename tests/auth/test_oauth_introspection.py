@@ -15,6 +15,7 @@ import httpx2
 import pytest
 from mcpmint_runtime.introspection import IntrospectionVerifier, checked
 from mcpmint_runtime.oauth import (
+    AuthorizationUnavailable,
     Introspection,
     InvalidToken,
     OAuthSettings,
@@ -70,8 +71,9 @@ def opaque(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[O
     finally:
         codes = (server.stop(), down.stop())
     assert codes == (0, 0)
-    for token in found.tokens:  # never logged
-        assert token not in server.log.read_text() + down.log.read_text()
+    logs = server.log.read_text() + down.log.read_text()
+    for secret in (*found.tokens, INTROSPECTOR[1]):  # never logged
+        assert secret not in logs
 
 
 def token(world: World, opaque: Opaque, client: tuple[str, str, str], to: str) -> str:
@@ -199,6 +201,39 @@ def test_an_accepted_answer_is_kept_so_a_revoked_token_works_until_it_lapses(
     assert anyio.run(verify) == "opaque-writer"  # kept: no round trip
     time.sleep(1.1)
     assert anyio.run(verify) == "the token is not active"
+
+
+def test_with_no_cache_a_revoked_token_is_refused_at_once(
+    world: World, opaque: Opaque
+) -> None:
+    resource = "http://127.0.0.1:9/mcp"
+    verifier = _verifier(world, resource, cache_seconds=0.0)
+    issued = token(world, opaque, OPAQUE_WRITER, resource)
+
+    async def verify() -> str:
+        try:
+            return (await verifier.verify(issued)).client_id or ""
+        except InvalidToken as exc:
+            return str(exc)
+
+    assert anyio.run(verify) == "opaque-writer"
+    revoke(world, OPAQUE_WRITER, issued)
+    assert anyio.run(verify) == "the token is not active"
+
+
+def test_an_issuer_refusing_the_servers_credentials_is_unavailable(
+    world: World, opaque: Opaque
+) -> None:
+    resource = "http://127.0.0.1:9/mcp"
+    credentials = Introspection(INTROSPECTOR[0], "wrong-secret")
+    settings = OAuthSettings(world.provider.issuer, resource, introspection=credentials)
+    verifier = IntrospectionVerifier(settings, credentials)
+    issued = token(world, opaque, OPAQUE_WRITER, resource)
+    with pytest.raises(AuthorizationUnavailable) as refused:
+        anyio.run(verifier.verify, issued)
+    assert str(refused.value) == (
+        f"{world.provider.issuer}/token/introspection: HTTP 401 (invalid_client)"
+    )
 
 
 def test_the_kept_answers_are_bounded(world: World, opaque: Opaque) -> None:
