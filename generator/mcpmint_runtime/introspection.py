@@ -4,13 +4,14 @@ With `auth.introspection`, every token is sent to the issuer's introspection
 endpoint (its metadata's `introspection_endpoint`, or the one given), this server
 authenticating with its own client credentials (HTTP Basic, RFC 6749 2.3.1). The
 answer must be `active`, come from the issuer (`iss`, when given), name this
-server's resource in `aud` (RFC 8707), and hold in time (`exp`, `nbf`, with the
-JWT checks' leeway); its `scope` is the principal's. An accepted answer is kept,
-by a hash of the token, for `cache_seconds` and never past its `exp`, at most
-`cache_size` of them: a session's requests do not each cost a round trip, and a
-revoked token is refused once its kept answer lapses. Refusals are not kept. An
-endpoint that cannot be reached (or refuses this server) is the server's problem:
-`AuthorizationUnavailable`, 503, as with the JWKS.
+server's resource in `aud` (RFC 8707), hold in time (`exp`, `nbf`, with the
+JWT checks' leeway), and be a plain bearer token (no `cnf` key binding, which only
+the holder's proof would satisfy); its `scope` is the principal's. An accepted
+answer is kept, by a hash of the token, for `cache_seconds` and never past its
+`exp`, at most `cache_size` of them: a session's requests do not each cost a round
+trip, and a revoked token is refused once its kept answer lapses. Refusals are not
+kept. An endpoint that cannot be reached (or refuses this server) is the server's
+problem: `AuthorizationUnavailable`, 503, as with the JWKS.
 """
 
 from __future__ import annotations
@@ -145,6 +146,8 @@ def checked(answer: dict[str, Any], settings: OAuthSettings, now: float) -> Prin
     kind = answer.get("token_type")
     if isinstance(kind, str) and kind.lower() != "bearer":
         raise InvalidToken(f"the token is not a bearer access token ({kind})")
+    if answer.get("cnf") is not None:  # its holder's proof is not checked here
+        raise InvalidToken("the token is bound to a key (cnf) this server cannot check")
     exp, nbf = _number(answer.get("exp")), _number(answer.get("nbf"))
     if exp is not None and exp + settings.leeway < now:
         raise InvalidToken("the token has expired")

@@ -266,6 +266,7 @@ ACTIVE = {
     "token_type": "Bearer",
 }
 NOT_FOR_US = "the token was not issued for this resource"
+BOUND = "the token is bound to a key (cnf) this server cannot check"
 REFUSED = [
     ({"active": False}, "the token is not active"),
     ({"active": "true"}, "the token is not active"),
@@ -274,7 +275,8 @@ REFUSED = [
     ({"aud": None}, NOT_FOR_US),
     ({"exp": NOW - 6}, "the token has expired"),
     ({"nbf": NOW + 6}, "the token is not valid yet"),
-    ({"token_type": "N_A"}, "the token is not a bearer access token (N_A)"),
+    ({"token_type": "DPoP"}, "the token is not a bearer access token (DPoP)"),
+    ({"cnf": {"jkt": "x"}}, BOUND),
 ]  # fmt: skip
 
 
