@@ -18,7 +18,7 @@ import anyio
 import httpx2
 import jwt
 
-from .oauth import InvalidToken, OAuthSettings, Principal
+from .oauth import AuthorizationUnavailable, InvalidToken, OAuthSettings, Principal
 
 __all__ = ["JwtVerifier", "KeysUnavailable"]
 
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 _FETCH_TIMEOUT = 10.0
 
 
-class KeysUnavailable(Exception):
+class KeysUnavailable(AuthorizationUnavailable):
     """The issuer's metadata or keys could not be fetched (the server's problem)."""
 
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
+    "AuthorizationUnavailable",
     "InsufficientScope",
+    "Introspection",
     "InvalidToken",
     "OAuthSettings",
     "Principal",
+    "TokenVerifier",
     "bearer_challenge",
     "current_principal",
     "principal",
@@ -36,6 +39,38 @@ _TABLES = (
     ("templateScopes", "template_scopes"),
 )
 SCOPE_ERROR = -32043  # JSON-RPC error of a call without its scopes (no HTTP status)
+DEFAULT_INTROSPECTION_CACHE = 30.0  # seconds an accepted introspection answer is kept
+DEFAULT_INTROSPECTION_CACHE_SIZE = 10_000  # answers kept at most
+
+
+@dataclass(frozen=True, slots=True)
+class Introspection:
+    """Opaque tokens, checked at the issuer's introspection endpoint (RFC 7662)."""
+
+    client_id: str  # this server's own client, to authenticate to the endpoint
+    client_secret: str = field(repr=False)
+    endpoint: str | None = None  # None: the issuer metadata's introspection_endpoint
+    cache_seconds: float = DEFAULT_INTROSPECTION_CACHE
+    cache_size: int = DEFAULT_INTROSPECTION_CACHE_SIZE
+
+    @classmethod
+    def from_spec(
+        cls, table: Mapping[str, Any], environ: Mapping[str, str], **overrides: Any
+    ) -> Introspection:
+        """From the spec's `auth.introspection` keys, the credentials read from
+        the variables it names; ValueError names an unset one."""
+        credentials = []
+        for key in ("clientIdEnv", "clientSecretEnv"):
+            name = str(table.get(key) or "")
+            if not environ.get(name):
+                raise ValueError(
+                    f"the introspection credentials' variable {name or '(none)'} "
+                    f"(auth.introspection.{key}) is unset or empty"
+                )
+            credentials.append(environ[name])
+        values: dict[str, Any] = {"endpoint": table.get("endpoint")}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(credentials[0], credentials[1], **values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +92,7 @@ class OAuthSettings:
     leeway: float = DEFAULT_LEEWAY
     jwks_min_refresh: float = DEFAULT_JWKS_MIN_REFRESH
     jwks_max_age: float = DEFAULT_JWKS_MAX_AGE
+    introspection: Introspection | None = None  # None: tokens are JWTs, checked here
 
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any], **overrides: Any) -> OAuthSettings:
@@ -142,6 +178,18 @@ class Principal:
 
 class InvalidToken(Exception):
     """A token the server does not accept; the message says why (never the token)."""
+
+
+class AuthorizationUnavailable(Exception):
+    """The authorization server (its keys, its introspection) cannot be asked: 503."""
+
+
+class TokenVerifier(Protocol):
+    """What the guard asks of a token: JWTs (`jwt_verify`) or introspection."""
+
+    async def verify(self, token: str) -> Principal:
+        """The principal of a valid token; InvalidToken says what is wrong."""
+        ...
 
 
 class InsufficientScope(Exception):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .option_values import _boolean
+from .option_values import _boolean, _seconds
 
 
 def _oauth_url(text: str) -> str:
@@ -23,8 +23,9 @@ OAUTH_OPTION_ROWS: tuple[tuple[Any, ...], ...] = (
         _oauth_url,
         None,
         "the spec's `auth.issuer`",
-        "accept OAuth access tokens (JWTs) of this authorization server; with "
-        "`--oauth-resource`, turns OAuth on for a spec without it",
+        "accept OAuth access tokens (JWTs, or opaque ones it introspects) of this "
+        "authorization server; with `--oauth-resource`, turns OAuth on for a spec "
+        "without it",
         "network",
         "URL",
     ),
@@ -48,5 +49,25 @@ OAUTH_OPTION_ROWS: tuple[tuple[Any, ...], ...] = (
         "network",
         None,
         "bool",
+    ),
+    (
+        "--oauth-introspection-endpoint",
+        _oauth_url,
+        None,
+        "the spec's `auth.introspection.endpoint`, else the issuer's metadata's",
+        "where opaque tokens are introspected (RFC 7662); needs the spec's "
+        "`auth.introspection` (the variables of this server's client credentials)",
+        "network",
+        "URL",
+    ),
+    (
+        "--oauth-introspection-cache",
+        _seconds,
+        30.0,
+        "`30`",
+        "how long an accepted introspection answer is kept, never past the token's "
+        "`exp`; `0` asks the endpoint on every request",
+        "network",
+        "SECONDS",
     ),
 )

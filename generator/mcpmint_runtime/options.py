@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 from . import redact
 from .hosts import HOSTS
-from .oauth import OAuthSettings
+from .oauth import Introspection, OAuthSettings
 from .option_table import LOG_LEVELS, OPTIONS
 from .option_types import Option
 from .transports import settings as defaults
@@ -253,4 +253,28 @@ def oauth_from_args(
         issuer=issuer,
         resource=resource,
         filter_tools=bool(getattr(args, "oauth_filter_tools", False)),
+        introspection=_introspection(args, parser, spec.get("introspection")),
     )
+
+
+def _introspection(
+    args: argparse.Namespace, parser: argparse.ArgumentParser, table: Any
+) -> Introspection | None:
+    """The spec's `auth.introspection`, its credentials read, the options applied."""
+    endpoint = getattr(args, "oauth_introspection_endpoint", None)
+    if not table:
+        if endpoint:
+            parser.error(
+                "--oauth-introspection-endpoint needs the spec's auth.introspection "
+                "(the variables of this server's client credentials)"
+            )
+        return None
+    cache = getattr(args, "oauth_introspection_cache", None)
+    try:
+        found = Introspection.from_spec(
+            table, os.environ, endpoint=endpoint, cache_seconds=cache
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+    redact.add_secret(found.client_secret)
+    return found

@@ -30,9 +30,21 @@ READER = ("reader", "reader-secret", "notes:read")
 WRITER = ("writer", "writer-secret", "notes:read notes:write")
 NOBODY = ("nobody", "nobody-secret", "profile")  # none of the server's scopes
 SHORT = ("short", "short-secret", "notes:read")  # its tokens live one second
+# Opaque access tokens (checked by introspection), and the client the server
+# introspects them with.
+OPAQUE_READER = ("opaque-reader", "opaque-reader-secret", "notes:read")
+OPAQUE_WRITER = ("opaque-writer", "opaque-writer-secret", "notes:read notes:write")
+INTROSPECTOR = ("notes-server", "notes-server-secret", "profile")
+OPAQUE = (OPAQUE_READER, OPAQUE_WRITER)
 CLIENTS = [
-    {"id": c[0], "secret": c[1], "scope": c[2], "ttl": 1 if c is SHORT else 300}
-    for c in (READER, WRITER, NOBODY, SHORT)
+    {
+        "id": c[0],
+        "secret": c[1],
+        "scope": c[2],
+        "ttl": 1 if c is SHORT else 300,
+        "opaque": c in OPAQUE,
+    }
+    for c in (READER, WRITER, NOBODY, SHORT, *OPAQUE, INTROSPECTOR)
 ]
 
 HANDLERS = {
@@ -139,13 +151,13 @@ class Provider:
         return token
 
 
-def generate_server(root: Path) -> Path:
-    """oauth_notes.yaml generated under `root`, its handlers written."""
+def generate_server(root: Path, spec: Path = SPEC, package: str = PACKAGE) -> Path:
+    """oauth_notes.yaml (or `spec`) generated under `root`, its handlers written."""
     from mcpmint.pipeline import generate
 
-    generate(SPEC, root)
+    generate(spec, root)
     for name, text in HANDLERS.items():
-        (root / PACKAGE / "handlers" / name).write_text(text.lstrip())
+        (root / package / "handlers" / name).write_text(text.lstrip())
     return root
 
 
@@ -173,15 +185,22 @@ class Server:
 
 
 def start_server(
-    root: Path, workdir: Path, command: str, issuer: str, *extra: str
+    root: Path,
+    workdir: Path,
+    command: str,
+    issuer: str,
+    *extra: str,
+    package: str = PACKAGE,
+    env: dict[str, str] | None = None,
 ) -> Server:
     port = free_port()
     resource = f"http://127.0.0.1:{port}/mcp"
-    argv = [sys.executable, "-m", PACKAGE, command, "--port", str(port)]
+    argv = [sys.executable, "-m", package, command, "--port", str(port)]
     argv += ["--oauth-issuer", issuer, "--oauth-resource", resource, *extra]
     log = workdir / f"server-{port}.log"
     paths = [str(root), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    env = {**os.environ, **(env or {})}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     with log.open("wb") as err:
         proc = subprocess.Popen(argv, env=env, stderr=err, stdout=subprocess.DEVNULL)
     wait_port(proc, port, log)

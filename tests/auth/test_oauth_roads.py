@@ -428,3 +428,33 @@ def test_a_session_answers_only_the_principal_that_opened_it(world: World) -> No
             return answer.status_code
 
         assert (status(reader), status(writer)) == (404, 200)
+
+
+def test_an_sse_session_answers_only_the_principal_that_opened_it(
+    world: World,
+) -> None:
+    import uuid
+
+    server = world.servers["serve"]
+    writer = world.provider.token(WRITER, server.resource)
+    reader = world.provider.token(READER, server.resource)
+    ping = {"jsonrpc": "2.0", "id": 9, "method": "ping"}
+    base = f"http://127.0.0.1:{server.port}"
+    with httpx2.Client(timeout=10) as client:
+        opener = {"Authorization": f"Bearer {writer}"}
+        with client.stream("GET", server.url("sse"), headers=opener) as stream:
+            lines = stream.iter_lines()
+            endpoint = next(line for line in lines if line.startswith("data: "))
+            path = endpoint.removeprefix("data: ")
+            session = uuid.UUID(path.partition("session_id=")[2])
+
+            def answer(token: str, spelling: str) -> tuple[int, str]:
+                headers = {"Authorization": f"Bearer {token}"}
+                url = f"{base}/messages/?session_id={spelling}"
+                posted = client.post(url, json=ping, headers=headers)
+                return posted.status_code, posted.text
+
+            # Any spelling the SDK reads as the same UUID names the same session.
+            for spelling in (session.hex, str(session), session.hex.upper()):
+                assert answer(reader, spelling) == (404, "Could not find session")
+            assert answer(writer, session.hex)[0] == 202

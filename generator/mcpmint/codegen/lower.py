@@ -225,6 +225,8 @@ def oauth_json(spec: Spec) -> str | None:
         table["algorithms"] = auth.algorithms
     if auth.requiredScopes:
         table["requiredScopes"] = auth.requiredScopes
+    if auth.introspection is not None:
+        table["introspection"] = auth.introspection.model_dump(exclude_none=True)
     scoped = {
         "toolScopes": {t.name: t.scopes for t in spec.tools if t.scopes},
         "promptScopes": {p.name: p.scopes for p in spec.prompts if p.scopes},

@@ -2,9 +2,10 @@
 the tools' `scopes:`; each problem located.
 
 The OAuth form needs both `issuer` and `resource`; the two forms exclude each
-other. URLs are absolute, https unless on a loopback host (tests and local
-development); scopes are RFC 6749 scope tokens; algorithms are asymmetric JWS
-ones (a resource server holds no shared secret, and `none` signs nothing).
+other, and `introspection` (opaque tokens, RFC 7662) excludes the JWT keys. URLs
+are absolute, https unless on a loopback host (tests and local development);
+scopes are RFC 6749 scope tokens; algorithms are asymmetric JWS ones (a resource
+server holds no shared secret, and `none` signs nothing).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def auth_problems(spec: LoadedSpec, data: dict[str, Any]) -> list[Diagnostic]:
     """Every problem of `auth:` and of the `scopes:` of tools, prompts, resources."""
     auth = data.get("auth")
     auth = auth if isinstance(auth, dict) else {}
-    oauth = any(key in auth for key in (*_URLS, "algorithms", "requiredScopes"))
+    keys = (*_URLS, "algorithms", "requiredScopes", "introspection")
+    oauth = any(key in auth for key in keys)
     found: list[Diagnostic] = []
     if oauth and "tokenEnv" in auth:
         found.append(
@@ -79,6 +81,42 @@ def _oauth_problems(spec: LoadedSpec, auth: dict[str, Any]) -> list[Diagnostic]:
                 )
             )
     found += _scope_list(spec, auth.get("requiredScopes"), ("auth", "requiredScopes"))
+    return found + _introspection_problems(spec, auth)
+
+
+def _introspection_problems(spec: LoadedSpec, auth: dict[str, Any]) -> list[Diagnostic]:
+    """Introspection's endpoint, and the JWT keys it makes pointless."""
+    introspection = auth.get("introspection")
+    if not isinstance(introspection, dict):
+        return []
+    found = []
+    for key in ("jwksUri", "algorithms"):
+        if key in auth:
+            found.append(
+                spec.diagnostic(
+                    "error",
+                    ("auth", key),
+                    f"`{key}` checks JWTs, and `introspection` has the issuer check "
+                    "every token: they exclude each other",
+                    "keep `introspection` for opaque tokens, or drop it to verify "
+                    "JWTs here",
+                )
+            )
+    endpoint = introspection.get("endpoint")
+    if isinstance(endpoint, str) and (problem := _url_problem(endpoint)) is not None:
+        found.append(
+            spec.diagnostic("error", ("auth", "introspection", "endpoint"), problem)
+        )
+    names = [introspection.get(k) for k in ("clientIdEnv", "clientSecretEnv")]
+    if isinstance(names[0], str) and names[0] == names[1]:
+        found.append(
+            spec.diagnostic(
+                "error",
+                ("auth", "introspection", "clientSecretEnv"),
+                f"the client id and its secret in one variable ({names[0]})",
+                "name two variables: one for the client id, one for its secret",
+            )
+        )
     return found
 
 

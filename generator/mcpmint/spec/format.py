@@ -53,6 +53,27 @@ class Server(_Strict):
     )
 
 
+class Introspection(_Strict):
+    """OAuth 2.1 with opaque access tokens: each one checked at the issuer's
+    introspection endpoint (RFC 7662) instead of as a JWT."""
+
+    endpoint: str | None = Field(
+        None,
+        description="The introspection endpoint (default: the issuer's metadata's "
+        "`introspection_endpoint`; `--oauth-introspection-endpoint` overrides it)",
+    )
+    clientIdEnv: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Environment variable holding the client id this server "
+        "authenticates to the endpoint with",
+    )
+    clientSecretEnv: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Environment variable holding that client's secret "
+        "(never the secret itself)",
+    )
+
+
 class Auth(_Strict):
     """How the network transports authenticate: a static bearer token (`tokenEnv`)
     or an OAuth 2.1 resource server (`issuer`, `resource`, ...)."""
@@ -87,6 +108,11 @@ class Auth(_Strict):
     requiredScopes: list[str] = Field(
         default_factory=list,
         description="OAuth 2.1: scopes every request needs",
+    )
+    introspection: Introspection | None = Field(
+        None,
+        description="OAuth 2.1: opaque tokens, checked at the issuer's introspection "
+        "endpoint (RFC 7662) instead of as JWTs",
     )
 
 

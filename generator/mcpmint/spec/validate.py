@@ -121,6 +121,7 @@ def _model_at(loc: JsonPath) -> type[BaseModel]:
     table: dict[tuple[str, ...], type[BaseModel]] = {
         ("server",): spec_models.Server,
         ("auth",): spec_models.Auth,
+        ("auth", "introspection"): spec_models.Introspection,
         ("tools",): spec_models.Tool,
         ("tools", "examples"): spec_models.Example,
         ("prompts",): spec_models.Prompt,

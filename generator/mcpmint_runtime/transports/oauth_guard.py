@@ -2,10 +2,10 @@
 
 An ASGI middleware after the request guard (Host, Origin): every request but
 /healthz and the metadata carries `Authorization: Bearer <access token>`, verified
-by `jwt_verify`. Without one: 401 and `WWW-Authenticate: Bearer resource_metadata=...,
-scope=...`; with a bad one, the same with `error="invalid_token"`. A POST whose
-`tools/call`, `prompts/get` or `resources/read` needs scopes the token lacks gets
-403 `error="insufficient_scope"`
+by `jwt_verify` (or, for opaque tokens, `introspection`). Without one: 401 and
+`WWW-Authenticate: Bearer resource_metadata=..., scope=...`; with a bad one, the
+same with `error="invalid_token"`. A POST whose `tools/call`, `prompts/get` or
+`resources/read` needs scopes the token lacks gets 403 `error="insufficient_scope"`
 naming every scope the call needs (the step-up challenge python-sdk#3103 leaves
 out). On WebSocket, where no HTTP answer is left after the handshake, the same
 check answers the call with a JSON-RPC error (`install_scope_check`).
@@ -31,20 +31,22 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..jwt_verify import JwtVerifier, KeysUnavailable
+from ..introspection import token_verifier
 from ..oauth import (
     SCOPE_ERROR,
     SCOPE_KEY,
+    AuthorizationUnavailable,
     InvalidToken,
     OAuthSettings,
     Principal,
+    TokenVerifier,
     bearer_challenge,
     current_principal,
     principal,
 )
 from .posts import read_body, replay
 from .security import OPEN_PATHS, deny
-from .session_owners import SessionOwners
+from .session_owners import BOUND, SessionOwners, unknown_session
 
 __all__ = ["OAuthGuard", "install_scope_check", "metadata_paths"]
 
@@ -69,12 +71,12 @@ class OAuthGuard:
         *,
         settings: OAuthSettings,
         max_body_size: int,
-        verifier: JwtVerifier | None = None,
+        verifier: TokenVerifier | None = None,
         open_paths: Collection[str] = OPEN_PATHS,
     ) -> None:
         self._app = app
         self._settings = settings
-        self._verifier = verifier or JwtVerifier(settings)
+        self._verifier = verifier or token_verifier(settings)
         self._max_body_size = max_body_size
         self._metadata = metadata_paths(settings)
         self._open_paths = frozenset(open_paths)
@@ -96,11 +98,11 @@ class OAuthGuard:
         if found is None:
             return
         scope = {**scope, SCOPE_KEY: found}
-        if scope["type"] == "http" and path == "/mcp":
+        if scope["type"] == "http" and path in BOUND:
             if not self._owners.allows(scope, found):  # another principal's session
-                await deny(scope, send, 404, "Session not found", {})
+                await deny(scope, send, 404, unknown_session(path), {})
                 return
-            send = self._owners.recording(send, found)
+            send = self._owners.recording(scope, send, found)
         if scope["type"] == "http" and scope["method"] == "POST" and path in _POSTS:
             checked = await self._check_post(scope, receive, send, found)
             if checked is None:
@@ -127,7 +129,7 @@ class OAuthGuard:
                 scope, send, 401, required, "invalid_token", description=str(exc)
             )
             return None
-        except KeysUnavailable as exc:
+        except AuthorizationUnavailable as exc:
             logger.warning("Cannot check access tokens: %s", exc)
             await deny(scope, send, 503, "Authorization unavailable", {})
             return None

@@ -41,6 +41,12 @@ SAMPLES: dict[str, tuple[str, Any, str]] = {
     "--oauth-issuer": ("https://id.example", "https://id.example", "id.example"),
     "--oauth-resource": ("http://127.0.0.1/mcp", "http://127.0.0.1/mcp", "ftp://x"),
     "--oauth-filter-tools": ("on", True, "maybe"),
+    "--oauth-introspection-endpoint": (
+        "https://id.example/i",
+        "https://id.example/i",
+        "x",
+    ),
+    "--oauth-introspection-cache": ("0", 0.0, "-1"),
 }
 
 
