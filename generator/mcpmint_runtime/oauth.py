@@ -150,7 +150,6 @@ class OAuthSettings:
             "resource": self.resource,
             "authorization_servers": [self.issuer],
             "bearer_methods_supported": ["header"],
-            "resource_signing_alg_values_supported": list(self.algorithms),
         }
         scopes = list(self.required_scopes)
         for _, name in _TABLES:

@@ -222,7 +222,6 @@ def test_the_protected_resource_metadata_names_the_issuer_and_the_scopes(
         "resource": server.resource,
         "authorization_servers": [world.provider.issuer],
         "bearer_methods_supported": ["header"],
-        "resource_signing_alg_values_supported": ["RS256", "ES256"],
         "scopes_supported": ["notes:read", "notes:write"],
     }
 
