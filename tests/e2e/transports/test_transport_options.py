@@ -41,6 +41,8 @@ SAMPLES: dict[str, tuple[str, Any, str]] = {
     "--oauth-issuer": ("https://id.example", "https://id.example", "id.example"),
     "--oauth-resource": ("http://127.0.0.1/mcp", "http://127.0.0.1/mcp", "ftp://x"),
     "--oauth-filter-tools": ("on", True, "maybe"),
+    "--bus-url": ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0", " "),
+    "--session-route": ("replica-1", "replica-1", "a.b"),
 }
 
 
