@@ -6,7 +6,6 @@ foreground on a free loopback port, without persistence, for the whole session.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +18,8 @@ from replicas_support import (
     PYTHON,
     SPEC,
     free_port,
+    start_redis,
     stop,
-    wait_until,
 )
 
 
@@ -47,28 +46,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real redis-server on a free loopback port, without persistence."""
-    server = shutil.which("redis-server") or "/usr/bin/redis-server"
-    assert Path(server).exists(), "apt-get install redis-server"
     folder = tmp_path_factory.mktemp("redis")
     port = free_port()
-    argv = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    argv += ["--appendonly", "no", "--dir", str(folder), "--daemonize", "no"]
-    with (folder / "redis.log").open("wb") as log:
-        proc = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-    import redis
-
-    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
-
-    def answers() -> bool:
-        assert proc.poll() is None, (folder / "redis.log").read_text()
-        try:
-            return bool(client.ping())
-        except redis.ConnectionError:
-            return False
-
+    proc = start_redis(folder, port)
     try:
-        wait_until(answers, 20, "redis-server")
-        client.close()
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         assert stop(proc) == 0, (folder / "redis.log").read_text()

@@ -148,6 +148,35 @@ def start_replicas(
     return started
 
 
+def start_redis(folder: Path, port: int) -> subprocess.Popen[bytes]:
+    """redis-server in the foreground on `port`, without persistence, answering."""
+    server = shutil.which("redis-server") or "/usr/bin/redis-server"
+    assert Path(server).exists(), "apt-get install redis-server"
+    argv = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    argv += ["--appendonly", "no", "--dir", str(folder), "--daemonize", "no"]
+    with (folder / "redis.log").open("ab") as log:
+        proc = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
+
+    def answers() -> bool:
+        assert proc.poll() is None, (folder / "redis.log").read_text()
+        try:
+            return bool(client.ping())
+        except redis.ConnectionError:
+            return False
+
+    try:
+        wait_until(answers, 20, "redis-server")
+    except BaseException:
+        stop(proc, signal.SIGKILL)
+        raise
+    finally:
+        client.close()
+    return proc
+
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 NGINX_CONFIG = """\
 worker_processes 1;
