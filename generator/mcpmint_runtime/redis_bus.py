@@ -166,6 +166,11 @@ class RedisBus:
             while (await pubsub.get_message(timeout=5.0)) is None:
                 pass  # the subscription's confirmation: events from now on arrive
             self._client = client
+            logger.info(
+                "Sharing change events on %s, channel %s",
+                safe_url(self.url),
+                self.channel,
+            )
             async with anyio.create_task_group() as tg:
                 tg.start_soon(self._read, pubsub)
                 try:

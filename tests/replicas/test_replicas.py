@@ -155,7 +155,12 @@ def text_of(message: dict[str, Any]) -> str:
     return str(message["result"]["content"][0]["text"])
 
 
-def test_modern_traffic_through_nginx_reaches_both_replicas(cluster: Cluster) -> None:
+def test_modern_traffic_through_nginx_reaches_both_replicas(
+    cluster: Cluster, redis_url: str
+) -> None:
+    line = f"Sharing change events on {redis_url}, channel mcpmint:relay:changes"
+    for name in ("a", "b", "c"):  # `b` has it from MCP_BUS_URL
+        assert line in cluster.replicas[name].stderr(), name
     seen = []
     for _ in range(6):
         response, message = call(cluster.shared, "whoami")
