@@ -208,15 +208,8 @@ def _metrics(args: Any, name: str) -> Metrics | None:
 
 
 def _redis_bus(server: Server[Any], url: str, name: str) -> None:
-    try:
-        from .redis_bus import BusError, attach_redis_bus
-    except ImportError:
-        print(
-            f"python -m {name}: error: --bus-url (MCP_BUS_URL) needs the redis "
-            "client: pip install 'mcpmint-runtime[redis]'",
-            file=sys.stderr,
-        )
-        sys.exit(2)
+    from .redis_bus import BusError, attach_redis_bus
+
     try:
         attach_redis_bus(server, url)
     except BusError as exc:

@@ -19,13 +19,11 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import anyio
 import anyio.lowlevel
-import redis
-import redis.asyncio
 from mcp.server.subscriptions import (
     PromptsListChanged,
     ResourcesListChanged,
@@ -34,6 +32,10 @@ from mcp.server.subscriptions import (
     ToolsListChanged,
 )
 
+if TYPE_CHECKING:
+    import redis.asyncio
+
+# `redis` (the extra [redis]) is imported where used, as the other extras are.
 __all__ = ["BusError", "RedisBus", "check_reachable", "safe_url"]
 
 logger = logging.getLogger(__name__)
@@ -85,6 +87,8 @@ def checked_url(url: str) -> str:
 
 def check_reachable(url: str, timeout: float = 3.0) -> None:
     """Ping Redis once at start-up: `BusError` when it does not answer."""
+    import redis
+
     client = redis.Redis.from_url(
         checked_url(url), socket_connect_timeout=timeout, socket_timeout=timeout
     )
@@ -129,6 +133,8 @@ class RedisBus:
 
     async def publish(self, event: ServerEvent) -> None:
         """Deliver `event` here at once, then to the other replicas through Redis."""
+        import redis
+
         self._deliver(event)
         await anyio.lowlevel.checkpoint()
         if self._client is None:  # not running: no other replica to reach
@@ -159,6 +165,8 @@ class RedisBus:
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         """Connected and reading the channel (subscribed before this yields)."""
+        import redis.asyncio
+
         client = redis.asyncio.Redis.from_url(self.url)
         pubsub = client.pubsub()
         try:
@@ -183,6 +191,8 @@ class RedisBus:
             await client.aclose()
 
     async def _read(self, pubsub: Any) -> None:
+        import redis
+
         while True:
             try:
                 message = await pubsub.get_message(
@@ -221,6 +231,12 @@ def attach_redis_bus(server: Any, url: str) -> RedisBus:
     from .subscriptions import use_bus
 
     checked_url(url)
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        raise BusError(
+            "needs the redis client: pip install 'mcpmint-runtime[redis]'"
+        ) from None
     redact.add_secret(urlsplit(url).password)  # never in a log line either
     if getattr(server, "mcpmint_changes", None) is None:
         raise BusError(

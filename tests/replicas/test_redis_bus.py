@@ -5,6 +5,7 @@ event is not delivered twice, and the bus outlives a Redis restart."""
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 from pathlib import Path
@@ -56,6 +57,24 @@ def test_an_unreachable_redis_stops_the_server_without_its_password(
         f"redis://:***@127.0.0.1:{port}/0: Redis does not answer: "
     ), stderr
     assert stderr.count("\n") == 1 and "hunter2" not in stderr
+
+
+def test_without_the_redis_extra_the_server_says_which_to_install(
+    project: Path, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "redis"  # a `redis` first on the path that cannot load
+    blocked.mkdir()
+    (blocked / "__init__.py").write_text("raise ImportError('not installed')\n")
+    path = env_for(project)["PYTHONPATH"]
+    url = "redis://127.0.0.1:6379/0"
+    status, stderr = serve(
+        project, "--bus-url", url, PYTHONPATH=f"{tmp_path}{os.pathsep}{path}"
+    )
+    assert status == 2
+    assert stderr == (
+        f"python -m {PACKAGE}: error: --bus-url (MCP_BUS_URL): needs the redis "
+        "client: pip install 'mcpmint-runtime[redis]'\n"
+    )
 
 
 def test_a_server_without_notifications_has_nothing_to_share(redis_url: str) -> None:
