@@ -47,6 +47,7 @@ _KINDS: dict[str, ServerEvent] = {
     "resources": ResourcesListChanged(),
 }
 _RETRY = 1.0  # seconds between attempts to read the channel again after an error
+_CONFIRM = 10.0  # seconds Redis has to confirm the subscription at start-up
 
 RemoteHook = Callable[[ServerEvent], Awaitable[None]]
 
@@ -170,9 +171,10 @@ class RedisBus:
         client = redis.asyncio.Redis.from_url(self.url)
         pubsub = client.pubsub()
         try:
-            await pubsub.subscribe(self.channel)
-            while (await pubsub.get_message(timeout=5.0)) is None:
-                pass  # the subscription's confirmation: events from now on arrive
+            with anyio.fail_after(_CONFIRM):  # a Redis that never answers
+                await pubsub.subscribe(self.channel)
+                while (await pubsub.get_message(timeout=1.0)) is None:
+                    pass  # the subscription's confirmation: events from now on arrive
             self._client = client
             logger.info(
                 "Sharing change events on %s, channel %s",
