@@ -230,6 +230,7 @@ class RedisBus:
 def attach_redis_bus(server: Any, url: str) -> RedisBus:
     """Give `server` a `RedisBus` on `url`, once Redis answered; else `BusError`."""
     from . import redact
+    from .changes import SERVER_ATTR
     from .subscriptions import use_bus
 
     checked_url(url)
@@ -240,7 +241,7 @@ def attach_redis_bus(server: Any, url: str) -> RedisBus:
             "needs the redis client: pip install 'mcpmint-runtime[redis]'"
         ) from None
     redact.add_secret(urlsplit(url).password)  # never in a log line either
-    if getattr(server, "mcpmint_changes", None) is None:
+    if getattr(server, SERVER_ATTR, None) is None:
         raise BusError(
             "this server sends no change notifications (the spec declares no "
             "`notifications:`): there is nothing to share"
