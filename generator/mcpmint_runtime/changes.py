@@ -97,10 +97,9 @@ class Changes:
                 "resource updates are not declared: set "
                 "`notifications: {resources: {subscribe: true}}` in the spec"
             )
-        await self.bus.publish(ResourceUpdated(uri=uri))
-        for connection in list(self._sessions):
-            if uri in subscribed_uris(connection):
-                await connection.send_resource_updated(uri)
+        event = ResourceUpdated(uri=uri)
+        await self.bus.publish(event)
+        await self.to_sessions(event)
 
     async def list_changed(self, kind: ListKind) -> None:
         """The list of `kind` ("tools", "prompts" or "resources") changed."""
@@ -112,8 +111,19 @@ class Changes:
                 f"`notifications: {{{kind}: {{listChanged: true}}}}` in the spec"
             )
         await self.bus.publish(_EVENTS[kind])
+        await self.to_sessions(_EVENTS[kind])
+
+    async def to_sessions(self, event: ServerEvent) -> None:
+        """Send `event` to the handshake-era sessions of this process that hear it
+        (also called by a bus shared with other replicas, for their events)."""
+        if isinstance(event, ResourceUpdated):
+            for connection in list(self._sessions):
+                if event.uri in subscribed_uris(connection):
+                    await connection.send_resource_updated(event.uri)
+            return
+        method = next(_METHODS[k] for k, e in _EVENTS.items() if e == event)
         for connection in list(self._sessions):
-            await connection.notify(_METHODS[kind], None)
+            await connection.notify(method, None)
 
     def session_opened(self, connection: Connection) -> None:
         """Count a handshake-era session in, until it closes."""

@@ -174,6 +174,8 @@ def main(
         options = {} if timeout is None else {"tool_timeout": timeout or None}
         # A bad setting the build reads (MCP_REQUEST_STATE_KEY): one line, exit 2.
         server = exit_on_error(lambda: build(**options), name)
+    if getattr(args, "bus_url", None):
+        _redis_bus(server, args.bus_url, name)  # a bad URL, no Redis: exit 2
     if args.log_format == "json":
         from .jsonlog import log_requests
 
@@ -202,6 +204,18 @@ def _metrics(args: Any, name: str) -> Metrics | None:
         return metrics.enable()
     except metrics.MetricsMissing as exc:
         print(f"python -m {name}: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _redis_bus(server: Server[Any], url: str, name: str) -> None:
+    from .redis_bus import BusError, attach_redis_bus
+
+    try:
+        attach_redis_bus(server, url)
+    except BusError as exc:
+        print(
+            f"python -m {name}: error: --bus-url (MCP_BUS_URL): {exc}", file=sys.stderr
+        )
         sys.exit(2)
 
 

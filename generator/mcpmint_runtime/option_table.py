@@ -20,6 +20,7 @@ from .option_values import (
     _seconds,
     _variable_name,
 )
+from .transports.session_route import route_name
 from .transports.settings import (
     DEFAULT_GRACE_PERIOD,
     DEFAULT_HOST,
@@ -246,6 +247,27 @@ OPTIONS = (
         "PORT",
     ),
     *(Option(*row) for row in OAUTH_OPTION_ROWS),  # oauth_options.py
+    Option(
+        "--bus-url",
+        _nonempty,
+        None,
+        "none: change events reach the clients of this process only",
+        "share change events (`ctx.changes`) with every replica on the same Redis: "
+        "`redis://[:password@]host[:port][/db]` (needs `mcpmint-runtime[redis]`; "
+        "see docs/deploy.md, Replicas)",
+        "network",
+        "URL",
+    ),
+    Option(
+        "--session-route",
+        route_name,
+        None,
+        "none: session ids as the SDK makes them",
+        "stateful `http`: hand out session ids `NAME.<id>`, so a proxy can send every "
+        "request of a session to this replica (docs/nginx/mcp-sessions.conf)",
+        "http",
+        "NAME",
+    ),
 )
 BY_FLAG = {option.flag: option for option in OPTIONS}
 

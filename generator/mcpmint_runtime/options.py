@@ -206,6 +206,7 @@ def settings_from_args(
         **_tls_files(args, parser),
         metrics=getattr(args, "metrics", False) and args.metrics_port is None,
         oauth=oauth_from_args(args, parser),
+        session_route=getattr(args, "session_route", None),
     )
 
 

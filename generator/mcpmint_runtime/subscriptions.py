@@ -19,6 +19,8 @@ handler, so `ToolContext.changes` needs no other path to the server.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import mcp_types as types
@@ -31,9 +33,9 @@ from mcp.server.subscriptions import (
     SubscriptionBus,
 )
 
-from .changes import SERVER_ATTR, Changes, Declared, bind, subscribed_uris
+from .changes import SERVER_ATTR, Changes, Declared, bind, changes_of, subscribed_uris
 
-__all__ = ["Declared", "SubscriptionBus", "register_changes"]
+__all__ = ["Declared", "SubscriptionBus", "bus_scope", "register_changes", "use_bus"]
 
 
 def register_changes(
@@ -53,6 +55,35 @@ def register_changes(
     _declare_list_changes(server, declared)
     server.middleware.append(_BindChanges(server))
     return changes
+
+
+def use_bus(server: Server[Any], bus: SubscriptionBus) -> None:
+    """Carry the server's change events on `bus` from now on (`--bus-url`).
+
+    A bus with `on_remote` (a `RedisBus`) also hands the events of other replicas
+    to this process's handshake-era sessions; `bus_scope` runs it."""
+    changes = changes_of(server)  # RuntimeError: no `notifications:` in the spec
+    changes.bus = bus
+    server.add_request_handler(
+        "subscriptions/listen",
+        types.SubscriptionsListenRequestParams,
+        ListenHandler(bus),
+    )
+    on_remote = getattr(bus, "on_remote", None)
+    if on_remote is not None:
+        on_remote(changes.to_sessions)
+
+
+@asynccontextmanager
+async def bus_scope(server: Server[Any]) -> AsyncIterator[None]:
+    """Keep the server's bus running (connected) for the block, if it needs to be."""
+    changes = getattr(server, SERVER_ATTR, None)
+    running = getattr(getattr(changes, "bus", None), "running", None)
+    if running is None:
+        yield
+        return
+    async with running():
+        yield
 
 
 def _count_sessions(server: Server[Any], changes: Changes) -> None:

@@ -33,10 +33,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import metrics, redact
 from ..lifecycle import process_scope
+from ..subscriptions import bus_scope
 from .drain import CountedReadStream, CountedWriteStream, Pending
 from .observe import METRICS_PATH, metrics_routes
 from .posts import SsePosts, checked_post, post_headers, replay
 from .security import OPEN_PATHS, RequestGuard
+from .session_route import SessionRoute
 from .settings import NetworkSettings
 from .shutdown import Shutdown
 from .websocket import WebSocketEndpoint
@@ -117,7 +119,10 @@ def build_app(
             max_body_size=settings.max_body_size,
             stateful=not settings.stateless,
         )
-        routes.append(Route("/mcp", http, methods=["GET", "POST", "DELETE"]))
+        mcp_http: ASGIApp = http
+        if settings.session_route and not settings.stateless:
+            mcp_http = SessionRoute(http, settings.session_route)  # a proxy's map
+        routes.append(Route("/mcp", mcp_http, methods=["GET", "POST", "DELETE"]))
     if "sse" in transports:
         sse = SseServerTransport(
             "/messages/",
@@ -167,6 +172,7 @@ def _lifespan(
         # A mounted app's lifespan never runs: the session manager runs here.
         async with AsyncExitStack() as stack:
             # The user's lifespan hook, once for the process (sessions share it).
+            await stack.enter_async_context(bus_scope(server))  # --bus-url's Redis
             await stack.enter_async_context(process_scope(server))
             if manager is not None:
                 await stack.enter_async_context(manager.run())

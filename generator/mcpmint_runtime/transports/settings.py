@@ -47,6 +47,8 @@ class NetworkSettings:
     tls_key: str | None = None
     metrics: bool = False  # `/metrics` (needs mcpmint-runtime[metrics])
     oauth: OAuthSettings | None = None  # an OAuth 2.1 resource server (oauth.py)
+    # Stateful HTTP: session ids `<route>.<id>`, for a proxy (session_route.py).
+    session_route: str | None = None
 
     def effective_allowed_hosts(self) -> list[str]:
         """Host header values accepted (DNS-rebinding protection is always on),

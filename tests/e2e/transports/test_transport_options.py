@@ -47,6 +47,8 @@ SAMPLES: dict[str, tuple[str, Any, str]] = {
         "x",
     ),
     "--oauth-introspection-cache": ("0", 0.0, "-1"),
+    "--bus-url": ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0", " "),
+    "--session-route": ("replica-1", "replica-1", "a.b"),
 }
 
 

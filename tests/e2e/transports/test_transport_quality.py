@@ -42,8 +42,9 @@ def test_the_runtime_is_typed_and_its_modules_stay_small() -> None:
     assert {name: n for name, n in sizes.items() if n > 300} == {}
 
 
-# The runtime's optional extras: [metrics], [otel] (opentelemetry-api comes with mcp).
-OPTIONAL = ("prometheus_client", "opentelemetry")
+# The runtime's optional extras: [metrics], [otel] (opentelemetry-api comes with mcp),
+# [redis].
+OPTIONAL = ("prometheus_client", "opentelemetry", "redis")
 
 
 def test_the_runtime_imports_nothing_but_published_libraries() -> None:
