@@ -206,8 +206,20 @@ def settings_from_args(
         **_tls_files(args, parser),
         metrics=getattr(args, "metrics", False) and args.metrics_port is None,
         oauth=oauth_from_args(args, parser),
-        session_route=getattr(args, "session_route", None),
+        session_route=_session_route(args, parser),
     )
+
+
+def _session_route(
+    args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> str | None:
+    route: str | None = getattr(args, "session_route", None)
+    if route and getattr(args, "stateless", False):
+        parser.error(
+            "--session-route names the replica in session ids; with --stateless "
+            "there are none (drop one of the two)"
+        )
+    return route
 
 
 def _tls_files(

@@ -77,6 +77,19 @@ def test_without_the_redis_extra_the_server_says_which_to_install(
     )
 
 
+def test_a_session_route_without_sessions_stops_the_server(project: Path) -> None:
+    for options, variables in (
+        (("--stateless", "--session-route", "a"), {}),
+        ((), {"MCP_STATELESS": "1", "MCP_SESSION_ROUTE": "a"}),
+    ):
+        status, stderr = serve(project, *options, **variables)
+        assert (status, stderr) == (
+            2,
+            f"python -m {PACKAGE}: error: --session-route names the replica in session "
+            "ids; with --stateless there are none (drop one of the two)\n",
+        )
+
+
 def test_a_server_without_notifications_has_nothing_to_share(redis_url: str) -> None:
     with pytest.raises(BusError) as refused:
         attach_redis_bus(Server("plain"), redis_url)
