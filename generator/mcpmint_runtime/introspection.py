@@ -56,6 +56,9 @@ class IntrospectionVerifier:
         self._settings = settings
         self._config = introspection
         self._endpoint = introspection.endpoint
+        # A failed discovery: when (monotonic) and why; not tried again within the
+        # JWKS cooldown, so a dead issuer is not asked twice per request.
+        self._undiscovered: tuple[float, str] | None = None
         # sha256(token) -> (kept until, principal); the oldest is forgotten first.
         self._kept: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
 
@@ -98,6 +101,16 @@ class IntrospectionVerifier:
         return _answer(endpoint, response)
 
     async def _discover(self, client: httpx2.AsyncClient) -> str:
+        failed = self._undiscovered
+        if failed and time.monotonic() - failed[0] < self._settings.jwks_min_refresh:
+            raise AuthorizationUnavailable(failed[1])
+        try:
+            return await self._find_endpoint(client)
+        except AuthorizationUnavailable as exc:
+            self._undiscovered = (time.monotonic(), str(exc))
+            raise
+
+    async def _find_endpoint(self, client: httpx2.AsyncClient) -> str:
         issuer = self._settings.issuer
         for url in metadata_urls(issuer):
             try:

@@ -299,3 +299,47 @@ def test_an_answer_within_the_leeway_and_without_iss_is_accepted() -> None:
         frozenset({"a", "b"}),
         int(NOW - 4),
     )
+
+
+def test_a_failed_discovery_is_not_tried_again_within_the_cooldown() -> None:
+    """An issuer without metadata is asked once per cooldown, not once per request."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked: list[str] = []
+
+    class NoMetadata(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NoMetadata)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    issuer = f"http://127.0.0.1:{httpd.server_address[1]}"
+    settings = OAuthSettings(
+        issuer, "http://127.0.0.1:9/mcp", jwks_min_refresh=1.0,
+        introspection=Introspection("me", "secret"),
+    )  # fmt: skip
+    verifier = IntrospectionVerifier(settings, settings.introspection)  # type: ignore[arg-type]
+
+    def refusal() -> str:
+        with pytest.raises(AuthorizationUnavailable) as refused:
+            anyio.run(verifier.verify, "opaque-token")
+        return str(refused.value)
+
+    try:
+        why = f"no metadata with an introspection_endpoint found for issuer {issuer}"
+        assert refusal() == why
+        once = len(asked)
+        assert once >= 1
+        assert refusal() == why and len(asked) == once  # within the cooldown
+        time.sleep(1.1)
+        assert refusal() == why and len(asked) == 2 * once  # asked again after it
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
