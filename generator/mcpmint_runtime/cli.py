@@ -164,6 +164,10 @@ def main(
         name, transports, token_env, tool_timeout=not built, call=not built, oauth=oauth
     )
     args = parse_args(parser, argv)
+    if args.log_arguments and args.log_format != "json":
+        parser.error(
+            "--log-arguments adds to the JSON request lines: add --log-format json"
+        )
     recorded = _metrics(args, name)  # a missing extra: one line, exit 2
     _configure_logging(args.log_level, args.log_format)
     _tracing(name)  # OTEL_* variables: the SDK's spans exported
@@ -176,10 +180,14 @@ def main(
         server = exit_on_error(lambda: build(**options), name)
     if getattr(args, "bus_url", None):
         _redis_bus(server, args.bus_url, name)  # a bad URL, no Redis: exit 2
+    if args.log_arguments and args.log_format != "json":
+        parser.error(
+            "--log-arguments adds to the JSON request lines: add --log-format json"
+        )
     if args.log_format == "json":
         from .jsonlog import log_requests
 
-        log_requests(server)  # one line per request handled
+        log_requests(server, args.log_arguments)  # one line per request handled
     if recorded is not None:
         recorded.start(server, args.metrics_port, stdio=args.command == "stdio")
     try:

@@ -5,9 +5,9 @@ when there is a traceback) for every record, ours, the SDK's and uvicorn's alike
 `RequestLog`, a server middleware (the SDK's `Server.middleware`, the seam its
 OpenTelemetry spans use), adds one line per request handled, in both protocol eras
 and on every road: the method, the tool, prompt or resource it names, the JSON-RPC
-id, the duration and the outcome. Never the arguments: a request's line holds its
-method and name only, and every string in a line goes through `redact`, as the
-text lines do.
+id, the duration and the outcome. Not the arguments, unless `--log-arguments` asks
+(then those of `tools/call` and `prompts/get`, up to a size); every string in a line,
+nested ones too, goes through `redact`, as the text lines do.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, TextIO
 
-from .redact import redact
+from .redact import REDACTED, redact
 
 __all__ = ["JsonFormatter", "RequestLog", "log_requests", "use_json_lines"]
 
@@ -38,6 +39,13 @@ _TARGETS = {
     "resources/unsubscribe": ("resource", "uri"),
 }
 _LONGEST = 200  # characters of a name or URI kept in a line
+_ARGUMENTS_LONGEST = 4096  # characters of a call's arguments (as JSON) logged
+_ARGUMENTS_OF = ("tools/call", "prompts/get")
+# An argument whose name says it is a credential: its value is never logged.
+_CREDENTIAL = re.compile(
+    r"(?i)pass(word|wd|phrase)?|secret|token|authori[sz]ation|api[-_]?key|cookie"
+    r"|credential|private[-_]?key"
+)
 
 
 class JsonFormatter(logging.Formatter):
@@ -58,8 +66,18 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = record.exc_text
         if record.stack_info:
             entry["stack"] = record.stack_info
-        clean = {k: redact(v) if isinstance(v, str) else v for k, v in entry.items()}
-        return json.dumps(clean, ensure_ascii=False, default=str)
+        return json.dumps(_clean(entry), ensure_ascii=False, default=str)
+
+
+def _clean(value: Any) -> Any:
+    """`value` with every string in it redacted, at any depth."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {redact(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
 
 
 def use_json_lines() -> None:
@@ -106,7 +124,11 @@ class _PrintedLines(io.TextIOBase):
 
 
 class RequestLog:
-    """Server middleware: one `mcpmint_runtime.requests` line per request handled."""
+    """Server middleware: one `mcpmint_runtime.requests` line per request handled;
+    with `arguments`, a call's arguments in it too."""
+
+    def __init__(self, arguments: bool = False) -> None:
+        self.arguments = arguments
 
     async def __call__(self, ctx: Any, call_next: Any) -> Any:
         if ctx.request_id is None:  # a notification: nothing is answered
@@ -125,13 +147,34 @@ class RequestLog:
             outcome, code = "cancelled", None
             raise
         finally:
-            _log(ctx, outcome, code, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            _log(ctx, outcome, code, seconds, self.arguments)
 
 
-def log_requests(server: Any) -> None:
+def log_requests(server: Any, arguments: bool = False) -> None:
     """Add `RequestLog` to `server` (an `mcp.server.lowlevel.Server`), once."""
     if not any(isinstance(m, RequestLog) for m in server.middleware):
-        server.middleware.append(RequestLog())
+        server.middleware.append(RequestLog(arguments))
+
+
+def _arguments(value: Any) -> Any:
+    """A call's arguments as logged: themselves, the values of keys that name a
+    credential (`password`, `api_key`, ...) redacted; a note when too long."""
+    size = len(json.dumps(value, ensure_ascii=False, default=str))
+    if size > _ARGUMENTS_LONGEST:
+        return f"[{size} characters, over {_ARGUMENTS_LONGEST}: not logged]"
+    return _unsecret(value)
+
+
+def _unsecret(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {
+            k: REDACTED if _CREDENTIAL.search(str(k)) else _unsecret(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_unsecret(v) for v in value]
+    return value
 
 
 def _outcome(result: Any) -> str:
@@ -156,12 +199,17 @@ def _error_code(exc: Exception) -> int:
     return _INVALID_PARAMS if isinstance(exc, ValidationError) else _INTERNAL_ERROR
 
 
-def _log(ctx: Any, outcome: str, code: int | None, seconds: float) -> None:
+def _log(
+    ctx: Any, outcome: str, code: int | None, seconds: float, arguments: bool
+) -> None:
     fields: dict[str, Any] = {"method": ctx.method}
     kind, param = _TARGETS.get(ctx.method, ("", ""))
-    value = (ctx.params or {}).get(param) if kind else None
+    params = ctx.params or {}
+    value = params.get(param) if kind else None
     if isinstance(value, str):
         fields[kind] = value[:_LONGEST]
+    if arguments and ctx.method in _ARGUMENTS_OF:
+        fields["arguments"] = _arguments(params.get("arguments"))
     fields["request_id"] = ctx.request_id
     fields["duration_ms"] = round(seconds * 1000, 2)
     fields["outcome"] = outcome

@@ -227,6 +227,16 @@ OPTIONS = (
         "{text,json}",
     ),
     Option(
+        "--log-arguments",
+        _boolean,
+        False,
+        "off: never logged",
+        "with `--log-format json`, a `tools/call` or `prompts/get` line also holds "
+        "its `arguments`, redacted (variable: as `--stateless`)",
+        "all",
+        kind="bool",
+    ),
+    Option(
         "--metrics",
         _boolean,
         False,

@@ -129,6 +129,54 @@ def test_every_stdio_log_line_is_json_and_each_call_is_one_line(
     _check_requests(_lines(log.read_text()), CALLS)
 
 
+def test_with_log_arguments_a_calls_line_holds_its_arguments_redacted(
+    tmp_path: Path,
+) -> None:
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "weather_server", "stdio", "--log-arguments"],
+        env=_env(MCP_LOG_FORMAT="json"),
+    )
+    log = tmp_path / "stderr.log"
+
+    async def go() -> None:
+        with log.open("w") as errlog:
+            async with Client(stdio_client(params, errlog=errlog)) as client:
+                await _calls(client)
+                await client.call_tool("get_conditions", {"city": "x" * 5000})
+
+    anyio.run(go)
+    text = log.read_text()
+    assert SECRET not in text and TOKEN not in text
+    entries = [json.loads(line) for line in text.splitlines()]
+    logged = [
+        e["arguments"]
+        for e in entries
+        if e["logger"] == "mcpmint_runtime.requests" and e["method"] == "tools/call"
+    ]
+    assert logged == [
+        {"city": CITY},
+        {"days": CITY},
+        {"city": CITY},
+        {"city": "Oslo", "password": "[redacted]", "authorization": "[redacted]"},
+        "[5012 characters, over 4096: not logged]",
+    ]
+    lists = [e for e in entries if e.get("method") == "tools/list"]
+    assert lists and all("arguments" not in e for e in lists)
+
+
+def test_log_arguments_without_json_lines_is_refused() -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "weather_server", "stdio", "--log-arguments"],
+        env=_env(), capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert (ran.returncode, ran.stderr.splitlines()[-1]) == (
+        2,
+        "python -m weather_server: error: --log-arguments adds to the JSON request "
+        "lines: add --log-format json",
+    )
+
+
 @pytest.fixture
 def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     log = tmp_path / "stderr.log"

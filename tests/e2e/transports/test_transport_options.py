@@ -36,6 +36,7 @@ SAMPLES: dict[str, tuple[str, Any, str]] = {
     "--tls-cert": ("cert.pem", "cert.pem", " "),
     "--tls-key": ("key.pem", "key.pem", " "),
     "--log-format": ("JSON", "json", "xml"),
+    "--log-arguments": ("yes", True, "sometimes"),
     "--metrics": ("on", True, "maybe"),
     "--metrics-port": ("9464", 9464, "0"),
     "--oauth-issuer": ("https://id.example", "https://id.example", "id.example"),
