@@ -253,8 +253,8 @@ def _content(
     used: set[str],
 ) -> list[Diagnostic]:
     kind = content.get("type")
-    if kind not in _CONTENT_KEYS:
-        return []  # the format's models report it
+    if not isinstance(kind, str) or kind not in _CONTENT_KEYS:
+        return []  # the format's models report it (a list is no type either)
     needed, optional = _CONTENT_KEYS[kind]
     found = [
         spec.diagnostic(
