@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mcpmint.spec.diagnostics import Diagnostic, JsonPath
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from mcpmint.spec.diagnostics import Diagnostic, JsonPath, short_message
 from mcpmint.spec.load import LoadedSpec
 from mcpmint.spec.naming import handler_name, pascal
 from mcpmint.spec.placeholders import PlaceholderError, names, parse
@@ -171,6 +174,11 @@ def _argument(
 def _argument_schema(
     spec: LoadedSpec, at: JsonPath, schema: dict[str, Any]
 ) -> list[Diagnostic]:
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        message = f"not a valid JSON Schema: {short_message(exc.message)}"
+        return [spec.diagnostic("error", (*at, *exc.path), message)]
     kind = schema.get("type", "string")
     if kind not in STRING_TYPES:
         return [
