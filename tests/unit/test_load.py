@@ -96,12 +96,17 @@ def test_unusable_yaml_is_a_located_error(
             "spec.yaml:1:1: error: (root): the spec is not UTF-8 text"
             " (byte 10: 0xe9 at line 2, column 5)",
         ),
+        (
+            b"\xef\xbb\xbfQo\xe4\x8aT7<",  # after a BOM: bytes counted from the file's start
+            "spec.yaml:1:1: error: (root): the spec is not UTF-8 text"
+            " (byte 5: 0xe4 at line 1, column 3)",
+        ),
         ("a: 1\nb: x\x00\n", "spec.yaml:2:5:"),
         ("a: 1\nb: \ufffe\n", "spec.yaml:2:4:"),
         ("a: 1\r\nb: 'x\x1b'\r\n", "spec.yaml:2:6:"),
         ("a: 'x\u2028y\x85z\u2029'\nb: [1,\n", "spec.yaml:3:1:"),
     ],
-    ids=["not-utf8", "nul", "noncharacter", "escape-after-crlf", "yaml-line-breaks"],
+    ids=["not-utf8", "not-utf8-after-bom", "nul", "noncharacter", "escape-after-crlf", "yaml-line-breaks"],
 )
 def test_unreadable_characters_are_located(
     tmp_path: Path, text: str | bytes, where: str

@@ -79,12 +79,14 @@ def load_spec(
     except OSError as exc:
         message = f"cannot read the spec: {exc.strerror}"
         raise SpecError([spec.diagnostic("error", (), message)]) from None
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0  # a UTF-8 BOM is no text
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        valid = raw[: exc.start].decode("utf-8-sig")
+        valid = raw[bom : bom + exc.start].decode("utf-8")
         line, column = TextPositions(valid).at(len(valid))
-        byte = f"byte {exc.start}: {raw[exc.start]:#x} at line {line}, column {column}"
+        at = bom + exc.start
+        byte = f"byte {at}: {raw[at]:#x} at line {line}, column {column}"
         message = f"the spec is not UTF-8 text ({byte})"  # at 1:1: it has no lines
         error = spec.diagnostic("error", (), message, "save it as UTF-8")
         raise SpecError([error]) from None
