@@ -32,6 +32,7 @@ from mcpmint.spec.schema_rules import (
 )
 from mcpmint.spec.settings_rules import settings_problems
 from mcpmint.spec.template_completion_rules import template_completion_problems
+from mcpmint.spec.vocabulary import TOOL_KEYS
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 LONG_NAME = 64
@@ -308,14 +309,23 @@ def _schema_problems(
 def _tool_schemas(
     spec: LoadedSpec, tool: dict[str, Any], i: int, spec_defs: dict[str, Any]
 ) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
+    found: list[Diagnostic] = [
+        spec.diagnostic(
+            "error",
+            ("tools", i, key),
+            f"`{key}` is empty (null): a tool's {key} has a value or is left out",
+            "write its value under it, or remove the key",
+        )
+        for key in TOOL_KEYS[1:]
+        if key in tool and tool[key] is None and key != "inputSchema"
+    ]
     ok: dict[str, bool] = {}
     for key in ("inputSchema", "outputSchema"):
         schema = tool.get(key)
+        base: JsonPath = ("tools", i, key)
         if not isinstance(schema, dict):
             ok[key] = False
             continue
-        base: JsonPath = ("tools", i, key)
         problems = _schema_problems(spec, schema, base, own_defs(schema), spec_defs)
         if schema.get("type") != "object":
             problems.append(
