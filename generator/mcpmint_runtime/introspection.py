@@ -25,7 +25,8 @@ from urllib.parse import quote
 
 import httpx2
 
-from .jwt_verify import JwtVerifier, metadata_urls
+from .issuer_metadata import named_url
+from .jwt_verify import JwtVerifier
 from .oauth import (
     AuthorizationUnavailable,
     Introspection,
@@ -112,22 +113,14 @@ class IntrospectionVerifier:
 
     async def _find_endpoint(self, client: httpx2.AsyncClient) -> str:
         issuer = self._settings.issuer
-        for url in metadata_urls(issuer):
-            try:
-                response = await client.get(url, headers={"Accept": "application/json"})
-                metadata = response.json() if response.status_code == 200 else None
-            except (httpx2.HTTPError, ValueError):
-                continue
-            if not isinstance(metadata, dict) or metadata.get("issuer") != issuer:
-                continue
-            endpoint = metadata.get("introspection_endpoint")
-            if isinstance(endpoint, str):
-                self._endpoint = endpoint
-                logger.info("Introspecting access tokens at %s", endpoint)
-                return endpoint
-        raise AuthorizationUnavailable(
-            f"no metadata with an introspection_endpoint found for issuer {issuer}"
-        )
+        endpoint = await named_url(client, issuer, "introspection_endpoint")
+        if endpoint is None:
+            raise AuthorizationUnavailable(
+                f"no metadata with an introspection_endpoint found for issuer {issuer}"
+            )
+        self._endpoint = endpoint
+        logger.info("Introspecting access tokens at %s", endpoint)
+        return endpoint
 
 
 def _answer(endpoint: str, response: httpx2.Response) -> dict[str, Any]:

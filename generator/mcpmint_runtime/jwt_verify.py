@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 import anyio
 import httpx2
 import jwt
 
+from .issuer_metadata import named_url
 from .oauth import AuthorizationUnavailable, InvalidToken, OAuthSettings, Principal
 
 __all__ = ["JwtVerifier", "KeysUnavailable"]
@@ -114,7 +114,7 @@ class JwtVerifier:
     async def _refresh(self) -> None:
         async with httpx2.AsyncClient(timeout=_FETCH_TIMEOUT) as client:
             if self._jwks_uri is None:
-                self._jwks_uri = await _discover_jwks_uri(client, self._settings.issuer)
+                self._jwks_uri = await _jwks_uri(client, self._settings.issuer)
             document = await _get_json(client, self._jwks_uri)
         keys: dict[str | None, jwt.PyJWK] = {}
         for entry in document.get("keys") or ():
@@ -131,30 +131,11 @@ class JwtVerifier:
         logger.info("Fetched %d signing key(s) from %s", len(keys), self._jwks_uri)
 
 
-def metadata_urls(issuer: str) -> list[str]:
-    """Where an issuer's metadata may be: RFC 8414's well-known URL, then OIDC's."""
-    parts = urlsplit(issuer)
-    base = f"{parts.scheme}://{parts.netloc}"
-    path = parts.path.rstrip("/")
-    return [
-        f"{base}/.well-known/oauth-authorization-server{path}",
-        f"{base}{path}/.well-known/openid-configuration",
-    ]
-
-
-async def _discover_jwks_uri(client: httpx2.AsyncClient, issuer: str) -> str:
-    for url in metadata_urls(issuer):
-        try:
-            metadata = await _get_json(client, url)
-        except KeysUnavailable:
-            continue
-        if metadata.get("issuer") != issuer:
-            logger.warning("Metadata at %s names another issuer: ignored", url)
-            continue
-        jwks_uri = metadata.get("jwks_uri")
-        if isinstance(jwks_uri, str):
-            return jwks_uri
-    raise KeysUnavailable(f"no metadata with a jwks_uri found for issuer {issuer}")
+async def _jwks_uri(client: httpx2.AsyncClient, issuer: str) -> str:
+    found = await named_url(client, issuer, "jwks_uri")
+    if found is None:
+        raise KeysUnavailable(f"no metadata with a jwks_uri found for issuer {issuer}")
+    return found
 
 
 async def _get_json(client: httpx2.AsyncClient, url: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import anyio
 import httpx2
 
 from .connection import ConnectionProblem
+from .issuer_metadata import metadata_urls
 
 __all__ = ["ClientCredentials", "TokenSource", "TokenUnavailable", "resolve_token"]
 
@@ -106,12 +107,7 @@ class ClientCredentials:
         return access
 
     async def _discover(self, http: httpx2.AsyncClient) -> str:
-        parts = urlsplit(self.issuer)
-        base, path = f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
-        for url in (
-            f"{base}/.well-known/oauth-authorization-server{path}",
-            f"{base}{path}/.well-known/openid-configuration",
-        ):
+        for url in metadata_urls(self.issuer):
             try:
                 response = await http.get(url)
             except httpx2.HTTPError as exc:
