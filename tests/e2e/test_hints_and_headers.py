@@ -25,6 +25,7 @@ import pytest
 import yaml
 from mcp import Client
 
+from generated_project import generate_project
 from listening import wait_ready
 
 pytestmark = pytest.mark.timeout(120)
@@ -98,15 +99,7 @@ HEADERS = {
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hints")
-    (root / "spec.yaml").write_text(SPEC, encoding="utf-8")
-    made = subprocess.run(
-        [PYTHON, "-m", "mcpmint", "generate", "spec.yaml", "-o", "out"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert made.returncode == 0, made.stderr
+    generate_project(root, SPEC)
     handlers = root / "out" / PACKAGE / "handlers"
     (handlers / "route.py").write_text(ROUTE, encoding="utf-8")
     (handlers / "read_item.py").write_text(ITEM, encoding="utf-8")

@@ -32,6 +32,7 @@ from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
 
+from generated_project import generate_project
 from listening import wait_ready
 
 pytestmark = pytest.mark.timeout(120)
@@ -111,15 +112,7 @@ async def read_secret(ctx: Context) -> str:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("input-requests")
-    (root / "spec.yaml").write_text(SPEC, encoding="utf-8")
-    made = subprocess.run(
-        [PYTHON, "-m", "mcpmint", "generate", "spec.yaml", "-o", "out"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert made.returncode == 0, made.stderr
+    generate_project(root, SPEC)
     handlers = root / "out" / PACKAGE / "handlers"
     (handlers / "plan_trip.py").write_text(TOOL, encoding="utf-8")
     (handlers / "prompt_briefing.py").write_text(PROMPT, encoding="utf-8")

@@ -27,6 +27,7 @@ from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPDeprecationWarning
 
+from generated_project import generate_project
 from listening import wait_ready
 
 pytestmark = pytest.mark.timeout(120)
@@ -75,15 +76,7 @@ WARNINGS = ("MCPDeprecationWarning", "SEP-2577", "deprecated")
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("logging")
-    (root / "spec.yaml").write_text(SPEC, encoding="utf-8")
-    made = subprocess.run(
-        [PYTHON, "-m", "mcpmint", "generate", "spec.yaml", "-o", "out"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert made.returncode == 0, made.stderr
+    generate_project(root, SPEC)
     out = root / "out"
     handler = out / PACKAGE / "handlers" / "chatter.py"
     handler.write_text(HANDLER, encoding="utf-8")

@@ -32,6 +32,7 @@ from mcp.client.stdio import stdio_client
 from mcp.server.subscriptions import ResourceUpdated, ToolsListChanged
 from mcp.shared.exceptions import MCPDeprecationWarning
 
+from generated_project import generate_project
 from listening import wait_ready
 
 pytestmark = pytest.mark.timeout(120)
@@ -112,15 +113,7 @@ async def lifespan(settings: Settings) -> AsyncIterator[State]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("notifications")
-    (root / "spec.yaml").write_text(SPEC, encoding="utf-8")
-    made = subprocess.run(
-        [PYTHON, "-m", "mcpmint", "generate", "spec.yaml", "-o", "out"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert made.returncode == 0, made.stderr
+    generate_project(root, SPEC)
     package = root / "out" / PACKAGE
     for name, body in HANDLERS.items():
         model = name.capitalize() + "Input"

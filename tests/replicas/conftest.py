@@ -6,7 +6,6 @@ foreground on a free loopback port, without persistence, for the whole session.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,26 +14,19 @@ from replicas_support import (
     HANDLER,
     HANDLERS,
     PACKAGE,
-    PYTHON,
     SPEC,
     free_port,
     start_redis,
     stop,
 )
 
+from generated_project import generate_project
+
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("replicas")
-    (root / "spec.yaml").write_text(SPEC, encoding="utf-8")
-    made = subprocess.run(
-        [PYTHON, "-m", "mcpmint", "generate", "spec.yaml", "-o", "out"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert made.returncode == 0, made.stderr
+    generate_project(root, SPEC)
     handlers = root / "out" / PACKAGE / "handlers"
     for name, body in HANDLERS.items():
         model = "".join(part.capitalize() for part in name.split("_")) + "Input"
