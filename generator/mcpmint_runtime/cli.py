@@ -180,10 +180,6 @@ def main(
         server = exit_on_error(lambda: build(**options), name)
     if getattr(args, "bus_url", None):
         _redis_bus(server, args.bus_url, name)  # a bad URL, no Redis: exit 2
-    if args.log_arguments and args.log_format != "json":
-        parser.error(
-            "--log-arguments adds to the JSON request lines: add --log-format json"
-        )
     if args.log_format == "json":
         from .jsonlog import log_requests
 
