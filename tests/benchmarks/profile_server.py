@@ -126,8 +126,14 @@ async def _session(proc: ServerProcess, road: str) -> Session:
     return await serving.open_session(proc)
 
 
+def _lineup(args: argparse.Namespace, work: Path) -> Lineup:
+    if args.copy is not None:  # a generated project, e.g. one ab.py's B would run
+        return Lineup(args.copy.resolve())
+    return Lineup(generate_bench_server(work, snapshot_generator(work)))
+
+
 async def profile_cprofile(args: argparse.Namespace, work: Path) -> tuple[Path, int]:
-    lineup = Lineup(generate_bench_server(work, snapshot_generator(work)))
+    lineup = _lineup(args, work)
     stats = work / "profile.pstats"
     proc = await spawn(lineup, args.server, args.road, work, profile_to=stats)
     calls = 0
@@ -160,7 +166,7 @@ async def profile_cprofile(args: argparse.Namespace, work: Path) -> tuple[Path, 
 
 
 async def profile(args: argparse.Namespace, work: Path) -> Path:
-    lineup = Lineup(generate_bench_server(work, snapshot_generator(work)))
+    lineup = _lineup(args, work)
     proc = await spawn(lineup, args.server, args.road, work)
     raw = work / "profile.txt"
     try:
@@ -198,6 +204,9 @@ def main() -> None:
     parser.add_argument("--max-calls", type=int, default=20000)
     parser.add_argument(
         "--clients", type=int, default=1, help="concurrent sessions (cProfile only)"
+    )
+    parser.add_argument(
+        "--copy", type=Path, help="profile this generated project instead"
     )
     parser.add_argument(
         "--profiler", choices=("cprofile", "py-spy"), default="cprofile"

@@ -1,22 +1,30 @@
-"""A measurement prototype: stateless Streamable HTTP answered by the SDK's kernel.
+"""Measurement prototypes: Streamable HTTP answered by the SDK's kernel directly.
 
-    python -m tests.benchmarks.prototype_stateless OUT
+    python -m tests.benchmarks.prototype_kernel OUT
     python -m tests.benchmarks.ab OUT --road http-stateless --also lowlevel,floor
+    python -m tests.benchmarks.ab OUT --road http-json --clients 16 --also lowlevel
 
 Writes into OUT the benchmark's generated server plus a copy of the installed
-`mcpmint_runtime` whose `/mcp` endpoint answers a stateless POST of the
-handshake era (a request; notifications and other eras still go to the SDK)
-with `mcp.server.runner.serve_one` - the SDK's single-exchange driver, the one
-its 2026-07-28 entry uses - instead of the SDK's stateless transport (a
-transport, a dispatcher, a server task, memory streams and an sse-starlette
-response with its own task group per POST). `ab` then measures it against the
+`mcpmint_runtime` whose `/mcp` endpoint answers, without the SDK's transport:
+
+- a stateless POST of the handshake era carrying a request, with
+  `mcp.server.runner.serve_one` (the SDK's single-exchange driver, the one its
+  2026-07-28 entry uses) instead of the SDK's stateless transport (a transport,
+  a dispatcher, a server task, memory streams and an sse-starlette response
+  with its own task group, per POST);
+- with `--json-response` sessions, every POST of a session: `initialize` opens
+  a `Connection` and a `ServerRunner` kept under a new Mcp-Session-Id, each
+  request is `runner.on_request`, each notification `runner.on_notify`, DELETE
+  forgets the session.
+
+Everything else still goes to the SDK. `ab` then measures it against the
 generated server and the hand-written ones.
 
-Not a feature: notifications a handler sends (ctx.log, progress) are dropped,
-a client that leaves does not cancel the call, and the SDK's Accept and
+Not a feature: notifications a handler sends (ctx.log, progress, list changes)
+are dropped, there is no GET stream, no idle timeout or session cap, a client
+that leaves does not cancel its call, and the SDK's Accept, Content-Type and
 protocol-version checks are skipped. It shows what the SDK's per-request
-machinery costs; see issue 15's notes for the plan that would keep every
-behaviour.
+machinery costs, i.e. what a transport of our own on the SDK's kernel would save.
 """
 
 from __future__ import annotations
@@ -104,6 +112,70 @@ async def answer_one(
     await send({"type": "http.response.body", "body": body})
 '''
 
+SESSIONS = '''"""PROTOTYPE: JSON-response sessions on the SDK's kernel."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from mcp.server.connection import _NO_CHANNEL, Connection
+from mcp.server.runner import ServerRunner
+from mcp.shared.jsonrpc_dispatcher import handler_exception_to_error_data
+
+from .one import _Context
+
+SESSIONS: dict[str, ServerRunner[Any]] = {}
+
+
+async def _json(send: Any, status: int, reply: Any, extra: Any = ()) -> None:
+    body = b"" if reply is None else json.dumps(reply, separators=(",", ":")).encode()
+    length = str(len(body)).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", length)]
+    start = {"type": "http.response.start", "status": status}
+    await send({**start, "headers": [*headers, *extra]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def answer(
+    server: Any, state: Any, session: str | None, document: Any, send: Any
+) -> bool:
+    method = document.get("method")
+    extra: list[tuple[bytes, bytes]] = []
+    if session is None:
+        if method != "initialize":
+            return False
+        session = uuid.uuid4().hex
+        connection = Connection(
+            _NO_CHANNEL, protocol_version="2025-03-26", session_id=session
+        )
+        SESSIONS[session] = ServerRunner(server, connection, state)
+        extra = [(b"mcp-session-id", session.encode())]
+    runner = SESSIONS.get(session)
+    if runner is None:
+        return False
+    params = document.get("params")
+    if "id" not in document:
+        await runner.on_notify(_Context(None), method, params)
+        await _json(send, 202, None)
+        return True
+    request_id = document["id"]
+    try:
+        result = await runner.on_request(_Context(request_id), method, params)
+        reply: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id, "result": result}
+    except Exception as exc:
+        error = handler_exception_to_error_data(exc)
+        data = (
+            error.model_dump(by_alias=True, exclude_none=True)
+            if error is not None
+            else {"code": 0, "message": str(exc)}
+        )
+        reply = {"jsonrpc": "2.0", "id": request_id, "error": data}
+    await _json(send, 200, reply, extra)
+    return True
+'''
+
 # (anchor in transports/app.py, replacement): the prototype's only hooks.
 PATCHES = (
     (
@@ -125,7 +197,29 @@ PATCHES = (
         "                await answer_one(\n"
         "                    manager.app, state, version, document, self._json, send\n"
         "                )\n"
+        "                return\n"
+        "        if self._stateful and self._json and self._manager:\n"
+        "            from .jsonrpc import parse_json\n"
+        "            from .sessions import answer\n"
+        "\n"
+        "            manager = self._manager\n"
+        "            state = manager._lifespan_state\n"
+        "            document = parse_json(body)\n"
+        "            if await answer(manager.app, state, session, document, send):\n"
         "                return\n",
+    ),
+    (
+        "        else:\n            await self._app(scope, receive, send)\n",
+        "        elif scope['method'] == 'DELETE' and self._json and self._stateful:\n"
+        "            from .posts import post_headers\n"
+        "            from .sessions import SESSIONS\n"
+        "\n"
+        "            SESSIONS.pop(post_headers(scope)[1] or '', None)\n"
+        "            headers = [(b'content-length', b'0')]\n"
+        "            start = {'type': 'http.response.start', 'status': 200}\n"
+        "            await send({**start, 'headers': headers})\n"
+        "            await send({'type': 'http.response.body', 'body': b''})\n"
+        "        else:\n            await self._app(scope, receive, send)\n",
     ),
     (
         "            StreamableHTTPASGIApp(manager),\n            shutdown,\n",
@@ -155,6 +249,7 @@ def build(out: Path) -> None:
     source = Path(mcpmint_runtime.__file__).parent
     shutil.copytree(source, runtime, ignore=shutil.ignore_patterns("__pycache__"))
     (runtime / "transports" / "one.py").write_text(ONE)
+    (runtime / "transports" / "sessions.py").write_text(SESSIONS)
     app = runtime / "transports" / "app.py"
     text = app.read_text()
     for anchor, replacement in PATCHES:
@@ -168,7 +263,7 @@ def build(out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.prototype_stateless", description=__doc__
+        prog="python -m tests.benchmarks.prototype_kernel", description=__doc__
     )
     parser.add_argument("out", type=Path, help="a folder that does not exist yet")
     args = parser.parse_args()
