@@ -87,8 +87,8 @@ class Shutdown:
                 complete = True
             await send(message)
 
-        # `stream_scope` inlined: a generator context manager per request costs
-        # as much as the scope itself (every POST of Streamable HTTP comes here).
+        # `stream_scope` inlined: every Streamable HTTP POST comes here, and a
+        # generator context manager adds ~1 µs to the ~4.5 µs of the scope.
         cancel_scope = anyio.CancelScope()
         self._streams.add(cancel_scope)
         try:
