@@ -232,8 +232,10 @@ class _HttpEndpoint:
         body, request_id = checked
         if request_id is not None and self._kernel is not None:
             version = plain_post(scope, self._kernel.json_response)
-            if version is not None:  # else the SDK refuses it, or it is 2026-07-28
-                await self._kernel.answer(scope, receive, send, body, version)
+            # None: the SDK refuses it, or it is of the 2026-07-28 era.
+            if version is not None and await self._kernel.answer(
+                scope, receive, send, body, version
+            ):
                 return
         replayed = replay(body, receive)
         if request_id is None or session is None or not self._stateful:

@@ -62,6 +62,8 @@ _SSE_HEADERS: Final = [
     (b"x-accel-buffering", b"no"),
 ]
 _JSON: Final = b"application/json"
+# Streams of their own: left to the SDK.
+_SDK_METHODS: Final = frozenset({"subscriptions/listen"})
 
 
 def plain_post(scope: Scope, json_response: bool) -> str | None:
@@ -204,9 +206,14 @@ class StatelessKernel:
         send: Send,
         body: bytes,
         version: str,
-    ) -> None:
-        """Answer the request in `body` (passed `check_document` and `plain_post`)."""
+    ) -> bool:
+        """Answer the request in `body` (passed `check_document` and `plain_post`).
+
+        False, with nothing sent, for a request left to the SDK.
+        """
         document = parse_json(body)
+        if document["method"] in _SDK_METHODS:
+            return False
         request = Request(scope, receive)
         request._body = body  # as the SDK's transport leaves it: already read
         metadata = ServerMessageMetadata(
@@ -229,7 +236,7 @@ class StatelessKernel:
                 {"type": "http.response.start", "status": 200, "headers": headers}
             )
             await send({"type": "http.response.body", "body": data})
-            return
+            return True
         await send(
             {"type": "http.response.start", "status": 200, "headers": _SSE_HEADERS}
         )
@@ -240,6 +247,7 @@ class StatelessKernel:
             exchange.close()
             await send(_frame(reply, more=False))
             group.cancel_scope.cancel()
+        return True
 
     async def _run(
         self,
