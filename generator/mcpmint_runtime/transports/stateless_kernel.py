@@ -28,7 +28,6 @@ from typing import Any, Final
 
 import anyio
 import mcp_types
-import pydantic_core
 from mcp.server.connection import Connection
 from mcp.server.lowlevel import Server
 from mcp.server.runner import serve_one
@@ -42,6 +41,7 @@ from mcp.shared.jsonrpc_dispatcher import (
 from mcp.shared.message import ServerMessageMetadata
 from mcp.shared.transport_context import TransportContext
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
+from pydantic import TypeAdapter
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
@@ -62,6 +62,7 @@ _SSE_HEADERS: Final = [
     (b"x-accel-buffering", b"no"),
 ]
 _JSON: Final = b"application/json"
+_to_json: Final = TypeAdapter[Any](Any).dump_json  # as the SDK's models dump
 # Streams of their own: left to the SDK.
 _SDK_METHODS: Final = frozenset({"subscriptions/listen"})
 
@@ -180,7 +181,7 @@ class _Exchange:
 
 
 def _frame(message: dict[str, Any], more: bool = True) -> dict[str, Any]:
-    data = pydantic_core.to_json(message)
+    data = _to_json(message)
     body = b"event: message\r\ndata: " + data + b"\r\n\r\n"
     return {"type": "http.response.body", "body": body, "more_body": more}
 
@@ -227,7 +228,7 @@ class StatelessKernel:
         if self._json:
             exchange = _Exchange(request_id, params, metadata, None)
             reply = await self._run(exchange, document["method"], params, connection)
-            data = pydantic_core.to_json(reply)
+            data = _to_json(reply)
             headers = [
                 (b"content-type", _JSON),
                 (b"content-length", str(len(data)).encode()),
