@@ -125,7 +125,6 @@ class _Exchange:
         self._progress_token = progress_token_from_params(params)
         self._send = send  # None: JSON mode, or the request is settled
         self._cancel: anyio.Event | None = None
-        self._settled = False
 
     @property
     def cancel_requested(self) -> anyio.Event:
@@ -134,12 +133,11 @@ class _Exchange:
         return self._cancel
 
     @property
-    def settled(self) -> bool:
-        return self._settled
+    def settled(self) -> bool:  # in event-stream mode: the answer is on its way
+        return self._send is None
 
     def close(self) -> None:
         self._send = None
-        self._settled = True
 
     async def send_raw_request(
         self,
@@ -194,11 +192,7 @@ class StatelessKernel:
     ) -> None:
         self._server = server
         self._manager = manager
-        self._json = manager.json_response
-
-    @property
-    def json_response(self) -> bool:
-        return self._json
+        self.json_response = manager.json_response
 
     async def answer(
         self,
@@ -218,14 +212,14 @@ class StatelessKernel:
         request = Request(scope, receive)
         request._body = body  # as the SDK's transport leaves it: already read
         metadata = ServerMessageMetadata(
-            request_context=request, can_send_request=not self._json
+            request_context=request, can_send_request=not self.json_response
         )
         request_id = document["id"]
         params = document.get("params")
         connection = Connection.from_envelope(
             version or mcp_types.DEFAULT_NEGOTIATED_VERSION, None, None
         )
-        if self._json:
+        if self.json_response:
             exchange = _Exchange(request_id, params, metadata, None)
             reply = await self._run(exchange, document["method"], params, connection)
             data = _to_json(reply)
@@ -245,7 +239,6 @@ class StatelessKernel:
         async with anyio.create_task_group() as group:
             group.start_soon(_watch, receive, send, exchange, group.cancel_scope)
             reply = await self._run(exchange, document["method"], params, connection)
-            exchange.close()
             await send(_frame(reply, more=False))
             group.cancel_scope.cancel()
         return True
