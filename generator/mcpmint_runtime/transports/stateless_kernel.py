@@ -1,27 +1,23 @@
-"""Stateless Streamable HTTP POSTs of the handshake era, on the SDK's request kernel.
+"""Stateless Streamable HTTP request POSTs on the SDK's request kernel.
 
 In `--stateless` mode the SDK answers every POST with a fresh transport, a
 dispatcher, a server task, memory streams and an sse-starlette response with
-its own tasks: per call, more CPU than the call itself. A request whose POST
-is ordinary is answered here with the SDK's single-exchange kernel
-(`serve_one`, what its 2026-07-28 entry runs), with the same bytes on the wire:
-
-- the response as one `event: message` SSE frame after the request's own
-  notifications (`ctx.log`, progress), headers sent at once, a `: ping`
-  comment every 15 s; or, with `--json-response`, one JSON body (the
-  request's notifications dropped, as the SDK does);
-- an error a handler raises mapped as the SDK's dispatcher maps it;
-- in event-stream mode, the handler cancelled when the client leaves.
-
-Anything else goes to the SDK unchanged (`answer` returns False before sending
-anything): notifications and responses, GET and DELETE, the 2026-07-28 era,
-and POSTs the SDK refuses (Content-Type, Accept), so their answers stay its own.
+its tasks: more CPU than the call. An ordinary handshake-era request POST is
+answered here with `serve_one` (the SDK's single-exchange kernel), the SDK's
+bytes on the wire: one `event: message` frame after the request's own
+notifications (`ctx.log`, progress), headers at once, `: ping` every 15 s (or,
+with `--json-response`, one JSON body); errors mapped as the SDK's dispatcher
+maps them; in event-stream mode the handler cancelled when the client leaves.
+A 2026-07-28 one goes to `stateless_modern` with `MCPMINT_KERNEL_MODERN=1`.
+Anything else goes to the SDK (`answer` returns False, nothing sent):
+notifications, GET and DELETE, what the SDK refuses (Content-Type, Accept).
 `MCPMINT_SDK_STATELESS=1` sends every POST to the SDK.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -40,12 +36,13 @@ from mcp.shared.jsonrpc_dispatcher import (
 )
 from mcp.shared.message import ServerMessageMetadata
 from mcp.shared.transport_context import TransportContext
-from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS
 from pydantic import TypeAdapter
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from .jsonrpc import parse_json
+from .stateless_modern import ModernKernel
 
 __all__ = ["StatelessKernel", "plain_post"]
 
@@ -63,6 +60,7 @@ _SSE_HEADERS: Final = [
 ]
 _JSON: Final = b"application/json"
 _to_json: Final = TypeAdapter[Any](Any).dump_json  # as the SDK's models dump
+_VERSIONS: Final = (*HANDSHAKE_PROTOCOL_VERSIONS, *MODERN_PROTOCOL_VERSIONS)
 # Streams of their own: left to the SDK.
 _SDK_METHODS: Final = frozenset({"subscriptions/listen"})
 
@@ -95,7 +93,7 @@ def plain_post(scope: Scope, json_response: bool) -> str | None:
         found = ""
     else:
         found = version.decode("latin-1")
-        if found not in HANDSHAKE_PROTOCOL_VERSIONS:
+        if found not in _VERSIONS:
             return None
     kinds = [
         kind.split(b";")[0].strip().lower() for kind in (accept or b"").split(b",")
@@ -193,6 +191,9 @@ class StatelessKernel:
         self._server = server
         self._manager = manager
         self.json_response = manager.json_response
+        self._modern = None
+        if os.environ.get("MCPMINT_KERNEL_MODERN") == "1":
+            self._modern = ModernKernel(server, manager)
 
     async def answer(
         self,
@@ -206,6 +207,11 @@ class StatelessKernel:
 
         False, with nothing sent, for a request left to the SDK.
         """
+        if version in MODERN_PROTOCOL_VERSIONS:
+            modern = self._modern
+            return modern is not None and await modern.answer(
+                scope, receive, send, body
+            )
         document = parse_json(body)
         if document["method"] in _SDK_METHODS:
             return False

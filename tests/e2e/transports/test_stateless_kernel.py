@@ -40,8 +40,27 @@ CASES: dict[str, tuple[dict[str, str], Any]] = {
     "no accept": ({"Accept": ""}, None),
     "text content type": ({"Content-Type": "text/plain"}, None),
     "jsonx content type": ({"Content-Type": "application/jsonx"}, None),
-    "modern version": ({"MCP-Protocol-Version": "2026-07-28"}, None),
+    "modern without envelope": ({"MCP-Protocol-Version": "2026-07-28"}, None),
 }
+MODERN = {"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call"}
+ENVELOPE = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientCapabilities": {},
+}
+for name, tool, arguments in [
+    ("modern echo", "echo", {"text": "h\u00e9"}),
+    ("modern progress", "slow", {"steps": 2, "delay": 0.01}),
+    ("modern fail", "fail", {}),
+    ("modern unknown tool", "nope", {}),
+    ("modern bad params", "echo", {"text": 3}),
+]:
+    meta = {**ENVELOPE, "progressToken": 5}
+    params = {"name": tool, "arguments": arguments, "_meta": meta}
+    CASES[name] = ({**MODERN, "Mcp-Name": tool}, params)
+CASES["modern wrong name header"] = (
+    {**MODERN, "Mcp-Name": "x"},
+    CASES["modern echo"][1],
+)
 MODES = {
     "events": ["http", "--stateless"],
     "json": ["http", "--stateless", "--json-response"],
@@ -61,7 +80,7 @@ def pairs(
     running: dict[tuple[str, bool], ServerProcess] = {}
 
     def launch(mode: str, sdk: bool) -> ServerProcess:
-        env = {"MCPMINT_SDK_STATELESS": "1"} if sdk else {}
+        env = {"MCPMINT_SDK_STATELESS": "1"} if sdk else {"MCPMINT_KERNEL_MODERN": "1"}
         workdir = tmp_path_factory.mktemp(f"{mode}-{'sdk' if sdk else 'kernel'}")
         return spawn(pkg_root, workdir, MODES[mode], env=env)
 
