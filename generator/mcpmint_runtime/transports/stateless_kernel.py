@@ -42,13 +42,11 @@ from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from .jsonrpc import parse_json
-from .stateless_modern import ModernKernel
 
 __all__ = ["StatelessKernel", "plain_post"]
 
 logger = logging.getLogger(__name__)
-# The SDK's dispatcher logs a handler's unexpected exception under its own name.
-_dispatcher_logger = logging.getLogger("mcp.shared.jsonrpc_dispatcher")
+_dispatcher_logger = logging.getLogger("mcp.shared.jsonrpc_dispatcher")  # its name
 
 _TRANSPORT: Final = TransportContext(kind="streamable-http", can_send_request=False)
 _PING_INTERVAL: Final = 15.0  # sse-starlette's default, which the SDK uses
@@ -193,6 +191,9 @@ class StatelessKernel:
         self.json_response = manager.json_response
         self._modern = None
         if os.environ.get("MCPMINT_KERNEL_MODERN") == "1":
+            # Imported only here: it uses the SDK's private single-exchange module.
+            from .stateless_modern import ModernKernel
+
             self._modern = ModernKernel(server, manager)
 
     async def answer(
