@@ -1,10 +1,17 @@
-"""A/B: the generated server against a patched copy of it, interleaved, server CPU per call.
+"""A/B: the generated server against patched copies of it, interleaved.
 
-    python -m tests.benchmarks.ab --road websocket --tool echo COPY_DIR [--rounds 5 --calls 1500]
+    python -m tests.benchmarks.ab --road websocket --tool echo COPY_DIR [--rounds 5]
+    python -m tests.benchmarks.ab --road http-json --clients 16 --also lowlevel COPY_DIR
 
-COPY_DIR is a generated project (e.g. a copy of the one `--keep` leaves, with a
-transport file edited); A is the benchmark's own freshly generated server. Used to
-measure a prototype fix before it goes into the generator's templates.
+COPY_DIR is a generated project (several may be given, each a B): a copy of the one
+`--keep` leaves with a transport file edited, or with a patched `mcpmint_runtime/`
+package next to `bench_server/` (it comes first on the copy's path); `-` for none.
+A is the benchmark's own freshly generated server (on the installed runtime). Used
+to measure a prototype fix before it goes into the generator's templates or the
+runtime. Server CPU per call and calls/s, medians over rounds, the first server
+rotating each round. `--clients N` measures N concurrent clients (one session
+each, `concurrent_batch`, `--calls` shared between them) instead of one client
+calling in sequence; `--also` adds hand-written servers (lowlevel, floor, ...).
 """
 
 from __future__ import annotations
@@ -14,65 +21,113 @@ import asyncio
 import shutil
 import statistics
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from . import serving
-from .clients import StdioSession, initialize
-from .procs import ROADS, Lineup, spawn, stop
+from .clients import Session, StdioSession, initialize
+from .procs import ROADS, SERVERS, Lineup, ServerProcess, spawn, stop
 from .run import generate_bench_server, snapshot_generator
 
 
+async def _batch(
+    args: argparse.Namespace,
+    session: Session | None,
+    proc: ServerProcess,
+    counts: serving.Counts,
+) -> serving.Batch:
+    if args.clients > 1:
+        return await serving.concurrent_batch(proc, args.tool, counts)
+    assert session is not None
+    return await serving.single_batch(session, proc, args.tool, counts)
+
+
 async def measure(args: argparse.Namespace, work: Path) -> None:
-    lineups = {
-        "A (generated)": Lineup(generate_bench_server(work, snapshot_generator(work))),
-        "B (patched)": Lineup(Path(args.copy).resolve()),
-    }
+    generated = Lineup(generate_bench_server(work, snapshot_generator(work)))
+    lineups = {"A (generated)": (generated, "generated")}
+    for copy in args.copies:
+        if copy != "-":
+            path = Path(copy).resolve()
+            name = "B (patched)" if len(args.copies) == 1 else f"B {path.name}"
+            lineups[name] = (Lineup(path), "generated")
+    for server in args.also:
+        lineups[server] = (generated, server)
     procs = {
-        name: await spawn(lineup, "generated", args.road, work)
-        for name, lineup in lineups.items()
+        name: await spawn(lineup, server, args.road, work)
+        for name, (lineup, server) in lineups.items()
     }
-    cpu: dict[str, list[float]] = {name: [] for name in procs}
-    p50: dict[str, list[float]] = {name: [] for name in procs}
-    counts = serving.Counts(calls=args.calls, warmup=100)
+    stats: dict[str, dict[str, list[float]]] = {
+        name: {"cpu": [], "p50": [], "rate": []} for name in procs
+    }
+    counts = replace(
+        serving.Counts(),
+        calls=args.calls,
+        warmup=100,
+        clients=args.clients,
+        concurrent_calls=args.calls,
+    )
+    names = list(procs)
     try:
-        sessions = {}
+        sessions: dict[str, Session | None] = dict.fromkeys(procs)
         for name, proc in procs.items():
+            if args.clients > 1:
+                continue
             if args.road == "stdio":
-                sessions[name] = StdioSession(proc.process)
-                await initialize(sessions[name])
+                stdio = StdioSession(proc.process)
+                await initialize(stdio)
+                sessions[name] = stdio
             else:
                 sessions[name] = await serving.open_session(proc)
-        for _ in range(args.rounds):
-            for name, proc in procs.items():
-                batch = await serving.single_batch(
-                    sessions[name], proc, args.tool, counts
-                )
+        for round_ in range(args.rounds):
+            turn = round_ % len(names)  # the first server rotates each round
+            for name in names[turn:] + names[:turn]:
+                batch = await _batch(args, sessions[name], procs[name], counts)
                 summary = batch.summary()
-                cpu[name].append(summary["cpu_us_per_call"])
-                p50[name].append(summary["p50_ms"])
+                if summary["errors"]:
+                    print(f"{name}: {summary['errors']} errors: {batch.first_error}")
+                stats[name]["cpu"].append(summary["cpu_us_per_call"])
+                stats[name]["p50"].append(summary["p50_ms"])
+                stats[name]["rate"].append(summary["calls_per_s"])
         for session in sessions.values():
-            await session.close()
+            if session is not None:
+                await session.close()
     finally:
         await asyncio.gather(*(stop(p) for p in procs.values()))
     for name in procs:
+        cpu, p50, rate = (stats[name][k] for k in ("cpu", "p50", "rate"))
         print(
-            f"{name}: CPU/call median {statistics.median(cpu[name]):.0f} µs "
-            f"(min {min(cpu[name]):.0f}, max {max(cpu[name]):.0f}); "
-            f"p50 median {statistics.median(p50[name]):.3f} ms"
+            f"{name}: CPU/call median {statistics.median(cpu):.0f} µs "
+            f"(min {min(cpu):.0f}, max {max(cpu):.0f}); "
+            f"p50 median {statistics.median(p50):.3f} ms; "
+            f"calls/s median {statistics.median(rate):.0f} "
+            f"(min {min(rate):.0f}, max {max(rate):.0f})"
         )
-    a, b = (statistics.median(v) for v in cpu.values())
-    print(f"B / A CPU per call: {b / a:.2f}")
+    a = stats[names[0]]
+    for name in names[1:]:
+        b = stats[name]
+        cpu_ratio = statistics.median(b["cpu"]) / statistics.median(a["cpu"])
+        rate_ratio = statistics.median(b["rate"]) / statistics.median(a["rate"])
+        print(f"{name} / A: CPU per call {cpu_ratio:.2f}, calls/s {rate_ratio:.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tests.benchmarks.ab", description=__doc__
     )
-    parser.add_argument("copy", help="a generated project folder (the B side)")
+    parser.add_argument(
+        "copies", nargs="+", help="generated project folders (the B side), or -"
+    )
     parser.add_argument("--road", choices=ROADS, default="websocket")
     parser.add_argument("--tool", choices=serving.TOOLS, default="echo")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=1500)
+    parser.add_argument("--clients", type=int, default=1)
+    parser.add_argument(
+        "--also",
+        type=lambda text: [s for s in text.split(",") if s],
+        default=[],
+        help=f"comma-separated servers among {', '.join(SERVERS[1:])}",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mcpmint-ab-"))
     try:

@@ -1,6 +1,7 @@
 """Where a server's CPU goes per call, while a light client calls it.
 
     python -m tests.benchmarks.profile_server --server generated --road stdio --tool search
+    python -m tests.benchmarks.profile_server --road http-json --clients 16
 
 `--profiler cprofile` (default) runs the server under cProfile with a CPU-time clock
 (deterministic, inflates tiny functions, but counts CPU only); `--profiler py-spy`
@@ -125,22 +126,34 @@ async def _session(proc: ServerProcess, road: str) -> Session:
     return await serving.open_session(proc)
 
 
+def _lineup(args: argparse.Namespace, work: Path) -> Lineup:
+    if args.copy is not None:  # a generated project, e.g. one ab.py's B would run
+        return Lineup(args.copy.resolve())
+    return Lineup(generate_bench_server(work, snapshot_generator(work)))
+
+
 async def profile_cprofile(args: argparse.Namespace, work: Path) -> tuple[Path, int]:
-    lineup = Lineup(generate_bench_server(work, snapshot_generator(work)))
+    lineup = _lineup(args, work)
     stats = work / "profile.pstats"
     proc = await spawn(lineup, args.server, args.road, work, profile_to=stats)
     calls = 0
     try:
-        session = await _session(proc, args.road)
+        sessions = [await _session(proc, args.road) for _ in range(args.clients)]
         for _ in range(200):  # warm up, then profile
-            await serving.call(session, args.tool)
+            await asyncio.gather(*(serving.call(s, args.tool) for s in sessions))
         proc.process.send_signal(signal.SIGUSR1)
-        await serving.call(session, args.tool)
+        await serving.call(sessions[0], args.tool)
         deadline = time.monotonic() + args.seconds
-        while calls < args.max_calls and time.monotonic() < deadline:
-            await serving.call(session, args.tool)
-            calls += 1
-        await session.close()
+
+        async def client(session: Session) -> None:
+            nonlocal calls
+            while calls < args.max_calls and time.monotonic() < deadline:
+                calls += 1
+                await serving.call(session, args.tool)
+
+        await asyncio.gather(*(client(s) for s in sessions))
+        for session in sessions:
+            await session.close()
         proc.process.send_signal(signal.SIGUSR2)
         for _ in range(600):  # at most a minute for the stats to be written
             if stats.exists():
@@ -153,7 +166,7 @@ async def profile_cprofile(args: argparse.Namespace, work: Path) -> tuple[Path, 
 
 
 async def profile(args: argparse.Namespace, work: Path) -> Path:
-    lineup = Lineup(generate_bench_server(work, snapshot_generator(work)))
+    lineup = _lineup(args, work)
     proc = await spawn(lineup, args.server, args.road, work)
     raw = work / "profile.txt"
     try:
@@ -189,6 +202,12 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=1000, help="samples per second")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--max-calls", type=int, default=20000)
+    parser.add_argument(
+        "--clients", type=int, default=1, help="concurrent sessions (cProfile only)"
+    )
+    parser.add_argument(
+        "--copy", type=Path, help="profile this generated project instead"
+    )
     parser.add_argument(
         "--profiler", choices=("cprofile", "py-spy"), default="cprofile"
     )

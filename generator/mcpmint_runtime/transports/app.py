@@ -13,6 +13,7 @@ Run it with `python -m <package> serve`, or under your own ASGI server:
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -41,6 +42,7 @@ from .security import OPEN_PATHS, RequestGuard
 from .session_route import SessionRoute
 from .settings import NetworkSettings
 from .shutdown import Shutdown
+from .stateless_kernel import StatelessKernel, plain_post
 from .websocket import WebSocketEndpoint
 
 __all__ = ["NetworkSettings", "build_app", "create_app"]
@@ -113,11 +115,15 @@ def build_app(
             session_idle_timeout=settings.session_idle_timeout or None,
             max_sessions=settings.max_sessions or None,
         )
+        kernel = None
+        if settings.stateless and os.environ.get("MCPMINT_SDK_STATELESS") != "1":
+            kernel = StatelessKernel(server, manager)
         http = _HttpEndpoint(
             StreamableHTTPASGIApp(manager),
             shutdown,
             max_body_size=settings.max_body_size,
             stateful=not settings.stateless,
+            kernel=kernel,
         )
         mcp_http: ASGIApp = http
         if settings.session_route and not settings.stateless:
@@ -198,9 +204,16 @@ class _HttpEndpoint:
     """Streamable HTTP: POSTs checked and counted for the drain, GET streams endable."""
 
     def __init__(
-        self, app: ASGIApp, shutdown: Shutdown, *, max_body_size: int, stateful: bool
+        self,
+        app: ASGIApp,
+        shutdown: Shutdown,
+        *,
+        max_body_size: int,
+        stateful: bool,
+        kernel: StatelessKernel | None = None,
     ) -> None:
         self._app = app
+        self._kernel = kernel
         self._shutdown = shutdown
         self._max_body_size = max_body_size
         self._stateful = stateful
@@ -223,6 +236,13 @@ class _HttpEndpoint:
         if checked is None:
             return
         body, request_id = checked
+        if request_id is not None and self._kernel is not None:
+            version = plain_post(scope, self._kernel.json_response)
+            # None: the SDK refuses it, or it is of the 2026-07-28 era.
+            if version is not None and await self._kernel.answer(
+                scope, receive, send, body, version
+            ):
+                return
         replayed = replay(body, receive)
         if request_id is None or session is None or not self._stateful:
             await self._app(scope, replayed, send)

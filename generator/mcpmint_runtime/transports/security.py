@@ -12,7 +12,6 @@ import hmac
 import logging
 from collections.abc import Callable, Collection, Sequence
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import metrics
@@ -68,48 +67,66 @@ class RequestGuard:
             scope["type"] in ("http", "websocket")
             and scope["path"] not in self._open_paths
         ):
-            scope = _lower_host(scope)  # host names match in any letter case
-            denial = self._denial(scope)
+            # One pass over the raw headers (ASGI names are lower-case): building
+            # starlette's `Headers` and three lookups cost more than the checks.
+            host = origin = authorization = None
+            for name, value in scope.get("headers") or ():
+                if name == b"host":
+                    host = value if host is None else host
+                elif name == b"origin":
+                    origin = value if origin is None else origin
+                elif name == b"authorization":
+                    authorization = value if authorization is None else authorization
+            if host is not None and host != host.lower():
+                scope = _lower_host(scope)  # host names match in any letter case
+                host = host.lower()
+            denial = self._denial(scope, host, origin, authorization)
             if denial is not None:
                 status, text, headers = denial
                 await deny(scope, send, status, text, headers)
                 return
         await self._app(scope, receive, send)
 
-    def _denial(self, scope: Scope) -> tuple[int, str, dict[str, str]] | None:
-        headers = Headers(scope=scope)
-        host = headers.get("host", "")
+    def _denial(
+        self,
+        scope: Scope,
+        raw_host: bytes | None,
+        raw_origin: bytes | None,
+        raw_authorization: bytes | None,
+    ) -> tuple[int, str, dict[str, str]] | None:
+        host = "" if raw_host is None else raw_host.decode("latin-1")
         if not value_allowed(host, self._hosts):
             logger.warning("Refused Host header %r (see --allowed-host)", host[:100])
             return 421, "Invalid Host header", {}
-        origin = headers.get("origin")
-        if origin is not None and not value_allowed(origin, self._origins):
-            logger.warning("Refused Origin %r (see --allowed-origin)", origin[:100])
-            return 403, "Invalid Origin header", {}
-        if self._token is not None and not token_matches(
-            headers.get("authorization"), self._token
-        ):
-            given = headers.get("authorization") is not None
-            metrics.auth_failure("invalid_token" if given else "missing_token")
-            why = "not the server's token" if given else "no Authorization header"
-            logger.info("Refused a request to %s: %s", scope["path"][:100], why)
-            return 401, "Unauthorized", {"WWW-Authenticate": "Bearer"}
+        if raw_origin is not None:
+            origin = raw_origin.decode("latin-1")
+            if not value_allowed(origin, self._origins):
+                logger.warning("Refused Origin %r (see --allowed-origin)", origin[:100])
+                return 403, "Invalid Origin header", {}
+        if self._token is not None:
+            given = raw_authorization is not None
+            authorization = None
+            if raw_authorization is not None:
+                authorization = raw_authorization.decode("latin-1")
+            if not token_matches(authorization, self._token):
+                metrics.auth_failure("invalid_token" if given else "missing_token")
+                why = "not the server's token" if given else "no Authorization header"
+                logger.info("Refused a request to %s: %s", scope["path"][:100], why)
+                return 401, "Unauthorized", {"WWW-Authenticate": "Bearer"}
         if self._refuse_new_work(scope):
             return 503, "Shutting down", {"Retry-After": "1", "Connection": "close"}
         return None
 
 
 def _lower_host(scope: Scope) -> Scope:
-    """`scope` with its Host header lower-cased (the SDK checks it again, exactly)."""
-    headers = scope.get("headers") or ()
+    """`scope` with its (first) Host header lower-cased (the SDK checks it again,
+    exactly)."""
+    headers = list(scope.get("headers") or ())
     for index, (name, value) in enumerate(headers):
         if name == b"host":
-            if value == value.lower():
-                return scope
-            fixed = list(headers)
-            fixed[index] = (name, value.lower())
-            return {**scope, "headers": fixed}
-    return scope
+            headers[index] = (name, value.lower())
+            break
+    return {**scope, "headers": headers}
 
 
 async def deny(

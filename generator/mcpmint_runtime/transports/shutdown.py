@@ -80,15 +80,22 @@ class Shutdown:
 
         async def watched_send(message: Message) -> None:
             nonlocal started, complete
-            started = started or message["type"] == "http.response.start"
-            complete = complete or (
-                message["type"] == "http.response.body"
-                and not message.get("more_body", False)
-            )
+            kind = message["type"]
+            if kind == "http.response.start":
+                started = True
+            elif kind == "http.response.body" and not message.get("more_body", False):
+                complete = True
             await send(message)
 
-        with self.stream_scope() as cancel_scope:
-            await app(scope, receive, watched_send)
+        # `stream_scope` inlined: every Streamable HTTP POST comes here, and a
+        # generator context manager adds ~1 µs to the ~4.5 µs of the scope.
+        cancel_scope = anyio.CancelScope()
+        self._streams.add(cancel_scope)
+        try:
+            with cancel_scope:
+                await app(scope, receive, watched_send)
+        finally:
+            self._streams.discard(cancel_scope)
         if cancel_scope.cancelled_caught and scope["type"] == "http" and not complete:
             await _finish_response(send, started)
 
@@ -96,11 +103,12 @@ class Shutdown:
         self, app: ASGIApp, scope: Scope, receive: Receive, send: Send
     ) -> None:
         """Run a request whose answer the drain waits for (a Streamable HTTP POST)."""
-        self.drain.begin()
+        drain = self.drain
+        drain.begin()
         try:
             await self.run_stream(app, scope, receive, send)
         finally:
-            self.drain.end()
+            drain.end()
 
 
 async def _finish_response(send: Send, started: bool) -> None:
