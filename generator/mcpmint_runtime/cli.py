@@ -178,6 +178,9 @@ def main(
         options = {} if timeout is None else {"tool_timeout": timeout or None}
         # A bad setting the build reads (MCP_REQUEST_STATE_KEY): one line, exit 2.
         server = exit_on_error(lambda: build(**options), name)
+    from .tracing import spans_when_traced
+
+    spans_when_traced(server)  # the SDK's no-op span skipped while nothing traces
     if getattr(args, "bus_url", None):
         _redis_bus(server, args.bus_url, name)  # a bad URL, no Redis: exit 2
     if args.log_format == "json":

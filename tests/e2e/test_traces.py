@@ -215,3 +215,46 @@ def test_without_the_extra_the_server_serves_and_warns_once(
     ]
     assert warning in done.stderr
     assert receiver.spans == []
+
+
+_LATER_PROVIDER = """
+import anyio
+from mcp import Client
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from mcpmint_runtime.tracing import spans_when_traced
+from notes_server.server import build_server
+
+server = build_server()
+spans_when_traced(server)  # as the command line does
+exporter = InMemorySpanExporter()
+
+async def main() -> None:
+    async with Client(server) as client:
+        await client.call_tool("search_notes", {"query": "a"})
+        print("before:", [s.name for s in exporter.get_finished_spans()])
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        trace.set_tracer_provider(provider)  # as a user's lifespan hook might
+        await client.call_tool("search_notes", {"query": "a"})
+        print("after:", [s.name for s in exporter.get_finished_spans()])
+
+anyio.run(main)
+"""
+
+
+def test_a_tracer_provider_installed_by_the_users_code_later_gets_the_spans() -> None:
+    # Without a provider the SDK's span is skipped; one set later is honoured at once.
+    done = subprocess.run(
+        [sys.executable, "-c", _LATER_PROVIDER],
+        cwd=NOTES,
+        env={k: v for k, v in os.environ.items() if not k.startswith("OTEL_")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines == ["before: []", "after: ['tools/call search_notes']"], done.stdout
