@@ -11,6 +11,7 @@ never reaches the server, which would answer nothing; on both paths (`stdio_sdk`
 from __future__ import annotations
 
 import asyncio
+import collections
 import io
 import logging
 import os
@@ -18,13 +19,13 @@ import stat
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 import mcp_types
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.shared.message import SessionMessage
 
+from .direct_streams import serve_direct
 from .drain import Drain, Pending
 from .jsonrpc import InvalidMessage, parse_message
 from .stdio_sdk import run_sdk_stdio
@@ -35,12 +36,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _CHUNK = 1 << 16  # read size; the reader pauses the pipe past twice this much
-
-ReadSend = MemoryObjectSendStream[SessionMessage | Exception]
-
-
-class _Sender(Protocol):
-    async def send(self, item: SessionMessage, /) -> None: ...
 
 
 async def run_stdio(
@@ -150,13 +145,20 @@ async def _close(writer: asyncio.StreamWriter) -> None:
 
 
 class _PipeTransport:
-    """One connection over a pair of pipes, with a drain on `stop`."""
+    """One connection over a pair of pipes, with a drain on `stop`.
+
+    The server's tasks read and write the pipes themselves (`direct_streams`).
+    """
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         self._reader = reader
         self._writer = writer
         self._broken = False
-        self._reading = anyio.CancelScope()
+        self._lines: collections.deque[bytes] = collections.deque()
+        self._partial = bytearray()
+        self._at_end = False  # end of input seen
+        self._stopping = False  # `stop` set: nothing more is read
+        self._reading: anyio.CancelScope | None = None
         self._pending = Pending(Drain())
         self._grace = 10.0
 
@@ -165,72 +167,71 @@ class _PipeTransport:
     ) -> None:
         """Run `server` on the pipes until end of input or a drained `stop`."""
         self._grace = grace_period
-        read_send, read_receive = anyio.create_memory_object_stream[
-            SessionMessage | Exception
-        ](0)
-        write_send, write_receive = anyio.create_memory_object_stream[SessionMessage](0)
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(self._write_all, write_receive)
-            async with anyio.create_task_group() as inner:
-                inner.start_soon(self._read_all, read_send)
-                if stop is not None:
-                    inner.start_soon(self._drain_on, stop, read_send, grace_period)
-                options = server.create_initialization_options()
-                await server.run(read_receive, write_send, options)
-                inner.cancel_scope.cancel()
-        read_send.close()
+        async with anyio.create_task_group() as inner:
+            if stop is not None:
+                inner.start_soon(self._stop_on, stop)
+            await serve_direct(server, self.read_in, self.write_out)
+            inner.cancel_scope.cancel()
 
-    async def _drain_on(
-        self, stop: anyio.Event, read_send: ReadSend, grace_period: float
-    ) -> None:
-        # Stop reading, let answers to requests already read go out, then end
-        # the input: the SDK cancels whatever is still running at end of input.
+    async def _stop_on(self, stop: anyio.Event) -> None:
         await stop.wait()
-        self._reading.cancel()
+        self._stopping = True
+        if self._reading is not None:
+            self._reading.cancel()
+
+    async def read_in(self) -> SessionMessage:
+        """The next message from the client; `anyio.EndOfStream` at the end.
+
+        A line that is no message is answered here and skipped. At the end of
+        input, or once `stop` is set, the answers to requests already read go
+        out first (for at most the grace period): the SDK cancels whatever is
+        still running when its input ends, as its own transport does when a
+        client closes stdin right after a call.
+        """
+        while (line := await self._next_line()) is not None:
+            if not line or line.isspace():
+                continue
+            try:
+                message = parse_message(line)
+            except InvalidMessage as exc:
+                # Answered here: the server would take it for nothing or a notification.
+                logger.debug("Line refused: %s", exc)
+                await self._write(exc.reply)
+                continue
+            self._pending.received(message)
+            return SessionMessage(message)
         drain = self._pending.drain
-        if not await drain.wait_idle(grace_period):
+        if not await drain.wait_idle(self._grace) and self._stopping:
             logger.warning("Grace period over: cancelling %d request(s)", drain.count)
-        read_send.close()
+        raise anyio.EndOfStream
 
-    async def _read_all(self, read_send: ReadSend) -> None:
-        partial = bytearray()
-        with self._reading:
-            while chunk := await self._reader.read(_CHUNK):
-                lines = chunk.split(b"\n")
-                if len(lines) == 1:
-                    partial += chunk
-                    continue
-                partial += lines[0]
-                lines[0] = bytes(partial)
-                partial[:] = lines.pop()
-                for line in lines:
-                    await self._forward(line, read_send)
-            await self._forward(bytes(partial), read_send)
-            # End of input: answer the requests already read before ending, as the
-            # SDK's own transport does (a client may close stdin right after a call).
-            await self._pending.drain.wait_idle(self._grace)
-            read_send.close()
+    async def _next_line(self) -> bytes | None:
+        while not self._lines:
+            if self._at_end or self._stopping:
+                return None
+            with anyio.CancelScope() as self._reading:
+                chunk = await self._reader.read(_CHUNK)
+            self._reading = None
+            if self._stopping:
+                return None
+            if not chunk:
+                self._at_end = True
+                self._lines.append(bytes(self._partial))
+                break
+            lines = chunk.split(b"\n")
+            if len(lines) == 1:
+                self._partial += chunk
+                continue
+            self._partial += lines[0]
+            lines[0] = bytes(self._partial)
+            self._partial[:] = lines.pop()
+            self._lines.extend(lines)
+        return None if self._stopping else self._lines.popleft()
 
-    async def _forward(self, line: bytes, read_send: ReadSend) -> None:
-        if not line or line.isspace():
-            return
-        try:
-            message = parse_message(line)
-        except InvalidMessage as exc:
-            # Answered here: the server would take it for nothing, or a notification.
-            logger.debug("Line refused: %s", exc)
-            await self._write(exc.reply)
-            return
-        self._pending.received(message)
-        await read_send.send(SessionMessage(message))
-
-    async def _write_all(
-        self, write_receive: MemoryObjectReceiveStream[SessionMessage]
-    ) -> None:
-        async with write_receive:
-            async for item in write_receive:
-                self._pending.sent(item.message)
-                await self._write(item.message)
+    async def write_out(self, item: SessionMessage) -> None:
+        """One message of the server's, on the wire."""
+        self._pending.sent(item.message)
+        await self._write(item.message)
 
     async def _write(self, message: mcp_types.JSONRPCMessage) -> None:
         # One whole line per write(): the reader's error answers never split the

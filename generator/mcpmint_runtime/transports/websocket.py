@@ -23,6 +23,7 @@ from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 from starlette.types import Message, Receive, Scope, Send
 
+from .direct_streams import serve_direct
 from .drain import Pending
 from .jsonrpc import InvalidMessage, parse_message
 from .security import deny
@@ -36,9 +37,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SUBPROTOCOL = "mcp"
-
-ReadSend = MemoryObjectSendStream[SessionMessage | Exception]
-WriteReceive = MemoryObjectReceiveStream[SessionMessage]
 
 FrameError = InvalidMessage  # a frame that carries no message; `reply` is the answer
 
@@ -82,71 +80,75 @@ class WebSocketEndpoint:
 
 
 class _Connection:
-    """One accepted WebSocket: frames in and out of the server's stream pair."""
+    """One accepted WebSocket: the server's tasks read and write its frames
+    themselves (`direct_streams`)."""
 
     def __init__(self, send: Send, pending: Pending, max_size: int) -> None:
         self._send = send
+        self._receive: Receive | None = None
         self._max_size = max_size
         self._pending = pending
         self._lock = anyio.Lock()
         self._open = True
-        self._reading = anyio.CancelScope()
+        self._ended = False  # end_input(): nothing more is read
+        self._reading: anyio.CancelScope | None = None
 
     async def serve(self, server: Server[Any], receive: Receive) -> None:
         """Run `server` until the client disconnects."""
-        read_send, read_receive = anyio.create_memory_object_stream[
-            SessionMessage | Exception
-        ](0)
-        write_send, write_receive = anyio.create_memory_object_stream[SessionMessage](0)
+        self._receive = receive
         try:
-            async with anyio.create_task_group() as tg:
-                # The writer ends once the server closes its stream: what the
-                # server said last still goes out.
-                tg.start_soon(self._write_all, write_receive)
-                tg.start_soon(self._read_all, receive, read_send)
-                options = server.create_initialization_options()
-                await server.run(read_receive, write_send, options)
-                self.end_input()
+            # Ending the input ends the session: handlers still running are
+            # cancelled; what the server said last has gone out.
+            await serve_direct(server, self.read_in, self.write_out)
+            self.end_input()
         finally:
             self._pending.close()
 
     def end_input(self) -> None:
         """Stop reading frames: the server sees end of input and winds down."""
-        self._reading.cancel()
+        self._ended = True
+        if self._reading is not None:
+            self._reading.cancel()
 
     async def close(self, code: int) -> None:
         """Close the connection, unless the client already left."""
         with anyio.CancelScope(shield=True):
             await self._send_frame({"type": "websocket.close", "code": code})
 
-    async def _read_all(self, receive: Receive, read_send: ReadSend) -> None:
-        # Closing read_send ends the session: handlers still running are cancelled.
-        with self._reading, read_send:
-            while True:
-                message = await receive()
-                if message["type"] != "websocket.receive":
-                    self._open = False  # the client left
-                    return
-                if _size(message) > self._max_size:
-                    # uvicorn's ws_max_size does the same under `serve`; this one
-                    # holds under any ASGI server.
-                    await self.close(1009)  # message too big
-                    self._open = False
-                    return
-                try:
-                    parsed = parse_frame(message.get("text"))
-                except FrameError as exc:
-                    logger.debug("Bad frame: %s", exc)
-                    await self._write(exc.reply)
-                    continue
-                self._pending.received(parsed)
-                await read_send.send(SessionMessage(parsed))
+    async def read_in(self) -> SessionMessage:
+        """The next message; `anyio.EndOfStream` once the client left or
+        `end_input` was called. A frame that is no message is answered here."""
+        assert self._receive is not None
+        while not self._ended:
+            with anyio.CancelScope() as self._reading:
+                message = await self._receive()
+            self._reading = None
+            if self._ended:
+                break
+            if message["type"] != "websocket.receive":
+                self._open = False  # the client left
+                break
+            if _size(message) > self._max_size:
+                # uvicorn's ws_max_size does the same under `serve`; this one
+                # holds under any ASGI server.
+                await self.close(1009)  # message too big
+                self._open = False
+                break
+            try:
+                parsed = parse_frame(message.get("text"))
+            except FrameError as exc:
+                logger.debug("Bad frame: %s", exc)
+                await self._write(exc.reply)
+                continue
+            self._pending.received(parsed)
+            return SessionMessage(parsed)
+        self._ended = True
+        raise anyio.EndOfStream
 
-    async def _write_all(self, write_receive: WriteReceive) -> None:
-        async with write_receive:
-            async for item in write_receive:
-                await self._write(item.message)
-                self._pending.sent(item.message)
+    async def write_out(self, item: SessionMessage) -> None:
+        """One message of the server's, in a frame."""
+        await self._write(item.message)
+        self._pending.sent(item.message)
 
     async def _write(self, message: mcp_types.JSONRPCMessage) -> None:
         await self._send_frame({"type": "websocket.send", "text": _dump(message)})

@@ -1,0 +1,156 @@
+"""The SDK's stream contract over a transport's own read and write functions.
+
+`Server.run` takes any `ReadStream` and `WriteStream` (the SDK's protocols), not
+only anyio memory streams. With these the server's own tasks read the next
+message off the wire and write their answers onto it: no reader or writer task
+of the transport and no memory stream between it and the server, so one task
+switch less for every message in and every message out (stdio, WebSocket).
+
+`serve_direct` also spares a handshake-era connection the SDK's era relay:
+`Server.run` peeks at the client's first request and relays every later message
+through one more task and memory stream; here the first request is peeked at in
+the reader, and a handshake-era connection is served with the SDK's public
+`serve_loop`, enveloped 2026-07-28 requests refused as `Server.run` refuses them.
+A connection opened with a 2026-07-28 request gets the SDK's dual-era loop as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Self
+
+import anyio
+import mcp_types
+from mcp.server.runner import serve_dual_era_loop, serve_loop
+from mcp.shared.message import SessionMessage
+
+if TYPE_CHECKING:
+    from mcp.server.lowlevel import Server
+
+__all__ = ["DirectReader", "DirectWriter", "serve_direct"]
+
+_LEAD_LIMIT = 8  # frames kept ahead of the first request, as `Server.run` keeps
+_HANDSHAKE_ONLY = (
+    "this connection serves the handshake protocol era; requests carrying the "
+    "2026-07-28 envelope are not accepted on it"
+)  # `Server.run`'s words
+
+
+async def serve_direct(
+    server: Server[Any],
+    read: Callable[[], Awaitable[SessionMessage]],
+    write: Callable[[SessionMessage], Awaitable[None]],
+) -> None:
+    """`Server.run` over `read` and `write` (see the module docstring)."""
+    reader, writer = _EraReader(read, write), DirectWriter(write)
+    options = server.create_initialization_options()
+    async with server.lifespan(server) as state:  # as `Server.run` does, first
+        opening = await reader.peek()
+        if opening is None or opening.method == "initialize" or not _enveloped(opening):
+            reader.handshake_only = True
+            serve = serve_loop
+        else:
+            serve = serve_dual_era_loop  # reads the first request again
+        await serve(server, reader, writer, lifespan_state=state, init_options=options)
+
+
+def _enveloped(request: mcp_types.JSONRPCRequest) -> bool:
+    meta = (request.params or {}).get("_meta")
+    return isinstance(meta, Mapping) and mcp_types.PROTOCOL_VERSION_META_KEY in meta
+
+
+class DirectReader:
+    """A `ReadStream`: `read()` returns the next message, raises `anyio.EndOfStream`
+    at the end of input."""
+
+    def __init__(self, read: Callable[[], Awaitable[SessionMessage]]) -> None:
+        self._read = read
+
+    async def receive(self) -> SessionMessage | Exception:
+        return await self._read()
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> SessionMessage | Exception:
+        try:
+            return await self._read()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+
+    async def aclose(self) -> None:
+        return None  # the transport owns the wire and closes it
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+
+class DirectWriter:
+    """A `WriteStream`: each `send` is `write(message)`, in the sender's task."""
+
+    def __init__(self, write: Callable[[SessionMessage], Awaitable[None]]) -> None:
+        self._write = write
+
+    async def send(self, item: SessionMessage, /) -> None:
+        await self._write(item)
+
+    async def aclose(self) -> None:
+        return None
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+
+class _EraReader(DirectReader):
+    """A `DirectReader` that can look at the first request before the server does."""
+
+    def __init__(
+        self,
+        read: Callable[[], Awaitable[SessionMessage]],
+        write: Callable[[SessionMessage], Awaitable[None]],
+    ) -> None:
+        super().__init__(self._next)
+        self._source = read
+        self._write = write
+        self._lead: list[SessionMessage] = []
+        self.handshake_only = False
+
+    async def peek(self) -> mcp_types.JSONRPCRequest | None:
+        """The client's first request (None: the input ended before one); the
+        frames up to it are read again by the server."""
+        while True:
+            try:
+                item = await self._source()
+            except anyio.EndOfStream:
+                return None
+            message = item.message
+            if isinstance(message, mcp_types.JSONRPCRequest):
+                self._lead.append(item)
+                return message
+            if len(self._lead) < _LEAD_LIMIT:
+                self._lead.append(item)
+
+    async def _next(self) -> SessionMessage:
+        if self._lead:
+            return self._lead.pop(0)
+        while True:
+            item = await self._source()
+            message = item.message
+            if not (
+                self.handshake_only
+                and isinstance(message, mcp_types.JSONRPCRequest)
+                and message.method != "initialize"
+                and _enveloped(message)
+            ):
+                return item
+            error = mcp_types.ErrorData(
+                code=mcp_types.INVALID_REQUEST, message=_HANDSHAKE_ONLY
+            )
+            refusal = mcp_types.JSONRPCError(jsonrpc="2.0", id=message.id, error=error)
+            await self._write(SessionMessage(refusal))
