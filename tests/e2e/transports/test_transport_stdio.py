@@ -228,3 +228,46 @@ def test_stdio_on_a_terminal_answers_and_exits_zero_on_a_signal(
         os.close(controller)
         os.close(terminal)
     assert "Traceback" not in server.stderr()
+
+
+MODERN_META = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientCapabilities": {},
+}
+
+
+def test_a_handshake_connection_refuses_2026_envelopes_and_goes_on(
+    raw: RawStdio,
+) -> None:
+    # The era is the first request's, for the whole connection (as Server.run).
+    raw.handshake()
+    enveloped = _call(2, "echo", {"text": "hi"})
+    enveloped["params"]["_meta"] = MODERN_META
+    raw.send(enveloped)
+    refused = raw.receive()
+    assert refused == {
+        "jsonrpc": "2.0",
+        "id": 2,
+        "error": {
+            "code": -32600,
+            "message": "this connection serves the handshake protocol era; requests "
+            "carrying the 2026-07-28 envelope are not accepted on it",
+        },
+    }
+    raw.send(_call(3, "echo", {"text": "still here"}))
+    assert raw.receive()["result"]["structuredContent"] == {"text": "still here"}
+
+
+def test_a_connection_opened_with_a_2026_request_serves_that_era(
+    raw: RawStdio,
+) -> None:
+    raw.send({"jsonrpc": "2.0", "method": "notifications/initialized"})  # kept ahead
+    enveloped = _call(1, "echo", {"text": "modern"})
+    enveloped["params"]["_meta"] = MODERN_META
+    raw.send(enveloped)
+    reply = raw.receive()
+    assert reply["id"] == 1
+    assert reply["result"]["structuredContent"] == {"text": "modern"}
+    assert reply["result"]["resultType"] == "complete"
+    raw.send(INITIALIZE)  # no handshake in that era
+    assert raw.receive()["error"]["code"] == -32022
