@@ -42,6 +42,7 @@ from .security import OPEN_PATHS, RequestGuard
 from .session_route import SessionRoute
 from .settings import NetworkSettings
 from .shutdown import Shutdown
+from .sse_kernel import SseKernel
 from .stateless_kernel import StatelessKernel, plain_post
 from .websocket import WebSocketEndpoint
 
@@ -135,10 +136,13 @@ def build_app(
             security_settings=security,
             max_request_body_size=settings.max_body_size,
         )
-        routes.append(
-            Route("/sse", _SseEndpoint(server, sse, shutdown), methods=["GET"])
-        )
-        posts = SsePosts(sse.handle_post_message, settings.max_body_size)
+        stream: ASGIApp = _SseEndpoint(server, sse, shutdown)
+        sse_kernel: SseKernel | None = None
+        if os.environ.get("MCPMINT_SDK_SSE") != "1":
+            stream = sse_kernel = SseKernel(server, security, shutdown)
+        routes.append(Route("/sse", stream, methods=["GET"]))
+        limit = settings.max_body_size
+        posts = SsePosts(sse.handle_post_message, limit, kernel=sse_kernel)
         routes.append(Mount("/messages/", app=posts))
     if "websocket" in transports:
         endpoint = WebSocketEndpoint(server, shutdown, max_size=settings.ws_max_size)
