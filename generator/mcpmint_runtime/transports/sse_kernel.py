@@ -4,7 +4,7 @@ The SDK's `SseServerTransport` passes each POSTed message to the session through
 a memory stream, and each message out through two more (its writer task, then
 sse-starlette's response and the four tasks it runs) before it reaches the
 socket; its debug lines format every message even when no one logs them. Here
-a `GET /sse` stream is one session on the SDK's own loop (`serve_dual_era_loop`:
+a `GET /sse` stream is one session on the SDK's own loops (`session_loop`:
 its dispatcher, `ServerRunner` and `Connection`, so both protocol eras,
 server-to-client requests, cancellation and notifications are the SDK's), and
 each message out is written as an SSE frame straight to the response.
@@ -34,7 +34,6 @@ from mcp.server.auth.middleware.bearer_auth import (
     authorization_context,
 )
 from mcp.server.lowlevel import Server
-from mcp.server.runner import serve_dual_era_loop
 from mcp.server.transport_security import (
     TransportSecurityMiddleware,
     TransportSecuritySettings,
@@ -48,6 +47,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from .drain import Pending
+from .session_loop import serve_session
 from .shutdown import Shutdown
 
 __all__ = ["SseKernel"]
@@ -165,7 +165,7 @@ class SseKernel:
                 with self._shutdown.session(inbox.close):
                     server = self._server
                     async with server.lifespan(server) as state:
-                        await serve_dual_era_loop(
+                        await serve_session(
                             server,
                             messages,
                             outbox,
@@ -213,7 +213,13 @@ class SseKernel:
         self, request: Request, scope: Scope
     ) -> tuple[Response | None, _Session | None]:
         """The session a POST names, or the SDK's answer when there is none."""
-        value = request.query_params.get("session_id")
+        query: bytes = scope["query_string"]
+        if len(query) == 43 and query.startswith(b"session_id="):
+            value: str | None = query[11:].decode("latin-1")  # as the endpoint gave it
+            if not query[11:].isalnum():  # to decode: %-escapes, +, &...
+                value = request.query_params.get("session_id")
+        else:
+            value = request.query_params.get("session_id")
         if value is None:
             return Response("session_id is required", status_code=400), None
         try:
