@@ -1,19 +1,23 @@
-"""One session on the SDK's serving loops, its protocol era chosen without a relay.
+"""One session's input, and the SDK's serving loops on it without a relay task.
 
-`serve_dual_era_loop` (what `Server.run` drives) reads up to the client's first
-request to choose the era, then passes every later message through one more
-memory stream and task to the loop it chose. Here the frames read before that
-request are replayed from a list and the rest come straight from the
-transport's stream, into the same two loops of the SDK with the same rule: a
-first request carrying the 2026-07-28 envelope (and not `initialize`) opens a
-modern connection, anything else a handshake one. One task switch less per
-message. The loops are the SDK's private functions: `sse_kernel` is only used
-when they import (see `transports/app.py`).
+A transport hands each message from the client to `Inbox.put` (with the
+sender's context, which the SDK's dispatcher runs its handler in), and the
+session's loop reads them in order: a deque and an event, where the SDK's
+transports use anyio memory streams (a checkpoint, a waiter and a weak
+reference per message, each side). `serve_session` then does what
+`serve_dual_era_loop` (`Server.run`'s loop) does: it reads up to the client's
+first request to choose the protocol era (a first request carrying the
+2026-07-28 envelope, and not `initialize`, opens a modern connection, anything
+else a handshake one) and runs that era's loop of the SDK; but the frames read
+ahead go back into the inbox instead of through one more memory stream and
+task for every message. The loops are private functions of the SDK:
+`sse_routes` falls back to the SDK's transport if they do not import.
 """
 
 from __future__ import annotations
 
 import contextvars
+from collections import deque
 from typing import Any
 
 import anyio
@@ -24,40 +28,57 @@ from mcp.server.runner import (
     _serve_legacy_stream,
     _serve_modern_stream,
 )
-from mcp.shared._context_streams import ContextReceiveStream
 from mcp.shared._stream_protocols import WriteStream
 from mcp.shared.message import SessionMessage
 from mcp_types import JSONRPCRequest
 
-__all__ = ["serve_session"]
+__all__ = ["Inbox", "serve_session"]
 
 Item = SessionMessage | Exception
 _LEAD_LIMIT = 8  # frames kept from before the first request (the SDK's limit)
 
 
-class _Replayed:
-    """A read stream: the frames read ahead first, then the transport's own."""
+class Inbox:
+    """A session's input: messages in arrival order, each with its sender's context."""
 
-    def __init__(
-        self,
-        inner: ContextReceiveStream[Item],
-        lead: list[tuple[contextvars.Context, Item]],
-    ) -> None:
-        self._inner = inner
-        self._lead = lead
+    def __init__(self) -> None:
+        self._items: deque[tuple[contextvars.Context, Item]] = deque()
+        self._arrived: anyio.Event | None = None
+        self._closed = False
         # The sender's context, which the SDK's dispatcher runs each handler in.
         self.last_context: contextvars.Context | None = None
 
+    def put(self, item: Item) -> bool:
+        """Queue `item`; False, dropping it, once the session's input has ended."""
+        if self._closed:
+            return False
+        self._items.append((contextvars.copy_context(), item))
+        if self._arrived is not None:
+            self._arrived.set()
+        return True
+
+    def unread(self, items: list[tuple[contextvars.Context, Item]]) -> None:
+        """Put `items`, read ahead, back in front of the queue."""
+        self._items.extendleft(reversed(items))
+
+    def close(self) -> None:
+        """End the input: the loop reads what is queued, then end of input."""
+        self._closed = True
+        if self._arrived is not None:
+            self._arrived.set()
+
     async def receive(self) -> Item:
-        if self._lead:
-            self.last_context, item = self._lead.pop(0)
-            return item
-        inner = self._inner
-        item = await inner.receive()
-        self.last_context = inner.last_context
+        items = self._items
+        while not items:
+            if self._closed:
+                raise anyio.EndOfStream
+            self._arrived = anyio.Event()
+            await self._arrived.wait()
+            self._arrived = None
+        self.last_context, item = items.popleft()
         return item
 
-    def __aiter__(self) -> _Replayed:
+    def __aiter__(self) -> Inbox:
         return self
 
     async def __anext__(self) -> Item:
@@ -67,9 +88,10 @@ class _Replayed:
             raise StopAsyncIteration from None
 
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        self._closed = True  # the loop has ended: later messages are dropped
+        self._items.clear()
 
-    async def __aenter__(self) -> _Replayed:
+    async def __aenter__(self) -> Inbox:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -78,7 +100,7 @@ class _Replayed:
 
 async def serve_session(
     server: Server[Any],
-    read: ContextReceiveStream[Item],
+    read: Inbox,
     write: WriteStream[SessionMessage],
     *,
     lifespan_state: Any,
@@ -91,17 +113,16 @@ async def serve_session(
         try:
             while opening is None:
                 item = await read.receive()
-                context = read.last_context or contextvars.copy_context()
                 if isinstance(item, SessionMessage) and isinstance(
                     item.message, JSONRPCRequest
                 ):
                     opening = item.message
                 elif len(lead) >= _LEAD_LIMIT:
                     continue  # dropped, as the SDK drops it
-                lead.append((context, item))
-        except (anyio.EndOfStream, anyio.ClosedResourceError):
-            pass  # the client left before its first request
-        stream = _Replayed(read, lead)
+                lead.append((read.last_context or contextvars.copy_context(), item))
+        except anyio.EndOfStream:
+            pass  # the input ended before a first request
+        read.unread(lead)
         try:
             modern = (
                 opening is not None
@@ -111,7 +132,7 @@ async def serve_session(
             if modern:
                 await _serve_modern_stream(
                     server,
-                    stream,
+                    read,
                     write,
                     lifespan_state=lifespan_state,
                     raise_exceptions=False,
@@ -119,7 +140,7 @@ async def serve_session(
             else:
                 await _serve_legacy_stream(
                     server,
-                    stream,
+                    read,
                     write,
                     lifespan_state=lifespan_state,
                     session_id=None,

@@ -38,7 +38,6 @@ from mcp.server.transport_security import (
     TransportSecurityMiddleware,
     TransportSecuritySettings,
 )
-from mcp.shared._context_streams import ContextSendStream, create_context_streams
 from mcp.shared.message import ServerMessageMetadata, SessionMessage
 from pydantic import ValidationError
 from sse_starlette.sse import EventSourceResponse
@@ -47,7 +46,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from .drain import Pending
-from .session_loop import serve_session
+from .session_loop import Inbox, serve_session
 from .shutdown import Shutdown
 
 __all__ = ["SseKernel"]
@@ -62,8 +61,6 @@ _HEADERS: Final = [  # sse-starlette's, in its order
     (b"content-type", b"text/event-stream; charset=utf-8"),
 ]
 _ACCEPTED: Final = [(b"content-length", b"8")]  # starlette's Response("Accepted")
-
-Inbox = ContextSendStream[SessionMessage | Exception]
 
 
 class _Session:
@@ -148,7 +145,7 @@ class SseKernel:
         owner = (
             authorization_context(user) if isinstance(user, AuthenticatedUser) else None
         )
-        inbox, messages = create_context_streams[SessionMessage | Exception](0)
+        inbox = Inbox()
         pending = Pending(self._shutdown.drain)
         self._sessions[session_id] = _Session(inbox, owner, pending)
         path = scope.get("root_path", "").rstrip("/") + self._endpoint
@@ -160,14 +157,14 @@ class SseKernel:
             async with anyio.create_task_group() as group:
                 group.start_soon(_watch, receive, outbox, inbox)
                 group.start_soon(_ping, outbox)
-                group.start_soon(_exit_signal, outbox, inbox)
+                group.start_soon(_exit_signal, inbox)
                 # At shutdown the input ends: the server flushes, the stream closes.
                 with self._shutdown.session(inbox.close):
                     server = self._server
                     async with server.lifespan(server) as state:
                         await serve_session(
                             server,
-                            messages,
+                            inbox,
                             outbox,
                             lifespan_state=state,
                             init_options=server.create_initialization_options(),
@@ -201,13 +198,13 @@ class SseKernel:
             await Response("Could not parse message", status_code=400)(
                 scope, receive, send
             )
-            await _deliver(session.inbox, exc)
+            _deliver(session.inbox, exc)
             return
         metadata = ServerMessageMetadata(request_context=request)
         await send({"type": "http.response.start", "status": 202, "headers": _ACCEPTED})
         await send({"type": "http.response.body", "body": b"Accepted"})
         session.pending.received(message)
-        await _deliver(session.inbox, SessionMessage(message, metadata=metadata))
+        _deliver(session.inbox, SessionMessage(message, metadata=metadata))
 
     def _session(
         self, request: Request, scope: Scope
@@ -237,10 +234,8 @@ class SseKernel:
         return None, session
 
 
-async def _deliver(inbox: Inbox, item: SessionMessage | Exception) -> None:
-    try:
-        await inbox.send(item)
-    except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+def _deliver(inbox: Inbox, item: SessionMessage | Exception) -> None:
+    if not inbox.put(item):
         logger.debug("SSE message dropped: its session has ended")
 
 
@@ -258,7 +253,7 @@ async def _ping(outbox: _Outbox) -> None:
         await outbox.write(f": ping - {datetime.now(UTC)}\r\n\r\n".encode())
 
 
-async def _exit_signal(outbox: _Outbox, inbox: Inbox) -> None:
+async def _exit_signal(inbox: Inbox) -> None:
     """Under a plain uvicorn, its exit ends the stream as sse-starlette's does."""
     await EventSourceResponse._listen_for_exit_signal()
     inbox.close()
