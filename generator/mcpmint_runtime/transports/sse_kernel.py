@@ -218,10 +218,12 @@ class SseKernel:
         else:
             value = request.query_params.get("session_id")
         if value is None:
+            logger.warning("Received request without session_id")
             return Response("session_id is required", status_code=400), None
         try:
             session_id = UUID(hex=value)
         except ValueError:
+            logger.warning("Received invalid session ID: %s", value)
             return Response("Invalid session ID", status_code=400), None
         session = self._sessions.get(session_id)
         user = scope.get("user")
@@ -230,6 +232,7 @@ class SseKernel:
         )
         if session is None or caller != session.owner:
             # Another credential's session is answered as if it did not exist.
+            logger.warning("Could not find session for ID: %s", session_id)
             return Response("Could not find session", status_code=404), None
         return None, session
 

@@ -1,7 +1,9 @@
 """The legacy SSE road on the SDK's session loops (transports/sse_kernel.py): the
 same bytes as the SDK's `SseServerTransport`, which `MCPMINT_SDK_SSE=1` brings
-back, for a whole session (event stream and every POST answer, good and bad) in
-both protocol eras; and a client leaving mid-call still cancels its handler."""
+back, for a whole session (event stream and every POST answer, good and bad: a
+request to the client answered by POST, a log message and a list change on the
+way, progress, errors) in both protocol eras; and a client leaving mid-call
+still cancels its handler."""
 
 from __future__ import annotations
 
@@ -60,6 +62,11 @@ HANDSHAKE: list[tuple[dict[str, Any], Any]] = [
     ({"id": 6, "method": "tools/call", "params": {"name": "nope", "arguments": {}}}, 6),
     ({"id": 7, "method": "tools/call", "params": {"name": 1}}, 7),
     ({"id": 8, "method": "ping"}, 8),
+    (
+        {"id": "a", "method": "tools/call", "params": {"name": "ask", "arguments": {}}},
+        "a",
+    ),
+    ({"id": 11, "method": "logging/setLevel", "params": {"level": "debug"}}, 11),
     ({"id": 9, "method": "no/such"}, 9),
     ({"id": 99, "result": {}}, None),  # an answer to no request of the server's
     (
@@ -153,6 +160,15 @@ class _Stream:
         return found.group(1).decode()
 
 
+async def _answer_ping(client: httpx2.AsyncClient, url: str, stream: _Stream) -> None:
+    """Answer the server's ping request (the `ask` tool's) by POST."""
+    await stream.until(b'"method":"ping"')
+    found = re.search(rb'"id":(\d+),"method":"ping"', stream.seen)
+    assert found is not None, stream.seen
+    answer = {"jsonrpc": "2.0", "id": int(found.group(1)), "result": {}}
+    assert (await client.post(url, json=answer)).status_code == 202
+
+
 async def _session(
     server: ServerProcess, script: list[tuple[dict[str, Any], Any]]
 ) -> list[Any]:
@@ -171,6 +187,8 @@ async def _session(
                     server.base + endpoint, content=body, headers=JSON
                 )
                 seen.append((*_head(post), post.content))
+                if message.get("params", {}).get("name") == "ask":
+                    await _answer_ping(client, server.base + endpoint, stream)
                 if answer_id is not None:
                     await stream.until(b'"id":' + json.dumps(answer_id).encode() + b",")
             for query, headers, body in BAD_POSTS:
@@ -209,6 +227,9 @@ def test_a_session_on_the_kernel_shows_the_sdks_bytes(
     if script == "handshake":  # the call's notifications came before its answer
         assert stream.count("notifications/progress") == 2, stream
         assert stream.index("notifications/progress") < stream.index('"id":"p"')
+        for seen in ("notifications/message", "notifications/tools/list_changed"):
+            assert stream.index(seen) < stream.index('"id":"a"'), seen
+        assert "answered {" in stream
     assert ours[-1][0] == 404  # the closed stream's session
 
 
