@@ -27,6 +27,7 @@ from urllib.parse import quote
 from uuid import UUID, uuid4
 
 import anyio
+import mcp.server.sse
 import mcp_types
 from mcp.server.auth.middleware.bearer_auth import (
     AuthenticatedUser,
@@ -40,7 +41,6 @@ from mcp.server.transport_security import (
 )
 from mcp.shared.message import ServerMessageMetadata, SessionMessage
 from pydantic import ValidationError
-from sse_starlette.sse import EventSourceResponse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -257,6 +257,14 @@ async def _ping(outbox: _Outbox) -> None:
 
 
 async def _exit_signal(inbox: Inbox) -> None:
-    """Under a plain uvicorn, its exit ends the stream as sse-starlette's does."""
-    await EventSourceResponse._listen_for_exit_signal()
+    """Under a plain uvicorn, its exit ends the stream, as on the SDK's transport.
+
+    The SDK's SSE response class (sse-starlette's, loaded with `mcp.server.sse`)
+    hooks uvicorn's exit; `serve` ends sessions itself, after its drain.
+    """
+    response_class = getattr(mcp.server.sse, "EventSourceResponse", None)
+    listen = getattr(response_class, "_listen_for_exit_signal", None)
+    if listen is None:
+        return  # another version: `serve`'s own drain still ends sessions
+    await listen()
     inbox.close()
