@@ -231,6 +231,11 @@ def test_a_session_on_the_kernel_shows_the_sdks_bytes(
             assert stream.index(seen) < stream.index('"id":"a"'), seen
         assert "answered {" in stream
     assert ours[-1][0] == 404  # the closed stream's session
+    # Which code answered: each logs the unknown session under its own name.
+    unknown = "Could not find session for ID"
+    assert f"transports.sse_kernel: {unknown}" in kernel.stderr()
+    assert f"mcp.server.sse: {unknown}" in sdk.stderr()
+    assert "mcp.server.sse:" not in kernel.stderr()
 
 
 async def _leave_mid_call(server: ServerProcess) -> None:
