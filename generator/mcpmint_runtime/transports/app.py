@@ -20,7 +20,6 @@ from typing import Any
 
 import anyio
 from mcp.server.lowlevel import Server
-from mcp.server.sse import SseServerTransport
 from mcp.server.streamable_http_manager import (
     StreamableHTTPASGIApp,
     StreamableHTTPSessionManager,
@@ -29,19 +28,19 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import metrics, redact
 from ..lifecycle import process_scope
 from ..subscriptions import bus_scope
-from .drain import CountedReadStream, CountedWriteStream, Pending
 from .observe import METRICS_PATH, metrics_routes
-from .posts import SsePosts, checked_post, post_headers, replay
+from .posts import checked_post, post_headers, replay
 from .security import OPEN_PATHS, RequestGuard
 from .session_route import SessionRoute
 from .settings import NetworkSettings
 from .shutdown import Shutdown
+from .sse_routes import sse_routes
 from .stateless_kernel import StatelessKernel, plain_post
 from .websocket import WebSocketEndpoint
 
@@ -130,16 +129,7 @@ def build_app(
             mcp_http = SessionRoute(http, settings.session_route)  # a proxy's map
         routes.append(Route("/mcp", mcp_http, methods=["GET", "POST", "DELETE"]))
     if "sse" in transports:
-        sse = SseServerTransport(
-            "/messages/",
-            security_settings=security,
-            max_request_body_size=settings.max_body_size,
-        )
-        routes.append(
-            Route("/sse", _SseEndpoint(server, sse, shutdown), methods=["GET"])
-        )
-        posts = SsePosts(sse.handle_post_message, settings.max_body_size)
-        routes.append(Mount("/messages/", app=posts))
+        routes += sse_routes(server, security, shutdown, settings.max_body_size)
     if "websocket" in transports:
         endpoint = WebSocketEndpoint(server, shutdown, max_size=settings.ws_max_size)
         routes.append(WebSocketRoute("/ws", endpoint))
@@ -262,29 +252,3 @@ class _HttpEndpoint:
         finally:
             for turn in self._in_flight.pop(key):
                 turn.set()
-
-
-class _SseEndpoint:
-    """GET /sse: one server session per event stream."""
-
-    def __init__(
-        self, server: Server[Any], sse: SseServerTransport, shutdown: Shutdown
-    ) -> None:
-        self._server = server
-        self._sse = sse
-        self._shutdown = shutdown
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            async with self._sse.connect_sse(scope, receive, send) as (read, write):
-                pending = Pending(self._shutdown.drain)
-                counted = CountedReadStream(read, pending)
-                # At shutdown the input ends: the server flushes, the stream closes.
-                with self._shutdown.session(counted.end_input):
-                    await self._server.run(
-                        counted,
-                        CountedWriteStream(write, pending),
-                        self._server.create_initialization_options(),
-                    )
-        except ValueError as exc:  # refused by the SDK's checks, answer already sent
-            logger.debug("SSE connection refused: %s", exc)

@@ -16,6 +16,8 @@ A connection opened with a 2026-07-28 request gets the SDK's dual-era loop as is
 
 from __future__ import annotations
 
+import collections
+import contextvars
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Self
 
@@ -26,8 +28,10 @@ from mcp.shared.message import SessionMessage
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
+    from mcp.server.models import InitializationOptions
+    from mcp.shared._stream_protocols import ReadStream, WriteStream
 
-__all__ = ["DirectReader", "DirectWriter", "serve_direct"]
+__all__ = ["DirectReader", "DirectWriter", "enveloped", "serve_direct", "serve_era"]
 
 _LEAD_LIMIT = 8  # frames kept ahead of the first request, as `Server.run` keeps
 _HANDSHAKE_ONLY = (
@@ -42,19 +46,53 @@ async def serve_direct(
     write: Callable[[SessionMessage], Awaitable[None]],
 ) -> None:
     """`Server.run` over `read` and `write` (see the module docstring)."""
-    reader, writer = _EraReader(read, write), DirectWriter(write)
+    reader = _Peeking(read)
     options = server.create_initialization_options()
     async with server.lifespan(server) as state:  # as `Server.run` does, first
         opening = await reader.peek()
-        if opening is None or opening.method == "initialize" or not _enveloped(opening):
-            reader.handshake_only = True
-            serve = serve_loop
-        else:
-            serve = serve_dual_era_loop  # reads the first request again
-        await serve(server, reader, writer, lifespan_state=state, init_options=options)
+        await serve_era(
+            server,
+            reader,
+            DirectWriter(write),
+            opening,
+            lifespan_state=state,
+            init_options=options,
+        )
 
 
-def _enveloped(request: mcp_types.JSONRPCRequest) -> bool:
+async def serve_era(
+    server: Server[Any],
+    source: ReadStream[SessionMessage | Exception],
+    writer: WriteStream[SessionMessage],
+    opening: mcp_types.JSONRPCRequest | None,
+    *,
+    lifespan_state: Any,
+    init_options: InitializationOptions,
+) -> None:
+    """Serve a connection whose first request, `opening`, was read and put back
+    in `source` (None: the input ended before one): the era it opens, on the
+    SDK's public loops."""
+    if opening is not None and opening.method != "initialize" and enveloped(opening):
+        # Reads the first request again to choose, then relays: this era only.
+        await serve_dual_era_loop(
+            server,
+            source,
+            writer,
+            lifespan_state=lifespan_state,
+            init_options=init_options,
+        )
+        return
+    await serve_loop(
+        server,
+        _HandshakeOnly(source, writer),
+        writer,
+        lifespan_state=lifespan_state,
+        init_options=init_options,
+    )
+
+
+def enveloped(request: mcp_types.JSONRPCRequest) -> bool:
+    """Whether `request` carries the 2026-07-28 envelope (its version in `_meta`)."""
     meta = (request.params or {}).get("_meta")
     return isinstance(meta, Mapping) and mcp_types.PROTOCOL_VERSION_META_KEY in meta
 
@@ -107,19 +145,13 @@ class DirectWriter:
         return None
 
 
-class _EraReader(DirectReader):
+class _Peeking(DirectReader):
     """A `DirectReader` that can look at the first request before the server does."""
 
-    def __init__(
-        self,
-        read: Callable[[], Awaitable[SessionMessage]],
-        write: Callable[[SessionMessage], Awaitable[None]],
-    ) -> None:
+    def __init__(self, read: Callable[[], Awaitable[SessionMessage]]) -> None:
         super().__init__(self._next)
         self._source = read
-        self._write = write
-        self._lead: list[SessionMessage] = []
-        self.handshake_only = False
+        self._lead: collections.deque[SessionMessage] = collections.deque()
 
     async def peek(self) -> mcp_types.JSONRPCRequest | None:
         """The client's first request (None: the input ended before one); the
@@ -137,20 +169,61 @@ class _EraReader(DirectReader):
                 self._lead.append(item)
 
     async def _next(self) -> SessionMessage:
-        if self._lead:
-            return self._lead.pop(0)
+        return self._lead.popleft() if self._lead else await self._source()
+
+
+class _HandshakeOnly:
+    """`source` with enveloped 2026-07-28 requests answered as `Server.run`
+    answers them on a handshake connection (refused, the connection goes on)."""
+
+    def __init__(
+        self,
+        source: ReadStream[SessionMessage | Exception],
+        writer: WriteStream[SessionMessage],
+    ) -> None:
+        self._source = source
+        self._writer = writer
+
+    @property
+    def last_context(self) -> contextvars.Context | None:
+        """The sender's context of the last message, if `source` keeps it."""
+        context: contextvars.Context | None = getattr(
+            self._source, "last_context", None
+        )
+        return context
+
+    async def receive(self) -> SessionMessage | Exception:
         while True:
-            item = await self._source()
+            item = await self._source.receive()
+            if not isinstance(item, SessionMessage):
+                return item
             message = item.message
             if not (
-                self.handshake_only
-                and isinstance(message, mcp_types.JSONRPCRequest)
+                isinstance(message, mcp_types.JSONRPCRequest)
                 and message.method != "initialize"
-                and _enveloped(message)
+                and enveloped(message)
             ):
                 return item
             error = mcp_types.ErrorData(
                 code=mcp_types.INVALID_REQUEST, message=_HANDSHAKE_ONLY
             )
             refusal = mcp_types.JSONRPCError(jsonrpc="2.0", id=message.id, error=error)
-            await self._write(SessionMessage(refusal))
+            await self._writer.send(SessionMessage(refusal))
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> SessionMessage | Exception:
+        try:
+            return await self.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+
+    async def aclose(self) -> None:
+        await self._source.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None

@@ -11,6 +11,7 @@ its own -32600 text; here both get the same error as on every other road.
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 import mcp_types
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,9 +30,12 @@ class SsePosts:
     parse, and takes a request with an object or boolean id for a notification.
     """
 
-    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_size: int, kernel: _Answers | None = None
+    ) -> None:
         self._app = app
         self._max_body_size = max_body_size
+        self._kernel = kernel  # takes the checked body as it is (`sse_kernel`)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -39,8 +43,18 @@ class SsePosts:
             return
         length = post_headers(scope)[0]
         checked = await checked_post(scope, receive, send, length, self._max_body_size)
-        if checked is not None:
+        if checked is None:
+            return
+        if self._kernel is not None:
+            await self._kernel.post(scope, receive, send, checked[0])
+        else:
             await self._app(scope, replay(checked[0], receive), send)
+
+
+class _Answers(Protocol):
+    async def post(
+        self, scope: Scope, receive: Receive, send: Send, body: bytes
+    ) -> None: ...
 
 
 async def checked_post(

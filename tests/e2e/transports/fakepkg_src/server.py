@@ -1,4 +1,5 @@
-"""A low-level server with three tools: echo, slow (progress, cancellable), fail."""
+"""A low-level server with four tools: echo, slow (progress, cancellable), fail, and
+ask (a request to the client, a log message and a list change, then the answer)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ SLOW = types.Tool(
     },
 )
 FAIL = types.Tool(name="fail", input_schema={"type": "object"})
-TOOLS = {tool.name: tool for tool in (ECHO, SLOW, FAIL)}
+ASK = types.Tool(name="ask", input_schema={"type": "object"})
+TOOLS = {tool.name: tool for tool in (ECHO, SLOW, FAIL, ASK)}
 
 
 def _mark(name: str) -> None:
@@ -71,6 +73,12 @@ async def call_tool(
             float(args.get("delay", 0.05)),
             str(args.get("tag", "slow")),
         )
+    if params.name == "ask":
+        await ctx.session.send_log_message("info", {"asking": "the client"})
+        answer = await ctx.session.send_ping()  # the client answers it by POST
+        await ctx.session.send_tool_list_changed()
+        text = f"answered {answer.model_dump()}"
+        return types.CallToolResult(content=[types.TextContent(type="text", text=text)])
     raise RuntimeError("boom")
 
 
