@@ -2,6 +2,7 @@
 
     python -m tests.benchmarks.ab --road websocket --tool echo COPY_DIR [--rounds 5]
     python -m tests.benchmarks.ab --road http-json --clients 16 --also lowlevel COPY_DIR
+    python -m tests.benchmarks.ab --road http-2026 --b-env MCPMINT_KERNEL_MODERN=1 -
 
 COPY_DIR is a generated project (several may be given, each a B): a copy of the one
 `--keep` leaves with a transport file edited, or with a patched `mcpmint_runtime/`
@@ -12,6 +13,8 @@ runtime. Server CPU per call and calls/s, medians over rounds, the first server
 rotating each round. `--clients N` measures N concurrent clients (one session
 each, `concurrent_batch`, `--calls` shared between them) instead of one client
 calling in sequence; `--also` adds hand-written servers (lowlevel, floor, ...).
+`--b-env NAME=VALUE` (repeatable) adds a B side that is A's own server run with
+those environment variables (an opt-in switch of the runtime, say).
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ async def measure(args: argparse.Namespace, work: Path) -> None:
             path = Path(copy).resolve()
             name = "B (patched)" if len(args.copies) == 1 else f"B {path.name}"
             lineups[name] = (Lineup(path), "generated")
+    if args.b_env:
+        env = dict(item.split("=", 1) for item in args.b_env)
+        label = "B " + " ".join(args.b_env)
+        lineups[label] = (replace(generated, env=env), "generated")
     for server in args.also:
         lineups[server] = (generated, server)
     procs = {
@@ -128,7 +135,16 @@ def main() -> None:
         default=[],
         help=f"comma-separated servers among {', '.join(SERVERS[1:])}",
     )
+    parser.add_argument(
+        "--b-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a B side: A's server with this variable set (repeatable)",
+    )
     args = parser.parse_args()
+    if any("=" not in item for item in args.b_env):
+        parser.error("--b-env takes NAME=VALUE")
     work = Path(tempfile.mkdtemp(prefix="mcpmint-ab-"))
     try:
         asyncio.run(measure(args, work))
