@@ -27,7 +27,6 @@ from mcp.shared.message import SessionMessage
 
 from .drain import Drain, Pending
 from .jsonrpc import InvalidMessage, parse_message
-from .stdio_sdk import run_sdk_stdio
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -59,6 +58,8 @@ async def run_stdio(
         async with _open_pipes() as transport:
             await transport.serve(server, stop, grace_period)
     else:
+        from .stdio_sdk import run_sdk_stdio  # files, terminals, Windows
+
         await run_sdk_stdio(server, stop)
 
 
