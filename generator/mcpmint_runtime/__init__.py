@@ -13,8 +13,8 @@ from __future__ import annotations
 # `version.require_runtime` when it is imported.
 __version__ = "0.2.0"
 
-from .compat import ServerMismatch, ServerVersionWarning  # noqa: E402
-from .connection import AuthError, ClientError, TimedOut, Unreachable  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
 from .context import ToolContext, ToolResult  # noqa: E402
 from .dispatch import (  # noqa: E402
     ServerInfo,
@@ -27,6 +27,33 @@ from .errors import ToolFailure  # noqa: E402
 from .questions import Ask, Elicit, Elicited, ListRoots, Sample  # noqa: E402
 from .shared import SharedSchemaWarning  # noqa: E402
 from .version import require_runtime  # noqa: E402
+
+if TYPE_CHECKING:
+    from .compat import ServerMismatch, ServerVersionWarning
+    from .connection import AuthError, ClientError, TimedOut, Unreachable
+
+# The client's errors, imported when first named: a server never needs them, and
+# `python -m <package> stdio` starts without loading the client's modules.
+_CLIENT_NAMES = {
+    "AuthError": "connection",
+    "ClientError": "connection",
+    "TimedOut": "connection",
+    "Unreachable": "connection",
+    "ServerMismatch": "compat",
+    "ServerVersionWarning": "compat",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _CLIENT_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AuthError",

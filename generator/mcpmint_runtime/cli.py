@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import redact
 from .errors import set_internal_errors
 from .options import (
+    NETWORK_TRANSPORTS,
     build_parser,
     network_transports,
     parse_args,
@@ -160,8 +161,16 @@ def main(
     from mcp.server import lowlevel
 
     built = isinstance(server, lowlevel.Server)
+    words = sys.argv[1:] if argv is None else list(argv)
+    first = words[0] if words else None  # the subcommand: only its options are built
     parser = build_parser(
-        name, transports, token_env, tool_timeout=not built, call=not built, oauth=oauth
+        name,
+        transports,
+        token_env,
+        tool_timeout=not built,
+        call=not built,
+        oauth=oauth,
+        only=first if first in ("stdio", *NETWORK_TRANSPORTS, "serve") else None,
     )
     args = parse_args(parser, argv)
     if args.log_arguments and args.log_format != "json":

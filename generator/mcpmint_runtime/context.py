@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import anyio
 import mcp_types as types
@@ -15,9 +15,10 @@ from .changes import Changes, current_changes
 from .input_requests import Inputs, client_can
 from .lifecycle import AppContext
 from .logging_level import send_log
-from .oauth import Principal
-from .oauth import principal as principal_of
 from .questions import Ask, Elicit, Elicited, Kind, ListRoots, Sample
+
+if TYPE_CHECKING:
+    from .oauth import Principal
 
 OutT = TypeVar("OutT")
 A1 = TypeVar("A1")
@@ -96,7 +97,9 @@ class ToolContext(Generic[SettingsT, StateT]):
     @property
     def principal(self) -> Principal | None:
         """Who called, under OAuth: subject, client id and scopes; else None."""
-        return principal_of(self.sdk)
+        from .oauth import principal  # only servers behind OAuth ask
+
+        return principal(self.sdk)
 
     @property
     def request(self) -> Any:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import redact
 from .hosts import HOSTS
-from .oauth import Introspection, OAuthSettings
 from .option_table import LOG_LEVELS, OPTIONS
 from .option_types import Option
 from .transports import settings as defaults
+
+if TYPE_CHECKING:
+    from .oauth import Introspection, OAuthSettings
 
 __all__ = [
     "LOG_LEVELS",
@@ -52,16 +54,17 @@ def build_parser(
     tool_timeout: bool = False,
     call: bool = False,
     oauth: Mapping[str, Any] | None = None,
+    only: str | None = None,
 ) -> argparse.ArgumentParser:
     """The argument parser: subcommands for the enabled transports only, and `call`
     and `config` (listed for --help; `cli.run` and the generated `__main__` handle
-    them before parsing)."""
+    them before parsing). `only`: the subcommand named, the others listed bare."""
     parser = _Parser(prog=f"python -m {name}")
     parser.set_defaults(spec_token_env=token_env or "", spec_oauth=oauth)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     if "stdio" in transports:
         sub = commands.add_parser("stdio", help="serve on stdin/stdout")
-        _add_options(sub, {"stdio"}, tool_timeout)
+        _add_options(sub, {"stdio"}, tool_timeout, only in (None, "stdio"))
     helps = {
         "http": "serve Streamable HTTP at /mcp",
         "sse": "serve legacy SSE at /sse and /messages/",
@@ -70,10 +73,10 @@ def build_parser(
     enabled = [t for t in NETWORK_TRANSPORTS if t in transports]
     for transport in enabled:
         sub = commands.add_parser(transport, help=helps[transport])
-        _add_options(sub, {transport}, tool_timeout)
+        _add_options(sub, {transport}, tool_timeout, only in (None, transport))
     if enabled:
         sub = commands.add_parser("serve", help="every network transport on one port")
-        _add_options(sub, set(enabled), tool_timeout)
+        _add_options(sub, set(enabled), tool_timeout, only in (None, "serve"))
     if call:
         sub = commands.add_parser(
             "call",
@@ -101,10 +104,10 @@ def build_parser(
 
 
 def _add_options(
-    sub: argparse.ArgumentParser, transports: set[str], tool_timeout: bool
+    sub: argparse.ArgumentParser, transports: set[str], tool_timeout: bool, wanted: bool
 ) -> None:
     roads = {road for t in transports for road in ROADS[t]}
-    for option in OPTIONS:
+    for option in OPTIONS if wanted else ():  # none for a subcommand not run
         if option.roads not in roads:
             continue
         if option.flag == "--tool-timeout" and not tool_timeout:
@@ -261,6 +264,8 @@ def oauth_from_args(
         parser.error(f"OAuth needs {missing} too")
     if args.token_env:
         parser.error("a static token (--token-env) and OAuth exclude each other")
+    from .oauth import OAuthSettings  # network servers under OAuth only
+
     return OAuthSettings.from_spec(
         spec,
         issuer=issuer,
@@ -283,6 +288,8 @@ def _introspection(
             )
         return None
     cache = getattr(args, "oauth_introspection_cache", None)
+    from .oauth import Introspection
+
     try:
         found = Introspection.from_spec(
             table, os.environ, endpoint=endpoint, cache_seconds=cache

@@ -2,6 +2,8 @@
 
     python -m tests.benchmarks.ab --road websocket --tool echo COPY_DIR [--rounds 5]
     python -m tests.benchmarks.ab --road http-json --clients 16 --also lowlevel COPY_DIR
+    python -m tests.benchmarks.ab --road http-2026 --b-env MCPMINT_KERNEL_MODERN=1 -
+    python -m tests.benchmarks.ab --cold-starts 10 --also lowlevel,floor COPY_DIR
 
 COPY_DIR is a generated project (several may be given, each a B): a copy of the one
 `--keep` leaves with a transport file edited, or with a patched `mcpmint_runtime/`
@@ -12,6 +14,12 @@ runtime. Server CPU per call and calls/s, medians over rounds, the first server
 rotating each round. `--clients N` measures N concurrent clients (one session
 each, `concurrent_batch`, `--calls` shared between them) instead of one client
 calling in sequence; `--also` adds hand-written servers (lowlevel, floor, ...).
+`--b-env NAME=VALUE` (repeatable) adds a B side that is A's own server run with
+those environment variables (an opt-in switch of the runtime, say).
+`--cold-starts N` measures start-up instead: spawn → `initialize` answered over
+stdio (wall time, and the server's CPU time, steadier on a loaded machine) and
+the peak RSS (VmHWM) then, N times per server, interleaved, after one unmeasured
+start each (it fills the caches).
 """
 
 from __future__ import annotations
@@ -21,12 +29,13 @@ import asyncio
 import shutil
 import statistics
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
 from . import serving
 from .clients import Session, StdioSession, initialize
-from .procs import ROADS, SERVERS, Lineup, ServerProcess, spawn, stop
+from .procs import ROADS, SERVERS, Lineup, ServerProcess, peak_rss_mib, spawn, stop
 from .run import generate_bench_server, snapshot_generator
 
 
@@ -50,8 +59,15 @@ async def measure(args: argparse.Namespace, work: Path) -> None:
             path = Path(copy).resolve()
             name = "B (patched)" if len(args.copies) == 1 else f"B {path.name}"
             lineups[name] = (Lineup(path), "generated")
+    if args.b_env:
+        env = dict(item.split("=", 1) for item in args.b_env)
+        label = "B " + " ".join(args.b_env)
+        lineups[label] = (replace(generated, env=env), "generated")
     for server in args.also:
         lineups[server] = (generated, server)
+    if args.cold_starts:
+        await cold_starts(args.cold_starts, lineups, work)
+        return
     procs = {
         name: await spawn(lineup, server, args.road, work)
         for name, (lineup, server) in lineups.items()
@@ -110,6 +126,39 @@ async def measure(args: argparse.Namespace, work: Path) -> None:
         print(f"{name} / A: CPU per call {cpu_ratio:.2f}, calls/s {rate_ratio:.2f}")
 
 
+async def cold_starts(
+    reps: int, lineups: dict[str, tuple[Lineup, str]], work: Path
+) -> None:
+    """Wall time, CPU time (all threads, 10 ms ticks) and peak RSS of each start."""
+    names = list(lineups)
+    got: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
+    for rep in range(reps + 1):  # rep 0 fills the .pyc and page caches
+        turn = rep % len(names)
+        for name in names[turn:] + names[:turn]:
+            lineup, server = lineups[name]
+            start = time.perf_counter()
+            proc = await spawn(lineup, server, "stdio", work)
+            try:
+                await initialize(StdioSession(proc.process))
+                took = (time.perf_counter() - start) * 1000
+                measured = (took, proc.cpu() * 1000, peak_rss_mib(proc.pid) or 0.0)
+            finally:
+                await stop(proc)
+            if rep:
+                got[name].append(measured)
+    base = [statistics.median(v[i] for v in got[names[0]]) for i in range(3)]
+    for name in names:
+        wall, cpu, rss = ([v[i] for v in got[name]] for i in range(3))
+        wall_m, cpu_m, rss_m = (statistics.median(x) for x in (wall, cpu, rss))
+        print(
+            f"{name}: wall median {wall_m:.0f} ms ({min(wall):.0f}–{max(wall):.0f}), "
+            f"{wall_m / base[0]:.2f}× A; CPU median {cpu_m:.0f} ms "
+            f"({min(cpu):.0f}–{max(cpu):.0f}), {cpu_m / base[1]:.2f}× A; peak RSS "
+            f"{rss_m:.1f} MiB ({min(rss):.1f}–{max(rss):.1f}), "
+            f"{rss_m - base[2]:+.1f} MiB vs A"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tests.benchmarks.ab", description=__doc__
@@ -123,12 +172,28 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=1500)
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument(
+        "--cold-starts",
+        type=int,
+        default=0,
+        metavar="N",
+        help="measure N interleaved cold starts per server instead of calls",
+    )
+    parser.add_argument(
         "--also",
         type=lambda text: [s for s in text.split(",") if s],
         default=[],
         help=f"comma-separated servers among {', '.join(SERVERS[1:])}",
     )
+    parser.add_argument(
+        "--b-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a B side: A's server with this variable set (repeatable)",
+    )
     args = parser.parse_args()
+    if any("=" not in item for item in args.b_env):
+        parser.error("--b-env takes NAME=VALUE")
     work = Path(tempfile.mkdtemp(prefix="mcpmint-ab-"))
     try:
         asyncio.run(measure(args, work))

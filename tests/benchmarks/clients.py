@@ -3,7 +3,9 @@
 The SDK's own client costs more per call than the server it talks to (SDK-NOTES), so
 a load test through it would measure the client. These speak the wire directly, after
 a proper `initialize` / `notifications/initialized` handshake (protocol 2025-11-25),
-and check every answer. Every read is bounded by `TIMEOUT`.
+and check every answer; the 2026-07-28 client (`ModernHttpSession`) has no
+handshake: each request is one POST carrying its own envelope. Every read is
+bounded by `TIMEOUT`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 from typing import Any, Protocol
 
 PROTOCOL = "2025-11-25"
+MODERN_PROTOCOL = "2026-07-28"
 TIMEOUT = 30.0  # seconds, any one read of a call's answer
 HANDSHAKE_TIMEOUT = 120.0  # a server still importing under load answers late
 CLIENT_INFO = {"name": "mcpmint-bench", "version": "1.0.0"}
@@ -236,6 +239,10 @@ class StreamableHttpSession:
             if "mcp-session-id" in headers:
                 self._headers["Mcp-Session-Id"] = headers["mcp-session-id"]
             self._headers["MCP-Protocol-Version"] = PROTOCOL
+        return self._reply(headers, payload)
+
+    def _reply(self, headers: dict[str, str], payload: bytes) -> dict[str, Any]:
+        """The answer to request `_next_id`, from a JSON or an event-stream body."""
         if headers.get("content-type", "").startswith("text/event-stream"):
             for _, data in sse_events(payload):
                 reply: dict[str, Any] = json.loads(data)
@@ -260,6 +267,44 @@ class StreamableHttpSession:
         except (TimeoutError, OSError, ValueError):
             pass
         await self._conn.close()
+
+
+class ModernHttpSession(StreamableHttpSession):
+    """Streamable HTTP of protocol 2026-07-28: no handshake, no session; every
+    request is one POST with the routing headers (`MCP-Protocol-Version`,
+    `Mcp-Method`, `Mcp-Name`) and the envelope in `params._meta` (protocol
+    version, client info and capabilities), as the SDK's client sends them."""
+
+    ENVELOPE = {
+        "io.modelcontextprotocol/protocolVersion": MODERN_PROTOCOL,
+        "io.modelcontextprotocol/clientInfo": CLIENT_INFO,
+        "io.modelcontextprotocol/clientCapabilities": {},
+    }
+
+    async def request(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        self._next_id += 1
+        meta = {**params.get("_meta", {}), **self.ENVELOPE}
+        body = _request(self._next_id, method, {**params, "_meta": meta})
+        headers = {
+            **self._headers,
+            "MCP-Protocol-Version": MODERN_PROTOCOL,
+            "Mcp-Method": method,
+        }
+        if method == "tools/call":
+            headers["Mcp-Name"] = params["name"]  # ASCII tool names: no encoding
+        self._conn.timeout = self.timeout
+        status, response_headers, payload = await self._conn.exchange(
+            "POST", self._path, headers, body
+        )
+        if status != 200:
+            raise CallError(f"HTTP {status}: {payload[:200]!r}")
+        return self._reply(response_headers, payload)
+
+    async def notify(self, method: str, params: dict[str, Any]) -> None:
+        raise CallError("2026-07-28 over HTTP has no client notifications")
+
+    async def close(self) -> None:
+        await self._conn.close()  # no session to end
 
 
 class SseSession:

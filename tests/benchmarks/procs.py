@@ -25,10 +25,21 @@ HOST = "127.0.0.1"  # loopback only
 FASTMCP_VENV = Path("/tmp/mcpmint-bench-fastmcp")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
-# Roads: (name, transport subcommand, extra flags).
-ROADS = ("stdio", "http-stateful", "http-stateless", "http-json", "sse", "websocket")
+# Roads: (name, transport subcommand, extra flags). http-2026: protocol 2026-07-28,
+# one POST per request and no handshake, served in `--stateless` mode (the SDK
+# answers that era the same way in every mode; mcpmint's opt-in kernel for it,
+# MCPMINT_KERNEL_MODERN=1, runs only there).
+ROADS = (
+    "stdio",
+    "http-stateful",
+    "http-stateless",
+    "http-json",
+    "http-2026",
+    "sse",
+    "websocket",
+)
 HTTP_ROADS = ("http-stateful", "http-stateless", "http-json")
-CONCURRENT_ROADS = (*HTTP_ROADS, "websocket")
+CONCURRENT_ROADS = (*HTTP_ROADS, "http-2026", "websocket")
 SERVERS = ("generated", "lowlevel", "mcpserver", "fastmcp", "floor")
 LABELS = {
     "generated": "mcpmint generated",
@@ -39,10 +50,10 @@ LABELS = {
 }
 SUPPORTS = {
     "generated": set(ROADS),
-    "lowlevel": {"stdio", *HTTP_ROADS, "sse"},
-    "mcpserver": {"stdio", *HTTP_ROADS, "sse"},
+    "lowlevel": {"stdio", *HTTP_ROADS, "http-2026", "sse"},
+    "mcpserver": {"stdio", *HTTP_ROADS, "http-2026", "sse"},
     "fastmcp": {"stdio", *HTTP_ROADS, "sse"},
-    "floor": {"stdio", *HTTP_ROADS, "websocket"},
+    "floor": {"stdio", *HTTP_ROADS, "http-2026", "websocket"},
 }
 _SCRIPTS = {
     "lowlevel": "lowlevel.py",
@@ -66,7 +77,7 @@ def fastmcp_python() -> str | None:
 
 def road_flags(road: str) -> tuple[str, list[str]]:
     """The transport subcommand and flags of a road."""
-    if road == "http-stateless":
+    if road in ("http-stateless", "http-2026"):
         return "http", ["--stateless"]
     if road == "http-json":
         return "http", ["--json-response"]
@@ -82,6 +93,7 @@ class Lineup:
     generated_dir: Path
     python: str = sys.executable
     fastmcp: str | None = field(default_factory=fastmcp_python)
+    env: dict[str, str] = field(default_factory=dict)  # added to every server's
 
     def available(self, server: str) -> str | None:
         """None if the server can run here, else why not."""
@@ -94,7 +106,7 @@ class Lineup:
     ) -> tuple[list[str], dict[str, str]]:
         """argv and environment of `server` serving `road`."""
         sub, flags = road_flags(road)
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0", **self.env)
         net = [] if port is None else ["--port", str(port)]
         if server == "generated":
             env["PYTHONPATH"] = str(self.generated_dir)

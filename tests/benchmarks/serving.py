@@ -16,6 +16,7 @@ from typing import Any
 
 from .clients import (
     CallError,
+    ModernHttpSession,
     Session,
     SseSession,
     StdioSession,
@@ -137,7 +138,7 @@ async def call(session: Session, tool: str) -> None:
 
 
 async def open_session(proc: ServerProcess) -> Session:
-    """A new initialized session with a network server."""
+    """A new initialized session with a network server (2026-07-28: a client)."""
     assert proc.port is not None
     session: Session
     if proc.road == "sse":
@@ -148,6 +149,8 @@ async def open_session(proc: ServerProcess) -> Session:
         ws = WebSocketSession(f"ws://{HOST}:{proc.port}/ws")
         await ws.connect()
         session = ws
+    elif proc.road == "http-2026":
+        return ModernHttpSession(HOST, proc.port)  # no handshake in that era
     else:
         session = StreamableHttpSession(HOST, proc.port)
     await initialize(session)

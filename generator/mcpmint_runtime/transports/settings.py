@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..oauth import OAuthSettings
+if TYPE_CHECKING:  # imported by network servers under OAuth only
+    from ..oauth import OAuthSettings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

@@ -28,7 +28,6 @@ from mcp.shared.message import SessionMessage
 from .direct_streams import serve_direct
 from .drain import Drain, Pending
 from .jsonrpc import InvalidMessage, parse_message
-from .stdio_sdk import run_sdk_stdio
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -54,6 +53,8 @@ async def run_stdio(
         async with _open_pipes() as transport:
             await transport.serve(server, stop, grace_period)
     else:
+        from .stdio_sdk import run_sdk_stdio  # files, terminals, Windows
+
         await run_sdk_stdio(server, stop)
 
 
