@@ -120,8 +120,8 @@ def build_app(
         kernel = sessions = None
         if settings.stateless and os.environ.get("MCPMINT_SDK_STATELESS") != "1":
             kernel = StatelessKernel(server, manager)
-        elif settings.json_response and os.environ.get("MCPMINT_SDK_SESSIONS") != "1":
-            sessions = SessionKernel(server, manager)  # stateful JSON responses
+        elif SessionKernel.wanted(manager):
+            sessions = SessionKernel(server, manager)
         http = _HttpEndpoint(
             StreamableHTTPASGIApp(manager),
             shutdown,

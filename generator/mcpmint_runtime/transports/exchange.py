@@ -87,16 +87,20 @@ class Exchange:
         params: Mapping[str, Any] | None,
         opts: CallOptions | None = None,
     ) -> None:
-        send = self._send
-        if send is None:
-            return
         message: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
         if params is not None:
             message["params"] = dict(params)
+        await self.send_message(message)
+
+    async def send_message(self, message: dict[str, Any]) -> None:
+        """One frame on the request's stream, unless it is settled or has none."""
+        send = self._send
+        if send is None:
+            return
         try:
             await send(frame(message))
-        except OSError:  # the client left; the watcher cancels the handler
-            logger.debug("dropped %s: client gone", method)
+        except OSError:  # the client left (stateless: the watcher cancels the call)
+            logger.debug("dropped %s: client gone", message.get("method"))
 
     async def progress(
         self, progress: float, total: float | None = None, message: str | None = None

@@ -24,8 +24,10 @@ sends every POST to the SDK.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
+import os
 from collections.abc import Awaitable
 from typing import Any, Final
 
@@ -36,7 +38,10 @@ from mcp.server.runner import ServerRunner
 from mcp.server.streamable_http import StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.shared.dispatcher import coerce_request_id
-from mcp.shared.jsonrpc_dispatcher import cancelled_request_id_from_params
+from mcp.shared.jsonrpc_dispatcher import (
+    JSONRPCDispatcher,
+    cancelled_request_id_from_params,
+)
 from mcp.shared.message import ServerMessageMetadata
 from mcp.shared.transport_context import TransportContext
 from mcp_types import RequestId
@@ -44,8 +49,9 @@ from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from .exchange import Exchange, reply, to_json
+from .exchange import Exchange, frame, reply, to_json
 from .jsonrpc import parse_json
+from .session_events import EventExchange, forward, stream_start, watch
 from .stateless_kernel import plain_post
 
 __all__ = ["SessionKernel"]
@@ -71,10 +77,16 @@ _ENDED: Final = to_json(
 class _Session:
     """One session's runner and the calls it is answering here."""
 
-    __slots__ = ("calls", "ended", "header", "runner")
+    __slots__ = ("calls", "dispatcher", "ended", "header", "runner")
 
-    def __init__(self, runner: ServerRunner[Any], session_id: str) -> None:
+    def __init__(
+        self,
+        runner: ServerRunner[Any],
+        session_id: str,
+        dispatcher: JSONRPCDispatcher[Any] | None,  # None: JSON responses
+    ) -> None:
         self.runner = runner
+        self.dispatcher = dispatcher
         self.header = (b"mcp-session-id", session_id.encode())
         self.ended = False
         # Request id (the SDK's key: 7 and "7" are one) -> its calls in flight.
@@ -96,8 +108,17 @@ class SessionKernel:
     ) -> None:
         self._server = server
         self._manager = manager
+        self._events = not manager.json_response
         self._sessions: dict[str, _Session] = {}
         server.middleware.append(self._capture)
+
+    @staticmethod
+    def wanted(manager: StreamableHTTPSessionManager) -> bool:
+        """Whether a stateful manager's request POSTs come here (the switches)."""
+        if os.environ.get("MCPMINT_SDK_SESSIONS") == "1" or manager.event_store:
+            return False
+        events = os.environ.get("MCPMINT_KERNEL_SESSION_EVENTS") == "1"
+        return manager.json_response or events
 
     async def _capture(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
@@ -107,14 +128,17 @@ class SessionKernel:
         if ctx.method == "initialize":
             connection = ctx.session._connection  # the SDK offers no accessor
             session_id = connection.session_id
+            dispatcher = connection.outbound  # the session's SDK dispatcher
             if (
                 session_id is not None
                 and session_id in self._manager._server_instances
                 and session_id not in self._sessions
+                and isinstance(dispatcher, JSONRPCDispatcher)
             ):
                 state = self._manager._lifespan_state  # entered once by run()
                 runner = ServerRunner(self._server, connection, state)
-                session = _Session(runner, session_id)
+                events = dispatcher if self._events else None
+                session = _Session(runner, session_id, events)
                 self._sessions[session_id] = session
                 connection.exit_stack.callback(self._forget, session_id, session)
         return result
@@ -165,20 +189,20 @@ class SessionKernel:
         idle = transport.idle_scope
         if idle is not None and idle.cancel_called:
             return False  # the SDK answers that one as a terminated session
-        if plain_post(scope, True) not in _VERSIONS:
+        if plain_post(scope, session.dispatcher is None) not in _VERSIONS:
             return False
         document = parse_json(body)
         method = document["method"]
         if method == "initialize":  # the SDK's answer to a second one
             return False
-        await _holding_idle_clock(
-            transport, self._call(session, scope, receive, send, body, document)
-        )
+        call = self._call(session, transport, scope, receive, send, body, document)
+        await _holding_idle_clock(transport, call)
         return True
 
     async def _call(
         self,
         session: _Session,
+        transport: StreamableHTTPServerTransport,
         scope: Scope,
         receive: Receive,
         send: Send,
@@ -187,37 +211,59 @@ class SessionKernel:
     ) -> None:
         request = Request(scope, receive)
         request._body = body  # as the SDK's transport leaves it: already read
+        events = session.dispatcher is not None
         metadata = ServerMessageMetadata(
-            request_context=request, can_send_request=False
+            request_context=request, can_send_request=events
         )
         request_id = document["id"]
         params = document.get("params")
-        exchange = Exchange(request_id, params, metadata, None, _JSONRPC)
-        method = document["method"]
-        key = coerce_request_id(request_id)
+        if session.dispatcher is None:
+            exchange = Exchange(request_id, params, metadata, None, _JSONRPC)
+            answer = await self._run(session, exchange, document)
+            headers = [(b"content-type", b"application/json"), session.header]
+            if answer is None:  # the session ended
+                await _respond(send, 500, headers, _ENDED)
+            else:
+                await _respond(send, 200, headers, to_json(answer))
+            return
+        await send(stream_start(session.header))
+        dispatcher = session.dispatcher
+        exchange = EventExchange(request_id, params, metadata, send, dispatcher)
+        async with anyio.create_task_group() as group:
+            group.start_soon(watch, receive, send, exchange)
+            await group.start(forward, transport, request_id, exchange)
+            answer = await self._run(session, exchange, document)
+            last = {"type": "http.response.body", "body": b"", "more_body": False}
+            if answer is not None:  # else the session ended: no answer
+                last = frame(answer, more=False)
+            with contextlib.suppress(OSError):  # the client left
+                await send(last)
+            group.cancel_scope.cancel()
+
+    async def _run(
+        self, session: _Session, exchange: Exchange, document: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The answer, the cancelled call's, or None when the session ended."""
+        method, params = document["method"], document.get("params")
+        key = coerce_request_id(exchange.request_id)
         cancel = anyio.CancelScope()
         calls = session.calls.setdefault(key, [])
         calls.append((exchange, cancel))
         answer: dict[str, Any] | None = None
         try:
             with cancel:
-                answer = await reply(
-                    exchange,
-                    method,
-                    session.runner.on_request(exchange, method, params),
-                )
+                call = session.runner.on_request(exchange, method, params)
+                answer = await reply(exchange, method, call)
         finally:
             calls.remove((exchange, cancel))
             if not calls:
                 del session.calls[key]
-        headers = [(b"content-type", b"application/json"), session.header]
         if session.ended and cancel.cancelled_caught:
-            await _respond(send, 500, headers, _ENDED)
-            return
+            return None
         if answer is None or exchange.cancelled_by_peer:
             error = {"code": _REQUEST_CANCELLED, "message": "Request cancelled"}
-            answer = {"jsonrpc": "2.0", "id": request_id, "error": error}
-        await _respond(send, 200, headers, to_json(answer))
+            answer = {"jsonrpc": "2.0", "id": exchange.request_id, "error": error}
+        return answer
 
 
 async def _respond(

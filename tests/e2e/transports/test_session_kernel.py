@@ -1,8 +1,9 @@
-"""`http --json-response` sessions answer request POSTs on the SDK's kernel
-(transports/session_kernel.py): the same status, headers and bytes as the SDK's
-own session transport, which `MCPMINT_SDK_SESSIONS=1` brings back, for every
-kind of POST; a cancelled call and a session deleted mid-call are answered as
-the SDK answers them; a call in flight holds the session's idle clock."""
+"""Stateful HTTP sessions answer request POSTs on the SDK's kernel
+(transports/session_kernel.py; `--json-response` by default, event streams with
+MCPMINT_KERNEL_SESSION_EVENTS=1): the same status, headers and bytes as the
+SDK's own session transport, which `MCPMINT_SDK_SESSIONS=1` brings back, for
+every kind of POST; a cancelled call and a session deleted mid-call are
+answered as the SDK answers them; a call in flight holds the idle clock."""
 
 from __future__ import annotations
 
@@ -59,27 +60,34 @@ CASES: dict[str, tuple[dict[str, str], dict[str, Any]]] = {
     "unknown session": ({"Mcp-Session-Id": "f" * 32}, PING),
     "notification": ({}, {"method": "notifications/roots/list_changed"}),
 }
-MODE = ["http", "--json-response", "--session-idle-timeout", "1"]
+IDLE = ["--session-idle-timeout", "1"]
+# mode -> arguments, and the kernel's environment (the SDK's: MCPMINT_SDK_SESSIONS=1).
+MODES: dict[str, tuple[list[str], dict[str, str]]] = {
+    "json": (["http", "--json-response", *IDLE], {}),
+    "events": (["http", *IDLE], {"MCPMINT_KERNEL_SESSION_EVENTS": "1"}),
+}
 
 
 @pytest.fixture(scope="module")
-def pair(
+def pairs(
     pkg_root: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    """(kernel, SDK) servers with JSON-response sessions."""
-    running: dict[bool, ServerProcess] = {}
+) -> Iterator[dict[str, tuple[ServerProcess, ServerProcess]]]:
+    """Per mode: (kernel, SDK) servers."""
+    running: dict[tuple[str, bool], ServerProcess] = {}
 
-    def launch(sdk: bool) -> ServerProcess:
-        env = {"MCPMINT_SDK_SESSIONS": "1"} if sdk else {}
-        workdir = tmp_path_factory.mktemp("sdk" if sdk else "kernel")
-        return spawn(pkg_root, workdir, MODE, env=env)
+    def launch(mode: str, sdk: bool) -> ServerProcess:
+        args, env = MODES[mode]
+        env = {"MCPMINT_SDK_SESSIONS": "1"} if sdk else env
+        workdir = tmp_path_factory.mktemp(f"{mode}-{'sdk' if sdk else 'kernel'}")
+        return spawn(pkg_root, workdir, args, env=env)
 
     try:
-        for sdk in (False, True):
-            running[sdk] = launch(sdk)
-        for sdk, server in running.items():
-            running[sdk] = ready(server, lambda sdk=sdk: launch(sdk))
-        yield running[False], running[True]
+        for mode in MODES:
+            for sdk in (False, True):
+                running[mode, sdk] = launch(mode, sdk)
+        for key, server in running.items():
+            running[key] = ready(server, lambda key=key: launch(*key))
+        yield {mode: (running[mode, False], running[mode, True]) for mode in MODES}
     finally:
         for server in running.values():
             server.proc.terminate()
@@ -135,16 +143,20 @@ async def _answers(server: ServerProcess) -> dict[str, tuple[Any, ...]]:
     return seen
 
 
+@pytest.mark.parametrize("mode", list(MODES))
 def test_the_kernel_answers_every_post_as_the_sdk_does(
-    pair: tuple[ServerProcess, ServerProcess],
+    pairs: dict[str, tuple[ServerProcess, ServerProcess]], mode: str
 ) -> None:
-    kernel, sdk = pair
+    kernel, sdk = pairs[mode]
     ours, theirs = anyio.run(_answers, kernel), anyio.run(_answers, sdk)
     for name in CASES:
         assert ours[name] == theirs[name], name
-    assert json.loads(ours["echo"][2])["result"]["structuredContent"] == {
-        "text": "h\u00e9 \u2603"
-    }
+    echo = ours["echo"][2].removeprefix(b"event: message\r\ndata: ")
+    assert json.loads(echo)["result"]["structuredContent"] == {"text": "h\u00e9 \u2603"}
+    if mode == "events":  # the request's notifications came before its answer
+        progress = ours["progress"][2].decode()
+        assert progress.count("notifications/progress") == 2, progress
+        assert progress.index("notifications/progress") < progress.index('"result"')
 
 
 async def _same_id_twice(server: ServerProcess) -> float:
@@ -162,12 +174,13 @@ async def _same_id_twice(server: ServerProcess) -> float:
             return anyio.current_time() - started
 
 
+@pytest.mark.parametrize("mode", list(MODES))
 def test_the_kernel_answers_a_session_request_itself(
-    pair: tuple[ServerProcess, ServerProcess],
+    pairs: dict[str, tuple[ServerProcess, ServerProcess]], mode: str
 ) -> None:
     # The SDK's way (through its session's dispatcher) makes a POST reusing
     # the id of a call in flight wait for it (app.py); the kernel answers both.
-    kernel, sdk = pair
+    kernel, sdk = pairs[mode]
     assert anyio.run(_same_id_twice, kernel) < 0.8
     assert anyio.run(_same_id_twice, sdk) > 0.8
 
@@ -206,14 +219,17 @@ async def _cancel_and_delete(server: ServerProcess) -> list[tuple[Any, ...]]:
     return seen
 
 
+@pytest.mark.parametrize("mode", list(MODES))
 def test_cancelled_and_deleted_mid_call_as_the_sdk_answers(
-    pair: tuple[ServerProcess, ServerProcess],
+    pairs: dict[str, tuple[ServerProcess, ServerProcess]], mode: str
 ) -> None:
-    kernel, sdk = pair
+    kernel, sdk = pairs[mode]
     ours = anyio.run(_cancel_and_delete, kernel)
     assert ours == anyio.run(_cancel_and_delete, sdk)
-    assert json.loads(ours[0][2])["error"]["code"] == -32800
-    assert [status for status, _, _ in ours] == [200, 500, 404]
+    cancelled = ours[0][2].removeprefix(b"event: message\r\ndata: ")
+    assert json.loads(cancelled)["error"]["code"] == -32800
+    ended = 200 if mode == "events" else 500  # events: the stream just ends
+    assert [status for status, _, _ in ours] == [200, ended, 404]
 
 
 async def _outlive_idle_timeout(server: ServerProcess) -> list[int]:
@@ -226,9 +242,10 @@ async def _outlive_idle_timeout(server: ServerProcess) -> list[int]:
         return [answer.status_code, again.status_code, gone.status_code]
 
 
+@pytest.mark.parametrize("mode", list(MODES))
 def test_a_call_in_flight_holds_the_idle_clock(
-    pair: tuple[ServerProcess, ServerProcess],
+    pairs: dict[str, tuple[ServerProcess, ServerProcess]], mode: str
 ) -> None:
-    kernel, sdk = pair
+    kernel, sdk = pairs[mode]
     assert anyio.run(_outlive_idle_timeout, kernel) == [200, 200, 404]
     assert anyio.run(_outlive_idle_timeout, sdk) == [200, 200, 404]
