@@ -1,24 +1,25 @@
-"""Stateful `--json-response` sessions: request POSTs answered on the SDK's kernel.
+"""Stateful Streamable HTTP sessions: request POSTs answered on the SDK's kernel.
 
 The SDK's session transport hands each request POST through memory streams to
 the session's dispatcher task and back (a request stream, a router, a spawned
-handler task): more CPU than a small call. Here a request POST of a known
-session is answered in its own task by a `ServerRunner` on the session's own
-`Connection` (the one the SDK's loop built, captured by a server middleware when
-`initialize` is answered): the same handlers, middleware, client capabilities,
-negotiated version and standalone channel, and the SDK's bytes on the wire (one
-JSON body with the `Mcp-Session-Id` header).
+handler task, an sse-starlette response): more CPU than a small call. Here a
+request POST of a known session is answered in its own task by a `ServerRunner`
+on the session's own `Connection` (the one the SDK's loop built, captured by a
+server middleware when `initialize` is answered): the same handlers,
+middleware, client capabilities, negotiated version and standalone channel, and
+the SDK's bytes on the wire: with `--json-response` one JSON body with the
+`Mcp-Session-Id` header, else an event stream (`session_events`).
 
 Everything else stays with the SDK's session manager: `initialize` (creating the
 session, the session limit), GET streams, DELETE, notification and response
 POSTs, unknown or foreign session ids, the idle timeout (the session's idle
 clock is held while a call runs here, as the SDK's transport holds it),
-requests the SDK refuses (`answer` returns False, nothing sent). As there, a
-request's own notifications are dropped and server-to-client requests tied to a
-call raise `NoBackChannelError` (the JSON body has no room for them);
-`notifications/cancelled` cancels a call (answer: -32800 "Request cancelled");
-a session ended mid-call answers 500 "Session terminated before the request
-completed". Event-stream sessions stay with the SDK. `MCPMINT_SDK_SESSIONS=1`
+requests the SDK refuses (`answer` returns False, nothing sent), and servers
+with an event store (none in the runtime). `notifications/cancelled` cancels a
+call (answer: -32800 "Request cancelled"). With JSON bodies, as in the SDK, a
+request's own notifications are dropped, server-to-client requests tied to a
+call raise `NoBackChannelError`, and a session ended mid-call answers 500
+"Session terminated before the request completed". `MCPMINT_SDK_SESSIONS=1`
 sends every POST to the SDK.
 """
 
@@ -114,11 +115,10 @@ class SessionKernel:
 
     @staticmethod
     def wanted(manager: StreamableHTTPSessionManager) -> bool:
-        """Whether a stateful manager's request POSTs come here (the switches)."""
-        if os.environ.get("MCPMINT_SDK_SESSIONS") == "1" or manager.event_store:
-            return False
-        events = os.environ.get("MCPMINT_KERNEL_SESSION_EVENTS") == "1"
-        return manager.json_response or events
+        """Whether a stateful manager's request POSTs come here: unless
+        `MCPMINT_SDK_SESSIONS=1`, or an event store (resumability) is set."""
+        sdk = os.environ.get("MCPMINT_SDK_SESSIONS") == "1"
+        return not sdk and manager.event_store is None
 
     async def _capture(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext

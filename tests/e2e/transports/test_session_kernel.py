@@ -1,9 +1,9 @@
 """Stateful HTTP sessions answer request POSTs on the SDK's kernel
-(transports/session_kernel.py; `--json-response` by default, event streams with
-MCPMINT_KERNEL_SESSION_EVENTS=1): the same status, headers and bytes as the
-SDK's own session transport, which `MCPMINT_SDK_SESSIONS=1` brings back, for
-every kind of POST; a cancelled call and a session deleted mid-call are
-answered as the SDK answers them; a call in flight holds the idle clock."""
+(transports/session_kernel.py), with JSON or event-stream answers: the same
+status, headers and bytes as the SDK's own session transport, which
+`MCPMINT_SDK_SESSIONS=1` brings back, for every kind of POST; a cancelled call
+and a session deleted mid-call are answered as the SDK answers them; a call in
+flight holds the idle clock."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ IDLE = ["--session-idle-timeout", "1"]
 # mode -> arguments, and the kernel's environment (the SDK's: MCPMINT_SDK_SESSIONS=1).
 MODES: dict[str, tuple[list[str], dict[str, str]]] = {
     "json": (["http", "--json-response", *IDLE], {}),
-    "events": (["http", *IDLE], {"MCPMINT_KERNEL_SESSION_EVENTS": "1"}),
+    "events": (["http", *IDLE], {}),
 }
 
 
