@@ -111,7 +111,9 @@ class SessionKernel:
         self._manager = manager
         self._events = not manager.json_response
         self._sessions: dict[str, _Session] = {}
-        server.middleware.append(self._capture)
+        # One capture per server: an earlier app's (a rebuilt app) is dropped.
+        kept = [m for m in server.middleware if not _is_capture(m)]
+        server.middleware[:] = [*kept, self._capture]
 
     @staticmethod
     def wanted(manager: StreamableHTTPSessionManager) -> bool:
@@ -264,6 +266,10 @@ class SessionKernel:
             error = {"code": _REQUEST_CANCELLED, "message": "Request cancelled"}
             answer = {"jsonrpc": "2.0", "id": exchange.request_id, "error": error}
         return answer
+
+
+def _is_capture(middleware: object) -> bool:
+    return isinstance(getattr(middleware, "__self__", None), SessionKernel)
 
 
 async def _respond(
