@@ -20,9 +20,11 @@ Writes into OUT the benchmark's generated server plus a copy of the installed
 Everything else still goes to the SDK. `ab` then measures it against the
 generated server and the hand-written ones.
 
-The stateless half is now in the runtime, with the SDK's checks and answers
-kept: `mcpmint_runtime/transports/stateless_kernel.py` (`MCPMINT_SDK_STATELESS=1`
-turns it off, for an A/B against the SDK's transport).
+Both halves are now in the runtime, with the SDK's checks and answers kept:
+`mcpmint_runtime/transports/stateless_kernel.py` (`MCPMINT_SDK_STATELESS=1`
+turns it off, for an A/B against the SDK's transport) and
+`mcpmint_runtime/transports/session_kernel.py`, for sessions in both response
+modes (`MCPMINT_SDK_SESSIONS=1` turns it off).
 
 Not a feature: notifications a handler sends (ctx.log, progress, list changes)
 are dropped, there is no GET stream, no idle timeout or session cap, a client

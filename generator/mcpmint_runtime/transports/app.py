@@ -3,8 +3,9 @@
 Plus `GET /healthz`. Every route but /healthz is behind the request guard
 (Host, Origin, bearer token); the SDK's transports check Host and Origin again.
 A POST whose body is JSON but no JSON-RPC message is answered here with -32600
-(see `jsonrpc`); on Streamable HTTP, a POST that reuses the id of a request still
-in flight in its session waits for that one's answer (the SDK would lose one).
+(see `jsonrpc`); request POSTs go to the SDK's kernel when they can (stateless:
+`stateless_kernel`; stateful sessions: `session_kernel`); a POST that
+reuses the id of a request in flight in its SDK session waits for that one.
 Run it with `python -m <package> serve`, or under your own ASGI server:
 
     app = create_app(server, transports=("http", "websocket"), token="...")
@@ -37,6 +38,7 @@ from ..subscriptions import bus_scope
 from .observe import METRICS_PATH, metrics_routes
 from .posts import checked_post, post_headers, replay
 from .security import OPEN_PATHS, RequestGuard
+from .session_kernel import SessionKernel
 from .session_route import SessionRoute
 from .settings import NetworkSettings
 from .shutdown import Shutdown
@@ -114,15 +116,18 @@ def build_app(
             session_idle_timeout=settings.session_idle_timeout or None,
             max_sessions=settings.max_sessions or None,
         )
-        kernel = None
+        kernel = sessions = None
         if settings.stateless and os.environ.get("MCPMINT_SDK_STATELESS") != "1":
             kernel = StatelessKernel(server, manager)
+        elif SessionKernel.wanted(manager):
+            sessions = SessionKernel(server, manager)
         http = _HttpEndpoint(
             StreamableHTTPASGIApp(manager),
             shutdown,
             max_body_size=settings.max_body_size,
             stateful=not settings.stateless,
             kernel=kernel,
+            sessions=sessions,
         )
         mcp_http: ASGIApp = http
         if settings.session_route and not settings.stateless:
@@ -201,9 +206,11 @@ class _HttpEndpoint:
         max_body_size: int,
         stateful: bool,
         kernel: StatelessKernel | None = None,
+        sessions: SessionKernel | None = None,
     ) -> None:
         self._app = app
         self._kernel = kernel
+        self._sessions = sessions
         self._shutdown = shutdown
         self._max_body_size = max_body_size
         self._stateful = stateful
@@ -233,14 +240,17 @@ class _HttpEndpoint:
                 scope, receive, send, body, version
             ):
                 return
+        if self._sessions is not None and session is not None:
+            if request_id is None:
+                self._sessions.cancel(session, body)
+            elif await self._sessions.answer(scope, receive, send, body, session):
+                return
         replayed = replay(body, receive)
         if request_id is None or session is None or not self._stateful:
             await self._app(scope, replayed, send)
             return
-        # The SDK routes a session's answers by request id: a second POST with
-        # the id of a request in flight would take over the first one's answer
-        # stream, and one of the two would never be answered. It waits until the
-        # first POST is answered (or its client leaves), then goes through.
+        # The SDK routes a session's answers by request id: a second POST with a
+        # live id would take over the first one's stream. It waits its turn.
         key = (session, str(request_id))  # the SDK's key: 7 and "7" are one
         while (waiting := self._in_flight.get(key)) is not None:
             turn = anyio.Event()
