@@ -22,6 +22,7 @@ def one_statement_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fmt, "_MIN_WINDOW", 0)
     monkeypatch.setattr(fmt, "_WINDOWS_PER_WORKER", 10**9)
     monkeypatch.setattr(fmt, "_PARALLEL_BYTES", 10**12)
+    monkeypatch.setattr(segments, "CLASS_BYTES", 0)  # every class split into members
     fmt._MEMO.clear()
 
 
@@ -139,7 +140,7 @@ def test_a_string_statement_is_never_a_window_s_first(
     """At the start of a file black would take it for the module docstring."""
     monkeypatch.setenv("MCPMINT_NO_CACHE", "1")
     parts = segments.split(MODULE)
-    assert parts is not None and 3 in parts.strings
-    source, start = parts.window(4, 4)  # `def f`, after the string statement
-    assert start == 2 and source.startswith("X = {")
+    assert parts is not None and parts.units[3].string
+    source, held, context = parts.window(4, 4)  # `def f`, after the string statement
+    assert held == [2, 3, 4] and context == 1 and source.startswith("X = {")
     assert fmt._format_all({MODULE: "m.py"})[MODULE] == fmt._black(MODULE)

@@ -78,8 +78,9 @@ class _Job:
     parts: segments.Split
     keys: tuple[str, ...]
     known: dict[int, str]
-    # each window: its source, its first statement, the last segment it formats
-    windows: list[tuple[str, int, int]] = field(default_factory=list)
+    # each window: its source, the units it holds, how many are context, its last
+    # segment
+    windows: list[tuple[str, list[int], int, int]] = field(default_factory=list)
 
 
 def _format_all(slots: dict[str, str]) -> dict[str, str]:
@@ -123,39 +124,34 @@ def _plan(jobs: list[_Job]) -> None:
     missing = [
         (job, [i for i in range(len(job.keys)) if i not in job.known]) for job in jobs
     ]
-    total = sum(
-        len(job.parts.statements[i])
-        for job, indices in missing
-        for i in indices
-        if i < len(job.parts.statements)
-    )
+    total = sum(_size(job, i) for job, indices in missing for i in indices)
     limit = max(_MIN_WINDOW, total // (_workers() * _WINDOWS_PER_WORKER))
     for job, indices in missing:
-        statements = job.parts.statements
         run: list[int] = []
         size = 0
         for i in indices + [-1]:
             if run and (i != run[-1] + 1 or size >= limit):
-                source, start = job.parts.window(run[0], run[-1])
-                job.windows.append((source, start, run[-1]))
+                job.windows.append((*job.parts.window(run[0], run[-1]), run[-1]))
                 run, size = [], 0
             if i >= 0:
                 run.append(i)
-                size += len(statements[min(i, len(statements) - 1)])
+                size += _size(job, i)
+
+
+def _size(job: _Job, i: int) -> int:
+    units = job.parts.units
+    return len(units[i].source) if i < len(units) else len(job.parts.tail)
 
 
 def _assemble(job: _Job, formatted: dict[str, str]) -> str | None:
-    n = len(job.parts.statements)
-    for source, start, last in job.windows:
-        end = min(last, n - 1)
-        pieces = segments.segments_of(formatted[source], end - start + 1)
+    n = len(job.parts.units)
+    for source, held, context, last in job.windows:
+        pieces = job.parts.read(formatted[source], held)
         if pieces is None:
             return None
-        head = start == 0  # the window holds the head: segment 0 is the file's
-        for offset, piece in enumerate(pieces[:-1]):
-            if offset > 0 or head:
-                job.known[start + offset] = piece
-        if end == n - 1:
+        for unit, piece in list(zip(held, pieces, strict=False))[context:]:
+            job.known[unit] = piece
+        if last >= n - 1:  # the window ends with the file
             job.known[n] = pieces[-1]
     if len(job.known) != n + 1:
         return None
