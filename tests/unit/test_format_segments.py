@@ -144,3 +144,14 @@ def test_a_string_statement_is_never_a_window_s_first(
     source, held, context = parts.window(4, 4)  # `def f`, after the string statement
     assert held == [2, 3, 4] and context == 1 and source.startswith("X = {")
     assert fmt._format_all({MODULE: "m.py"})[MODULE] == fmt._black(MODULE)
+
+
+def test_black_whole_formats_whole_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_statement_windows: None
+) -> None:
+    monkeypatch.setenv("MCPMINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("MCPMINT_BLACK_WHOLE", "1")
+    want = fmt._black(MODULE)
+    calls = _black_calls(monkeypatch)
+    assert fmt._format_all({MODULE: "m.py"})[MODULE] == want
+    assert calls == [MODULE]

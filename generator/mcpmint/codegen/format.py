@@ -34,8 +34,6 @@ _MAX_WORKERS = 4
 # A window of statements black formats at once holds at least this much source.
 _MIN_WINDOW = 8_000
 _WINDOWS_PER_WORKER = 3
-# Formatting by segments (codegen/segments.py); MCPMINT_BLACK_WHOLE=1: whole files.
-_SEGMENTS = not os.environ.get("MCPMINT_BLACK_WHOLE")
 # What this process formatted, by source (the runtime's files are the same every run).
 _MEMO: dict[str, str] = {}
 
@@ -95,7 +93,9 @@ def _format_all(slots: dict[str, str]) -> dict[str, str]:
         if cached is not None:
             done[text] = cached
             continue
-        parts = segments.split(text) if _SEGMENTS else None
+        # By segments (codegen/segments.py); MCPMINT_BLACK_WHOLE=1: whole files.
+        whole_only = os.environ.get("MCPMINT_BLACK_WHOLE")
+        parts = None if whole_only else segments.split(text)
         if parts is None:
             whole.append(text)
             continue
