@@ -155,3 +155,19 @@ def test_black_whole_formats_whole_files(
     calls = _black_calls(monkeypatch)
     assert fmt._format_all({MODULE: "m.py"})[MODULE] == want
     assert calls == [MODULE]
+
+
+def test_a_window_black_refuses_falls_back_to_the_whole_file(
+    monkeypatch: pytest.MonkeyPatch, one_statement_windows: None
+) -> None:
+    monkeypatch.setenv("MCPMINT_NO_CACHE", "1")
+    want = fmt._black(MODULE)
+    real = fmt._black
+
+    def whole_only(text: str) -> str:
+        if text != MODULE:
+            raise ValueError("a window")
+        return real(text)
+
+    monkeypatch.setattr(fmt, "_black", whole_only)
+    assert fmt._format_all({MODULE: "m.py"})[MODULE] == want

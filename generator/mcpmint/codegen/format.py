@@ -107,7 +107,7 @@ def _format_all(slots: dict[str, str]) -> dict[str, str]:
     sources = whole + [w[0] for job in jobs for w in job.windows]
     formatted = _format_many(sorted(set(sources), key=len, reverse=True))
     for text in whole:
-        done[text] = _remember(text, formatted[text])
+        done[text] = _remember(text, formatted[text] or _black(text))  # (or: raise)
     for job in jobs:
         result = _assemble(job, formatted)
         if result is None:  # black's output did not split: format it whole
@@ -143,10 +143,11 @@ def _size(job: _Job, i: int) -> int:
     return len(units[i].source) if i < len(units) else len(job.parts.tail)
 
 
-def _assemble(job: _Job, formatted: dict[str, str]) -> str | None:
+def _assemble(job: _Job, formatted: dict[str, str | None]) -> str | None:
     n = len(job.parts.units)
     for source, held, context, last in job.windows:
-        pieces = job.parts.read(formatted[source], held)
+        text = formatted[source]
+        pieces = None if text is None else job.parts.read(text, held)
         if pieces is None:
             return None
         for unit, piece in list(zip(held, pieces, strict=False))[context:]:
@@ -167,7 +168,9 @@ def _store(slot: str) -> dict[str, str]:
         stored = json.loads(text)
     except ValueError:
         return {}
-    return stored if isinstance(stored, dict) else {}
+    if not isinstance(stored, dict):
+        return {}
+    return {k: v for k, v in stored.items() if isinstance(v, str)}
 
 
 def _keep_store(job: _Job) -> None:
@@ -188,12 +191,12 @@ def _workers() -> int:
     return min(os.cpu_count() or 1, _MAX_WORKERS)
 
 
-def _format_many(texts: list[str]) -> dict[str, str]:
-    """Every text through black; much text spread over up to 4 processes (this one
-    too)."""
+def _format_many(texts: list[str]) -> dict[str, str | None]:
+    """Every text through black (None: black refused it); much text spread over up
+    to 4 processes (this one too)."""
     workers = _workers()
     if sum(map(len, texts)) < _PARALLEL_BYTES or workers < 2:
-        return {t: _black(t) for t in texts}
+        return _format_group(texts)
     # Longest first, each into the lightest group (black's time grows with the length).
     groups: list[list[str]] = [[] for _ in range(workers)]
     loads = [0] * workers
@@ -209,5 +212,14 @@ def _format_many(texts: list[str]) -> dict[str, str]:
     return done
 
 
-def _format_group(texts: list[str]) -> dict[str, str]:
-    return {t: _black(t) for t in texts}
+def _format_group(texts: list[str]) -> dict[str, str | None]:
+    return {t: _black_or_none(t) for t in texts}
+
+
+def _black_or_none(text: str) -> str | None:
+    """Black's text, or None where it fails: a window then falls back to its whole
+    file, and a whole file is formatted again in this process, to raise there."""
+    try:
+        return _black(text)
+    except Exception:
+        return None
