@@ -1,10 +1,13 @@
 """Format rendered Python with black (pinned: the golden bytes depend on it).
 
-Black is the dominant cost of generation, so results are cached twice: in memory for the
-runtime and transport files that are the same text on every run, and on disk (keyed by a
-hash of black's version, its settings and the input) so that `check` and a no-op
-`generate` format nothing. The cache changes no output byte; `MCPMINT_NO_CACHE=1` turns
-the disk part off and `MCPMINT_CACHE_DIR` moves it.
+Black is the dominant cost of generation, so results are cached: in memory for the
+runtime and transport files that are the same text on every run, on disk whole (keyed by
+a hash of black's version, its settings and the input) so that `check` and a no-op
+`generate` format nothing, and on disk by segment (codegen/segments.py), so that an
+edited tool sends only the windows of statements around it through black. Windows are
+also what spreads a big project over the processes. The caches change no output byte;
+`MCPMINT_NO_CACHE=1` turns the disk part off, `MCPMINT_CACHE_DIR` moves it, and
+`MCPMINT_BLACK_WHOLE=1` formats whole files.
 """
 
 from __future__ import annotations
