@@ -114,6 +114,12 @@ def snapshot_generator(work: Path) -> dict[str, str]:
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(REPO / "generator" / "mcpmint", target, ignore=ignore)
     shutil.copytree(REPO / "templates", target / "_templates", ignore=ignore)
+    # Byte-compiled as `pip install` leaves an installed mcpmint: with
+    # PYTHONDONTWRITEBYTECODE set, every command would compile the generator's ~100
+    # modules from source, a cost no installed copy pays.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(target)], check=True, timeout=300
+    )
     path = os.pathsep.join(
         p for p in (str(work / "snapshot"), os.environ.get("PYTHONPATH")) if p
     )

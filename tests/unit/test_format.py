@@ -32,9 +32,9 @@ def test_parallel_formatting_matches_serial(
     monkeypatch.setattr(
         fmt.os, "cpu_count", lambda: 4
     )  # 3 other processes, whatever the machine
-    fmt.format_python.cache_clear()
+    fmt._MEMO.clear()
     parallel = fmt.format_files(rendered)
-    fmt.format_python.cache_clear()
+    fmt._MEMO.clear()
     monkeypatch.setattr(fmt, "_PARALLEL_BYTES", 10**12)
     serial = fmt.format_files(rendered)
     assert parallel == serial

@@ -10,10 +10,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 from mcpmint.codegen.ir import ProjectIR, ResourceIR, TemplateIR
 from mcpmint.codegen.prompt_files import handler_modules, prompt_files
 from mcpmint.codegen.template_completion import completions_data
+from mcpmint.output import cache
 from mcpmint.output.files import GENERATED_MARK, RenderedFile
 from mcpmint.output.pins import RUNTIME_RANGE, RUNTIME_REQUIREMENT
 from mcpmint.spec.naming import pascal
@@ -62,14 +64,38 @@ def docstring(text: str, indent: str = "") -> str:
     return text + " " if text.endswith('"') else text
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates in the disk cache (output/cache.py): compiling them costs
+    more than rendering. Keyed on the template's name, Jinja's version and the
+    options below; Jinja itself checks the source's checksum and Python's version."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = cache.read_bytes("jinja", self._entry(bucket))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        cache.write_bytes("jinja", self._entry(bucket), bucket.bytecode_to_string())
+
+    def _entry(self, bucket: jinja2.bccache.Bucket) -> str:
+        return cache.key(_JINJA_KEY, bucket.key.encode())
+
+
+_OPTIONS: dict[str, Any] = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+    "autoescape": False,
+}
+_JINJA_KEY = f"jinja {jinja2.__version__} {sorted(_OPTIONS.items())}".encode()
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_load_template),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
+        bytecode_cache=_CompiledTemplates(),
+        **_OPTIONS,
     )
     env.filters["py"] = py_str
     env.filters["docstring"] = docstring

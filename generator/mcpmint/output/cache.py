@@ -48,14 +48,30 @@ def read(kind: str, entry: str) -> str | None:
 
 def write(kind: str, entry: str, text: str) -> None:
     """Store a text; a cache that cannot be written is only slower."""
+    write_bytes(kind, entry, text.encode("utf-8"))
+
+
+def read_bytes(kind: str, entry: str) -> bytes | None:
+    """The cached bytes, or None."""
+    folder = _folder(kind)
+    if folder is None:
+        return None
+    try:
+        return (folder / entry).read_bytes()
+    except OSError:
+        return None
+
+
+def write_bytes(kind: str, entry: str, data: bytes) -> None:
+    """Store bytes; a cache that cannot be written is only slower."""
     folder = _folder(kind)
     if folder is None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(temp, folder / entry)
     except OSError:
         pass
