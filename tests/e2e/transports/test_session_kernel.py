@@ -16,9 +16,13 @@ from typing import Any
 import anyio
 import httpx2
 import pytest
-from transport_helpers import ServerProcess, http_client, spawn, wait_for
-
-from listening import ready
+from transport_helpers import (
+    ServerProcess,
+    http_client,
+    kernel_and_sdk_servers,
+    spawn,
+    wait_for,
+)
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -73,7 +77,6 @@ def pairs(
     pkg_root: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, tuple[ServerProcess, ServerProcess]]]:
     """Per mode: (kernel, SDK) servers."""
-    running: dict[tuple[str, bool], ServerProcess] = {}
 
     def launch(mode: str, sdk: bool) -> ServerProcess:
         args, env = MODES[mode]
@@ -81,18 +84,7 @@ def pairs(
         workdir = tmp_path_factory.mktemp(f"{mode}-{'sdk' if sdk else 'kernel'}")
         return spawn(pkg_root, workdir, args, env=env)
 
-    try:
-        for mode in MODES:
-            for sdk in (False, True):
-                running[mode, sdk] = launch(mode, sdk)
-        for key, server in running.items():
-            running[key] = ready(server, lambda key=key: launch(*key))
-        yield {mode: (running[mode, False], running[mode, True]) for mode in MODES}
-    finally:
-        for server in running.values():
-            server.proc.terminate()
-        for server in running.values():
-            server.wait()
+    yield from kernel_and_sdk_servers(list(MODES), launch)
 
 
 class _Session:

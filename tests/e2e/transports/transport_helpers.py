@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,3 +163,25 @@ async def connect(
             websocket_client(server.ws_url, token=TOKEN), mode=mode, **kw
         ) as client:
             yield client
+
+
+def kernel_and_sdk_servers(
+    modes: Sequence[str], launch: Callable[[str, bool], ServerProcess]
+) -> Iterator[dict[str, tuple[ServerProcess, ServerProcess]]]:
+    """Per mode, a server on the runtime's kernel and one on the SDK's transport
+    (`launch(mode, sdk)`), all started before any is waited for; stopped after."""
+    from listening import ready
+
+    running: dict[tuple[str, bool], ServerProcess] = {}
+    try:
+        for mode in modes:
+            for sdk in (False, True):
+                running[mode, sdk] = launch(mode, sdk)
+        for key, server in running.items():
+            running[key] = ready(server, lambda key=key: launch(*key))
+        yield {mode: (running[mode, False], running[mode, True]) for mode in modes}
+    finally:
+        for server in running.values():
+            server.proc.terminate()
+        for server in running.values():
+            server.wait()
