@@ -102,7 +102,7 @@ class _Session:
 
 
 class SessionKernel:
-    """Answers request POSTs of JSON-response sessions (see the module docstring)."""
+    """Answers request POSTs of stateful sessions (see the module docstring)."""
 
     def __init__(
         self, server: Server[Any], manager: StreamableHTTPSessionManager
