@@ -31,7 +31,15 @@ if TYPE_CHECKING:
     from mcp.server.models import InitializationOptions
     from mcp.shared._stream_protocols import ReadStream, WriteStream
 
-__all__ = ["DirectReader", "DirectWriter", "enveloped", "serve_direct", "serve_era"]
+__all__ = [
+    "DirectReader",
+    "DirectWriter",
+    "Item",
+    "Peeking",
+    "enveloped",
+    "serve_direct",
+    "serve_era",
+]
 
 _LEAD_LIMIT = 8  # frames kept ahead of the first request, as `Server.run` keeps
 _HANDSHAKE_ONLY = (
@@ -46,7 +54,7 @@ async def serve_direct(
     write: Callable[[SessionMessage], Awaitable[None]],
 ) -> None:
     """`Server.run` over `read` and `write` (see the module docstring)."""
-    reader = _Peeking(read)
+    reader = Peeking(DirectReader(read))
     options = server.create_initialization_options()
     async with server.lifespan(server) as state:  # as `Server.run` does, first
         opening = await reader.peek()
@@ -62,7 +70,7 @@ async def serve_direct(
 
 async def serve_era(
     server: Server[Any],
-    source: ReadStream[SessionMessage | Exception],
+    source: ReadStream[Item],
     writer: WriteStream[SessionMessage],
     opening: mcp_types.JSONRPCRequest | None,
     *,
@@ -97,20 +105,23 @@ def enveloped(request: mcp_types.JSONRPCRequest) -> bool:
     return isinstance(meta, Mapping) and mcp_types.PROTOCOL_VERSION_META_KEY in meta
 
 
+Item = SessionMessage | Exception
+
+
 class DirectReader:
     """A `ReadStream`: `read()` returns the next message, raises `anyio.EndOfStream`
     at the end of input."""
 
-    def __init__(self, read: Callable[[], Awaitable[SessionMessage]]) -> None:
+    def __init__(self, read: Callable[[], Awaitable[Item]]) -> None:
         self._read = read
 
-    async def receive(self) -> SessionMessage | Exception:
+    async def receive(self) -> Item:
         return await self._read()
 
     def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self) -> SessionMessage | Exception:
+    async def __anext__(self) -> Item:
         try:
             return await self._read()
         except anyio.EndOfStream:
@@ -145,42 +156,57 @@ class DirectWriter:
         return None
 
 
-class _Peeking(DirectReader):
-    """A `DirectReader` that can look at the first request before the server does."""
+class Peeking(DirectReader):
+    """`source` whose first request can be looked at before the server reads it;
+    each message's sender context (`source.last_context`) goes along."""
 
-    def __init__(self, read: Callable[[], Awaitable[SessionMessage]]) -> None:
+    def __init__(self, source: ReadStream[Item]) -> None:
         super().__init__(self._next)
-        self._source = read
-        self._lead: collections.deque[SessionMessage] = collections.deque()
+        self._source = source
+        self._lead: collections.deque[tuple[contextvars.Context | None, Item]] = (
+            collections.deque()
+        )
+        self.last_context: contextvars.Context | None = None
 
     async def peek(self) -> mcp_types.JSONRPCRequest | None:
         """The client's first request (None: the input ended before one); the
-        frames up to it are read again by the server."""
+        frames up to it, at most `_LEAD_LIMIT` before it, are read again."""
         while True:
             try:
-                item = await self._source()
+                item = await self._source.receive()
             except anyio.EndOfStream:
                 return None
-            message = item.message
-            if isinstance(message, mcp_types.JSONRPCRequest):
-                self._lead.append(item)
-                return message
-            if len(self._lead) < _LEAD_LIMIT:
-                self._lead.append(item)
+            opening = None
+            if isinstance(item, SessionMessage) and isinstance(
+                item.message, mcp_types.JSONRPCRequest
+            ):
+                opening = item.message
+            elif len(self._lead) >= _LEAD_LIMIT:
+                continue  # dropped, as `Server.run` drops it
+            self._lead.append((getattr(self._source, "last_context", None), item))
+            if opening is not None:
+                return opening
 
-    async def _next(self) -> SessionMessage:
-        return self._lead.popleft() if self._lead else await self._source()
+    async def _next(self) -> Item:
+        if self._lead:
+            self.last_context, item = self._lead.popleft()
+            return item
+        item = await self._source.receive()
+        self.last_context = getattr(self._source, "last_context", None)
+        return item
+
+    async def aclose(self) -> None:
+        await self._source.aclose()
 
 
-class _HandshakeOnly:
+class _HandshakeOnly(DirectReader):
     """`source` with enveloped 2026-07-28 requests answered as `Server.run`
     answers them on a handshake connection (refused, the connection goes on)."""
 
     def __init__(
-        self,
-        source: ReadStream[SessionMessage | Exception],
-        writer: WriteStream[SessionMessage],
+        self, source: ReadStream[Item], writer: WriteStream[SessionMessage]
     ) -> None:
+        super().__init__(self._next)
         self._source = source
         self._writer = writer
 
@@ -192,7 +218,7 @@ class _HandshakeOnly:
         )
         return context
 
-    async def receive(self) -> SessionMessage | Exception:
+    async def _next(self) -> Item:
         while True:
             item = await self._source.receive()
             if not isinstance(item, SessionMessage):
@@ -210,20 +236,5 @@ class _HandshakeOnly:
             refusal = mcp_types.JSONRPCError(jsonrpc="2.0", id=message.id, error=error)
             await self._writer.send(SessionMessage(refusal))
 
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> SessionMessage | Exception:
-        try:
-            return await self.receive()
-        except anyio.EndOfStream:
-            raise StopAsyncIteration from None
-
     async def aclose(self) -> None:
         await self._source.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        return None

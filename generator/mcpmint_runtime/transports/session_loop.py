@@ -9,8 +9,8 @@ reference per message, each side). `serve_session` then does what
 first request to choose the protocol era (a first request carrying the
 2026-07-28 envelope, and not `initialize`, opens a modern connection, anything
 else a handshake one) and runs that era's loop of the SDK (`serve_era`); but
-the frames read ahead go back into the inbox instead of through one more
-memory stream and task for every message.
+the frames read ahead are read again from `direct_streams.Peeking` instead of
+going through one more memory stream and task for every message.
 """
 
 from __future__ import annotations
@@ -24,20 +24,17 @@ from mcp.server.lowlevel import Server
 from mcp.server.models import InitializationOptions
 from mcp.shared._stream_protocols import WriteStream
 from mcp.shared.message import SessionMessage
-from mcp_types import JSONRPCRequest
 
-from .direct_streams import serve_era
+from .direct_streams import DirectReader, Item, Peeking, serve_era
 
 __all__ = ["Inbox", "serve_session"]
 
-Item = SessionMessage | Exception
-_LEAD_LIMIT = 8  # frames kept from before the first request (the SDK's limit)
 
-
-class Inbox:
+class Inbox(DirectReader):
     """A session's input: messages in arrival order, each with its sender's context."""
 
     def __init__(self) -> None:
+        super().__init__(self._next)
         self._items: deque[tuple[contextvars.Context, Item]] = deque()
         self._arrived: anyio.Event | None = None
         self._closed = False
@@ -53,17 +50,13 @@ class Inbox:
             self._arrived.set()
         return True
 
-    def unread(self, items: list[tuple[contextvars.Context, Item]]) -> None:
-        """Put `items`, read ahead, back in front of the queue."""
-        self._items.extendleft(reversed(items))
-
     def close(self) -> None:
         """End the input: the loop reads what is queued, then end of input."""
         self._closed = True
         if self._arrived is not None:
             self._arrived.set()
 
-    async def receive(self) -> Item:
+    async def _next(self) -> Item:
         items = self._items
         while not items:
             if self._closed:
@@ -74,24 +67,9 @@ class Inbox:
         self.last_context, item = items.popleft()
         return item
 
-    def __aiter__(self) -> Inbox:
-        return self
-
-    async def __anext__(self) -> Item:
-        try:
-            return await self.receive()
-        except anyio.EndOfStream:
-            raise StopAsyncIteration from None
-
     async def aclose(self) -> None:
         self._closed = True  # the loop has ended: later messages are dropped
         self._items.clear()
-
-    async def __aenter__(self) -> Inbox:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
 
 async def serve_session(
@@ -104,25 +82,12 @@ async def serve_session(
 ) -> None:
     """Serve one connection until its input ends, as `serve_dual_era_loop` does."""
     try:
-        lead: list[tuple[contextvars.Context, Item]] = []
-        opening: JSONRPCRequest | None = None
+        reader = Peeking(read)  # the era is the first request's
         try:
-            while opening is None:
-                item = await read.receive()
-                if isinstance(item, SessionMessage) and isinstance(
-                    item.message, JSONRPCRequest
-                ):
-                    opening = item.message
-                elif len(lead) >= _LEAD_LIMIT:
-                    continue  # dropped, as the SDK drops it
-                lead.append((read.last_context or contextvars.copy_context(), item))
-        except anyio.EndOfStream:
-            pass  # the input ended before a first request
-        read.unread(lead)
-        try:
+            opening = await reader.peek()
             await serve_era(
                 server,
-                read,
+                reader,
                 write,
                 opening,
                 lifespan_state=lifespan_state,
