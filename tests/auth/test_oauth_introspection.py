@@ -31,7 +31,7 @@ from oauth_support import (
     generate_server,
     start_server,
 )
-from test_oauth_roads import INITIALIZE, WRITE, challenge, refusal
+from test_oauth_roads import INITIALIZE, WRITE, bearer_post, challenge, refusal
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -143,14 +143,7 @@ def test_a_call_without_the_tools_scope_gets_403_naming_every_scope_it_needs(
 ) -> None:
     server = opaque.server
     issued = token(world, opaque, OPAQUE_READER, server.resource)
-    response = httpx2.post(
-        server.url("http"),
-        json=WRITE,
-        headers={
-            "Authorization": f"Bearer {issued}",
-            "Accept": "application/json, text/event-stream",
-        },
-    )
+    response = bearer_post(server.url("http"), issued, WRITE)
     expected = challenge(
         server, error="insufficient_scope", scope="notes:read notes:write"
     )
@@ -165,16 +158,21 @@ def test_an_unreachable_introspection_endpoint_is_503(
 ) -> None:
     server = opaque.down
     issued = token(world, opaque, OPAQUE_WRITER, server.resource)
-    response = httpx2.post(
-        server.url("http"),
-        json=INITIALIZE,
-        headers={
-            "Authorization": f"Bearer {issued}",
-            "Accept": "application/json, text/event-stream",
-        },
-    )
+    response = bearer_post(server.url("http"), issued, INITIALIZE)
     assert (response.status_code, response.text) == (503, "Authorization unavailable")
     assert "Cannot check access tokens: http://127.0.0.1:" in server.log.read_text()
+
+
+def _verify(verifier: IntrospectionVerifier, token: str) -> str:
+    """The client a token is accepted for, or why it is refused."""
+
+    async def verify() -> str:
+        try:
+            return (await verifier.verify(token)).client_id or ""
+        except InvalidToken as exc:
+            return str(exc)
+
+    return anyio.run(verify)
 
 
 def _verifier(world: World, resource: str, **cache: Any) -> IntrospectionVerifier:
@@ -190,17 +188,11 @@ def test_an_accepted_answer_is_kept_so_a_revoked_token_works_until_it_lapses(
     verifier = _verifier(world, resource, cache_seconds=1.0)
     issued = token(world, opaque, OPAQUE_WRITER, resource)
 
-    async def verify() -> str:
-        try:
-            return (await verifier.verify(issued)).client_id or ""
-        except InvalidToken as exc:
-            return str(exc)
-
-    assert anyio.run(verify) == "opaque-writer"
+    assert _verify(verifier, issued) == "opaque-writer"
     revoke(world, OPAQUE_WRITER, issued)
-    assert anyio.run(verify) == "opaque-writer"  # kept: no round trip
+    assert _verify(verifier, issued) == "opaque-writer"  # kept: no round trip
     time.sleep(1.1)
-    assert anyio.run(verify) == "the token is not active"
+    assert _verify(verifier, issued) == "the token is not active"
 
 
 def test_with_no_cache_a_revoked_token_is_refused_at_once(
@@ -210,15 +202,9 @@ def test_with_no_cache_a_revoked_token_is_refused_at_once(
     verifier = _verifier(world, resource, cache_seconds=0.0)
     issued = token(world, opaque, OPAQUE_WRITER, resource)
 
-    async def verify() -> str:
-        try:
-            return (await verifier.verify(issued)).client_id or ""
-        except InvalidToken as exc:
-            return str(exc)
-
-    assert anyio.run(verify) == "opaque-writer"
+    assert _verify(verifier, issued) == "opaque-writer"
     revoke(world, OPAQUE_WRITER, issued)
-    assert anyio.run(verify) == "the token is not active"
+    assert _verify(verifier, issued) == "the token is not active"
 
 
 def test_an_issuer_refusing_the_servers_credentials_is_unavailable(
@@ -240,18 +226,11 @@ def test_the_kept_answers_are_bounded(world: World, opaque: Opaque) -> None:
     resource = "http://127.0.0.1:9/mcp"
     verifier = _verifier(world, resource, cache_size=1)
     first, second = (token(world, opaque, OPAQUE_WRITER, resource) for _ in "12")
-
-    async def verify(issued: str) -> str:
-        try:
-            return (await verifier.verify(issued)).client_id or ""
-        except InvalidToken as exc:
-            return str(exc)
-
-    assert anyio.run(verify, first) == anyio.run(verify, second) == "opaque-writer"
+    assert _verify(verifier, first) == _verify(verifier, second) == "opaque-writer"
     revoke(world, OPAQUE_WRITER, first)
     revoke(world, OPAQUE_WRITER, second)
-    assert anyio.run(verify, second) == "opaque-writer"  # the one kept
-    assert anyio.run(verify, first) == "the token is not active"  # forgotten
+    assert _verify(verifier, second) == "opaque-writer"  # the one kept
+    assert _verify(verifier, first) == "the token is not active"  # forgotten
 
 
 NOW = 1_800_000_000.0

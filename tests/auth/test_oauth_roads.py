@@ -168,14 +168,8 @@ def test_a_call_without_the_tools_scope_gets_403_naming_every_scope_it_needs(
 ) -> None:
     server = world.servers["serve"]
     token = world.provider.token(READER, server.resource)
-    response = httpx2.post(
-        f"http://127.0.0.1:{server.port}{path}?session_id=0",
-        json=WRITE,
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/json, text/event-stream",
-        },
-    )
+    url = f"http://127.0.0.1:{server.port}{path}?session_id=0"
+    response = bearer_post(url, token, WRITE)
     expected = challenge(
         server, error="insufficient_scope", scope="notes:read notes:write"
     )
@@ -318,15 +312,21 @@ def test_a_refused_client_is_one_line_naming_the_token_endpoint(world: World) ->
     )
 
 
-def _post(server: Server, token: str, method: str, params: dict[str, Any]) -> Any:
+def bearer_post(url: str, token: str, body: dict[str, Any]) -> httpx2.Response:
+    """POST `body` to a Streamable HTTP endpoint with `token` as the bearer."""
     return httpx2.post(
-        server.url("http"),
-        json={"jsonrpc": "2.0", "id": 3, "method": method, "params": params},
+        url,
+        json=body,
         headers={
             "Authorization": f"Bearer {token}",
             "Accept": "application/json, text/event-stream",
         },
     )
+
+
+def _post(server: Server, token: str, method: str, params: dict[str, Any]) -> Any:
+    body = {"jsonrpc": "2.0", "id": 3, "method": method, "params": params}
+    return bearer_post(server.url("http"), token, body)
 
 
 @pytest.mark.parametrize(
